@@ -1,0 +1,101 @@
+// Layers: forward caches what backward needs; backward takes dL/d(output), writes dL/d(param)
+// into each parameter's grad (overwriting, not accumulating) and returns dL/d(input).
+// N = batch. Weights use PyTorch's layouts: Dense weight (out, in).
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "framework/random.hpp"
+#include "framework/tensor.hpp"
+
+namespace wb {
+
+/// A trainable tensor and its gradient, owned by a layer.
+struct Param {
+    std::string name;  ///< e.g. "dense.weight"
+    Tensor* value;
+    Tensor* grad;
+};
+
+class Layer {
+public:
+    virtual ~Layer() = default;
+    virtual std::string name() const = 0;
+    /// x: (N, ...) -> y: (N, ...). Keeps what backward needs.
+    virtual Tensor forward(const Tensor& x) = 0;
+    /// dout: shape of the last forward's output -> dx: shape of its input.
+    virtual Tensor backward(const Tensor& dout) = 0;
+    virtual std::vector<Param> params() { return {}; }
+    /// The output shape for an input shape (batch dim included), for model summaries.
+    virtual Shape output_shape(const Shape& input) const { return input; }
+};
+
+enum class Init { glorot_uniform, he_normal, torch_default };
+
+/// y = x W^T + b.  x: (N, in), W: (out, in), b: (out), y: (N, out).
+/// Bias starts at zero (Keras) except with Init::torch_default, which draws it like PyTorch.
+class Dense : public Layer {
+public:
+    Dense(int in_features, int out_features, Rng& rng, Init init = Init::glorot_uniform);
+    std::string name() const override { return "Dense"; }
+    Tensor forward(const Tensor& x) override;
+    Tensor backward(const Tensor& dout) override;
+    std::vector<Param> params() override;
+    Shape output_shape(const Shape& input) const override;
+
+    Tensor weight, bias, weight_grad, bias_grad;
+
+private:
+    Tensor x_;  // (N, in) from the last forward
+};
+
+/// y = max(x, 0); dy/dx = 1 where x > 0, else 0 (0 at x == 0, as PyTorch).
+class ReLU : public Layer {
+public:
+    std::string name() const override { return "ReLU"; }
+    Tensor forward(const Tensor& x) override;
+    Tensor backward(const Tensor& dout) override;
+
+private:
+    Tensor x_;
+};
+
+/// y = tanh(x); dy/dx = 1 - y^2.
+class Tanh : public Layer {
+public:
+    std::string name() const override { return "Tanh"; }
+    Tensor forward(const Tensor& x) override;
+    Tensor backward(const Tensor& dout) override;
+
+private:
+    Tensor y_;
+};
+
+/// y = 1 / (1 + e^-x); dy/dx = y (1 - y).
+class Sigmoid : public Layer {
+public:
+    std::string name() const override { return "Sigmoid"; }
+    Tensor forward(const Tensor& x) override;
+    Tensor backward(const Tensor& dout) override;
+
+private:
+    Tensor y_;
+};
+
+/// (N, d1, d2, ...) -> (N, d1 * d2 * ...), row-major, so (N, C, H, W) flattens like torch.flatten(x, 1).
+class Flatten : public Layer {
+public:
+    std::string name() const override { return "Flatten"; }
+    Tensor forward(const Tensor& x) override;
+    Tensor backward(const Tensor& dout) override;
+    Shape output_shape(const Shape& input) const override;
+
+private:
+    Shape input_shape_;
+};
+
+/// Numerically safe logistic function, used by layers and losses.
+float sigmoid(float x);
+
+}  // namespace wb

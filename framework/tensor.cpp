@@ -1,0 +1,112 @@
+#include "framework/tensor.hpp"
+
+#include "framework/random.hpp"
+
+namespace wb {
+
+std::string to_string(const Shape& shape) {
+    std::string s = "(";
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+        if (i > 0) s += ", ";
+        s += std::to_string(shape[i]);
+    }
+    return s + ")";
+}
+
+std::size_t element_count(const Shape& shape) {
+    std::size_t n = 1;
+    for (int d : shape) n *= static_cast<std::size_t>(d);
+    return n;
+}
+
+static void check_shape(const Shape& shape) {
+    if (shape.size() > static_cast<std::size_t>(Tensor::kMaxRank))
+        throw ShapeError("Tensor: shape " + to_string(shape) + " has rank " +
+                         std::to_string(shape.size()) + "; the workbook supports rank <= 4");
+    for (int d : shape)
+        if (d < 0) throw ShapeError("Tensor: shape " + to_string(shape) + " has a negative dim");
+}
+
+Tensor::Tensor(Shape shape, float fill) : shape_(std::move(shape)) {
+    check_shape(shape_);
+    data_.assign(element_count(shape_), fill);
+}
+
+Tensor::Tensor(Shape shape, std::vector<float> values) : shape_(std::move(shape)), data_(std::move(values)) {
+    check_shape(shape_);
+    if (data_.size() != element_count(shape_))
+        throw ShapeError("Tensor: shape " + to_string(shape_) + " needs " +
+                         std::to_string(element_count(shape_)) + " values, got " +
+                         std::to_string(data_.size()));
+}
+
+Tensor Tensor::randn(Shape shape, Rng& rng, float stddev, float mean) {
+    Tensor t(std::move(shape));
+    for (float& x : t) x = mean + stddev * rng.normal();
+    return t;
+}
+
+Tensor Tensor::uniform(Shape shape, Rng& rng, float low, float high) {
+    Tensor t(std::move(shape));
+    for (float& x : t) x = rng.uniform(low, high);
+    return t;
+}
+
+int Tensor::dim(int i) const {
+    const int r = rank();
+    const int j = i < 0 ? i + r : i;
+    if (j < 0 || j >= r)
+        throw ShapeError("Tensor::dim: index " + std::to_string(i) + " out of range for shape " +
+                         to_string(shape_));
+    return shape_[static_cast<std::size_t>(j)];
+}
+
+Tensor Tensor::reshaped(Shape shape) const {
+    Tensor t = *this;
+    t.reshape(std::move(shape));
+    return t;
+}
+
+void Tensor::reshape(Shape shape) {
+    check_shape(shape);
+    if (element_count(shape) != data_.size())
+        throw ShapeError("reshape: " + to_string(shape_) + " has " + std::to_string(data_.size()) +
+                         " elements, " + to_string(shape) + " needs " +
+                         std::to_string(element_count(shape)));
+    shape_ = std::move(shape);
+}
+
+void Tensor::fill(float value) {
+    for (float& x : data_) x = value;
+}
+
+void require_shape(const char* op, const char* name, const Tensor& t, const Shape& expected) {
+    bool ok = t.shape().size() == expected.size();
+    for (std::size_t i = 0; ok && i < expected.size(); ++i)
+        ok = expected[i] < 0 || expected[i] == t.shape()[i];
+    if (!ok) {
+        std::string want = "(";
+        for (std::size_t i = 0; i < expected.size(); ++i) {
+            if (i > 0) want += ", ";
+            want += expected[i] < 0 ? std::string("*") : std::to_string(expected[i]);
+        }
+        want += ")";
+        throw ShapeError(std::string(op) + ": " + name + " has shape " + to_string(t.shape()) +
+                         ", expected " + want);
+    }
+}
+
+void require_rank(const char* op, const char* name, const Tensor& t, int rank) {
+    if (t.rank() != rank)
+        throw ShapeError(std::string(op) + ": " + name + " has shape " + to_string(t.shape()) +
+                         " (rank " + std::to_string(t.rank()) + "), expected rank " +
+                         std::to_string(rank));
+}
+
+void shape_mismatch(const char* op, const char* name_a, const Tensor& a, const char* name_b,
+                    const Tensor& b, const std::string& why) {
+    throw ShapeError(std::string(op) + ": " + name_a + " " + to_string(a.shape()) + " and " +
+                     name_b + " " + to_string(b.shape()) + " disagree: " + why);
+}
+
+}  // namespace wb

@@ -1,0 +1,104 @@
+// wb::Tensor: float32, contiguous, row-major, rank 0 to 4. Shapes follow PyTorch:
+// (N, C, H, W) for images, (batch, time, features) for sequences, (out, in) for Dense weights.
+// No Eigen here: every exercise includes this header, and it must compile in a blink.
+// For matrix work include framework/eigen_views.hpp in the .cpp that needs it.
+#pragma once
+#include <cstddef>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "framework/errors.hpp"
+
+namespace wb {
+
+using Shape = std::vector<int>;
+
+/// "(2, 3, 4)"; "()" for rank 0.
+std::string to_string(const Shape& shape);
+
+/// Product of the dims; 1 for rank 0.
+std::size_t element_count(const Shape& shape);
+
+class Rng;
+
+class Tensor {
+public:
+    static constexpr int kMaxRank = 4;
+
+    /// An empty tensor: shape (0), no elements. Used for "no mask", "no bias".
+    Tensor() : shape_{0} {}
+    /// A tensor of the given shape filled with `fill`. Throws ShapeError on rank > 4 or a negative dim.
+    explicit Tensor(Shape shape, float fill = 0.0f);
+    /// A tensor of the given shape holding `values` in row-major order (their count must match).
+    Tensor(Shape shape, std::vector<float> values);
+
+    static Tensor zeros(Shape shape) { return Tensor(std::move(shape), 0.0f); }
+    /// Independent N(mean, stddev^2) draws from `rng`.
+    static Tensor randn(Shape shape, Rng& rng, float stddev = 1.0f, float mean = 0.0f);
+    /// Independent U(low, high) draws from `rng`.
+    static Tensor uniform(Shape shape, Rng& rng, float low, float high);
+
+    const Shape& shape() const { return shape_; }
+    int rank() const { return static_cast<int>(shape_.size()); }
+    /// Size of dimension i; negative i counts from the end (dim(-1) is the last).
+    int dim(int i) const;
+    std::size_t size() const { return data_.size(); }
+    bool empty() const { return data_.empty(); }
+
+    float* data() { return data_.data(); }
+    const float* data() const { return data_.data(); }
+    std::vector<float>& values() { return data_; }
+    const std::vector<float>& values() const { return data_; }
+    float* begin() { return data_.data(); }
+    float* end() { return data_.data() + data_.size(); }
+    const float* begin() const { return data_.data(); }
+    const float* end() const { return data_.data() + data_.size(); }
+
+    /// Flat (row-major) element access, unchecked.
+    float& operator[](std::size_t i) { return data_[i]; }
+    float operator[](std::size_t i) const { return data_[i]; }
+
+    /// Multi-index access; the number of indices must equal the rank. Unchecked in Release.
+    float& operator()(int i) { return data_[static_cast<std::size_t>(i)]; }
+    float& operator()(int i, int j) { return data_[offset(i, j)]; }
+    float& operator()(int i, int j, int k) { return data_[offset(i, j, k)]; }
+    float& operator()(int i, int j, int k, int l) { return data_[offset(i, j, k, l)]; }
+    float operator()(int i) const { return data_[static_cast<std::size_t>(i)]; }
+    float operator()(int i, int j) const { return data_[offset(i, j)]; }
+    float operator()(int i, int j, int k) const { return data_[offset(i, j, k)]; }
+    float operator()(int i, int j, int k, int l) const { return data_[offset(i, j, k, l)]; }
+
+    /// The same values under another shape with the same element count.
+    Tensor reshaped(Shape shape) const;
+    void reshape(Shape shape);
+    void fill(float value);
+
+private:
+    std::size_t offset(int i, int j) const {
+        return static_cast<std::size_t>(i) * shape_[1] + j;
+    }
+    std::size_t offset(int i, int j, int k) const {
+        return (static_cast<std::size_t>(i) * shape_[1] + j) * shape_[2] + k;
+    }
+    std::size_t offset(int i, int j, int k, int l) const {
+        return ((static_cast<std::size_t>(i) * shape_[1] + j) * shape_[2] + k) * shape_[3] + l;
+    }
+
+    Shape shape_;
+    std::vector<float> data_;
+};
+
+/// Throws ShapeError "op: name (shape) must be expected (shape)" unless t has exactly that shape.
+/// A -1 in `expected` matches any size.
+void require_shape(const char* op, const char* name, const Tensor& t, const Shape& expected);
+
+/// Throws ShapeError "op: name rank r, expected rank n" unless t has that rank.
+void require_rank(const char* op, const char* name, const Tensor& t, int rank);
+
+/// Throws ShapeError naming the op, both tensors and both shapes, with `why` appended,
+/// e.g. "attention_forward: q (2, 3, 4) and k (2, 5, 8) disagree: q and k need the same feature size".
+[[noreturn]] void shape_mismatch(const char* op, const char* name_a, const Tensor& a,
+                                 const char* name_b, const Tensor& b, const std::string& why);
+
+}  // namespace wb

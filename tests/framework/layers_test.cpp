@@ -1,0 +1,176 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "framework/gradcheck.hpp"
+#include "framework/layers.hpp"
+#include "framework/losses.hpp"
+#include "framework/model.hpp"
+#include "framework/optim.hpp"
+
+using namespace wb;
+
+static double weighted_sum(const Tensor& y, const Tensor& w) {
+    double s = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) s += static_cast<double>(y[i]) * w[i];
+    return s;
+}
+
+TEST(GradCheck, RelativeErrorIsCs231nDefinition) {
+    EXPECT_DOUBLE_EQ(relative_error(std::vector<double>{1.0, 2.0}, std::vector<double>{1.0, 2.0}), 0.0);
+    EXPECT_DOUBLE_EQ(relative_error(std::vector<double>{1.0}, std::vector<double>{3.0}), 0.5);
+    EXPECT_THROW(relative_error(std::vector<double>{1.0}, std::vector<double>{1.0, 2.0}), ShapeError);
+}
+
+TEST(GradCheck, DoublePrecisionCenteredDifferencesAreAccurate) {
+    // f(x) = sum x_i^3 + x0 x1, grad = 3 x_i^2 + (x1, x0, 0)
+    auto f = [](const std::vector<double>& x) { return x[0] * x[0] * x[0] + x[1] * x[1] * x[1] + x[2] * x[2] * x[2] + x[0] * x[1]; };
+    const std::vector<double> x = {0.3, -1.2, 2.0};
+    const std::vector<double> analytic = {3 * 0.09 - 1.2, 3 * 1.44 + 0.3, 12.0};
+    EXPECT_LT(relative_error(numeric_gradient(f, x), analytic), 1e-7);
+    // and a wrong gradient is caught
+    EXPECT_GT(relative_error(numeric_gradient(f, x), std::vector<double>{0.27, 4.32, 12.0}), 1e-2);
+}
+
+TEST(Dense, ForwardIsXWTransposePlusB) {
+    Rng rng(0);
+    Dense fc(2, 3, rng);
+    fc.weight = Tensor({3, 2}, {1, 2, 3, 4, 5, 6});
+    fc.bias = Tensor({3}, {0.5f, 0, -1});
+    const Tensor y = fc.forward(Tensor({1, 2}, {1, -1}));
+    EXPECT_EQ(y.values(), (std::vector<float>{-0.5f, -1.0f, -2.0f}));
+    EXPECT_THROW(fc.forward(Tensor({1, 3})), ShapeError);
+}
+
+TEST(Dense, BackwardPassesGradientCheck) {
+    Rng rng(1);
+    Dense fc(4, 3, rng);
+    const Tensor x = Tensor::randn({5, 4}, rng), dout = Tensor::randn({5, 3}, rng);
+    fc.forward(x);
+    const Tensor dx = fc.backward(dout);
+    const Tensor w0 = fc.weight;
+    const Tensor nx = numeric_gradient([&](const Tensor& xx) { return weighted_sum(fc.forward(xx), dout); }, x);
+    EXPECT_LT(relative_error(dx, nx, 1e-3), 1e-2);
+    const Tensor analytic_dw = fc.weight_grad;
+    const Tensor nw = numeric_gradient([&](const Tensor& w) { fc.weight = w; return weighted_sum(fc.forward(x), dout); }, w0);
+    EXPECT_LT(relative_error(analytic_dw, nw, 1e-3), 1e-2);
+}
+
+TEST(Activations, BackwardPassesGradientCheck) {
+    Rng rng(2);
+    const Tensor x = Tensor::randn({3, 4}, rng), dout = Tensor::randn({3, 4}, rng);
+    ReLU relu;
+    Tanh tanh_layer;
+    Sigmoid sig;
+    for (Layer* layer : std::vector<Layer*>{&relu, &tanh_layer, &sig}) {
+        layer->forward(x);
+        const Tensor dx = layer->backward(dout);
+        const Tensor n = numeric_gradient([&](const Tensor& xx) { return weighted_sum(layer->forward(xx), dout); }, x, 1e-3f);
+        EXPECT_LT(relative_error(dx, n, 1e-3), 1e-2) << layer->name();
+    }
+}
+
+TEST(Activations, SigmoidIsStableForLargeInputs) {
+    EXPECT_EQ(sigmoid(-1000.0f), 0.0f);
+    EXPECT_EQ(sigmoid(1000.0f), 1.0f);
+    EXPECT_FLOAT_EQ(sigmoid(0.0f), 0.5f);
+}
+
+TEST(Flatten, KeepsBatchAndRoundTrips) {
+    Flatten f;
+    const Tensor x({2, 3, 2, 2}, 1.0f);
+    EXPECT_EQ(f.forward(x).shape(), (Shape{2, 12}));
+    EXPECT_EQ(f.backward(Tensor({2, 12})).shape(), x.shape());
+}
+
+TEST(Losses, MseValueAndGradient) {
+    const LossResult r = mse_loss(Tensor({2}, {1, 3}), Tensor({2}, {0, 0}));
+    EXPECT_DOUBLE_EQ(r.loss, 5.0);
+    EXPECT_EQ(r.grad.values(), (std::vector<float>{1.0f, 3.0f}));
+    EXPECT_THROW(mse_loss(Tensor({2}), Tensor({3})), ShapeError);
+}
+
+TEST(Losses, BceWithLogitsIsStableAndMatchesDefinition) {
+    // l = log(1 + e^z) - z y; at z = 0: log 2 whatever y
+    EXPECT_NEAR(bce_with_logits_loss(Tensor({1}, {0.0f}), Tensor({1}, {1.0f})).loss, std::log(2.0), 1e-7);
+    // z = 1000 with y = 0 costs 1000, not inf
+    EXPECT_NEAR(bce_with_logits_loss(Tensor({1}, {1000.0f}), Tensor({1}, {0.0f})).loss, 1000.0, 1e-6);
+    const LossResult r = bce_with_logits_loss(Tensor({2}, {2.0f, -1.0f}), Tensor({2}, {1.0f, 0.0f}));
+    EXPECT_NEAR(r.grad[0], (sigmoid(2.0f) - 1.0f) / 2, 1e-7);
+    EXPECT_NEAR(r.grad[1], sigmoid(-1.0f) / 2, 1e-7);
+}
+
+TEST(Losses, BceOnProbabilitiesClipsLikeKeras) {
+    EXPECT_NEAR(bce_loss(Tensor({1}, {0.0f}), Tensor({1}, {1.0f})).loss, -std::log(1e-7), 1e-4);
+    const LossResult r = bce_loss(Tensor({1}, {0.8f}), Tensor({1}, {1.0f}));
+    EXPECT_NEAR(r.loss, -std::log(0.8), 1e-6);
+    EXPECT_NEAR(r.grad[0], -1.0 / 0.8, 1e-5);
+}
+
+TEST(Losses, SoftmaxCrossEntropyValueGradientAndLabels) {
+    const Tensor logits({2, 3}, {1, 2, 3, 1000, 0, 0});
+    const Tensor labels({2}, {2, 0});
+    const LossResult r = softmax_cross_entropy_loss(logits, labels);
+    const double row0 = std::log(std::exp(1.0) + std::exp(2.0) + std::exp(3.0)) - 3.0;
+    EXPECT_NEAR(r.loss, row0 / 2, 1e-6);
+    const Tensor n = numeric_gradient([&](const Tensor& z) { return softmax_cross_entropy_loss(z, labels).loss; },
+                                      Tensor({2, 3}, {1, 2, 3, 1, 0, 0}), 1e-2f);
+    const Tensor analytic = softmax_cross_entropy_loss(Tensor({2, 3}, {1, 2, 3, 1, 0, 0}), labels).grad;
+    EXPECT_LT(relative_error(analytic, n, 1e-3), 1e-2);
+    EXPECT_THROW(softmax_cross_entropy_loss(logits, Tensor({2}, {3, 0})), ShapeError);
+}
+
+TEST(Optim, SgdMomentumFollowsPyTorch) {
+    Tensor p({1}, {1.0f}), g({1}, {0.5f});
+    SGD sgd(0.1f, 0.9f);
+    const std::vector<Param> params{{"p", &p, &g}};
+    sgd.step(params);  // v = g = 0.5; p = 1 - 0.05
+    EXPECT_FLOAT_EQ(p[0], 0.95f);
+    sgd.step(params);  // v = 0.9 * 0.5 + 0.5 = 0.95; p = 0.95 - 0.095
+    EXPECT_FLOAT_EQ(p[0], 0.855f);
+}
+
+TEST(Optim, AdamBiasCorrectionCountsSteps) {
+    // The first Adam step moves every parameter by lr * sign(g) (m_hat = g, v_hat = g^2).
+    Tensor a({2}, {1.0f, -1.0f}), ga({2}, {0.3f, -2.0f});
+    Tensor b({1}, {0.0f}), gb({1}, {5.0f});
+    Adam adam(0.01f);
+    const std::vector<Param> params{{"a", &a, &ga}, {"b", &b, &gb}};
+    adam.step(params);
+    EXPECT_NEAR(a[0], 0.99f, 1e-6);
+    EXPECT_NEAR(a[1], -0.99f, 1e-6);
+    EXPECT_NEAR(b[0], -0.01f, 1e-6);
+    EXPECT_EQ(adam.steps(), 1);  // once per step(), not once per parameter
+    // Second step with the same gradient: m_hat = g, v_hat = g^2 again, so another lr * sign(g).
+    adam.step(params);
+    EXPECT_NEAR(b[0], -0.02f, 1e-6);
+}
+
+TEST(Sequential, FitLearnsXorAndReportsHistory) {
+    Rng rng(3);
+    Sequential model;
+    model.add<Dense>(2, 16, rng);
+    model.add<Tanh>();
+    model.add<Dense>(16, 2, rng);
+    const Tensor x({4, 2}, {0, 0, 0, 1, 1, 0, 1, 1});
+    const Tensor y({4}, {0, 1, 1, 0});
+    Adam adam(0.05f);
+    FitOptions o;
+    o.epochs = 300;
+    o.batch_size = 4;
+    o.progress = false;
+    const auto history = model.fit(x, y, softmax_cross_entropy_loss, adam, argmax_accuracy, o);
+    ASSERT_EQ(history.size(), 300u);
+    EXPECT_LT(history.back().loss, history.front().loss);
+    EXPECT_EQ(model.evaluate(x, y, softmax_cross_entropy_loss, argmax_accuracy).metric, 1.0);
+    EXPECT_EQ(model.parameter_count(), 2u * 16 + 16 + 16 * 2 + 2);
+    EXPECT_NE(model.summary({4, 2}).find("total parameters: 82"), std::string::npos);
+}
+
+TEST(Sequential, FitRejectsMismatchedSamples) {
+    Rng rng(4);
+    Sequential model;
+    model.add<Dense>(2, 2, rng);
+    SGD sgd(0.1f);
+    EXPECT_THROW(model.fit(Tensor({4, 2}), Tensor({3}), softmax_cross_entropy_loss, sgd, argmax_accuracy, {}), ShapeError);
+}

@@ -1,0 +1,95 @@
+#include <gtest/gtest.h>
+
+#include "framework/random.hpp"
+#include "framework/tensor.hpp"
+
+using namespace wb;
+
+TEST(Tensor, StoresRowMajorAndIndexes) {
+    Tensor t({2, 3}, {1, 2, 3, 4, 5, 6});
+    EXPECT_EQ(t.rank(), 2);
+    EXPECT_EQ(t.dim(-1), 3);
+    EXPECT_EQ(t(1, 0), 4.0f);
+    Tensor u({2, 2, 2, 2});
+    u(1, 0, 1, 1) = 7.0f;
+    EXPECT_EQ(u[8 + 2 + 1], 7.0f);
+}
+
+TEST(Tensor, WrongValueCountNamesShape) {
+    try {
+        Tensor t({2, 3}, {1, 2});
+        FAIL() << "expected ShapeError";
+    } catch (const ShapeError& e) {
+        EXPECT_NE(std::string(e.what()).find("(2, 3)"), std::string::npos) << e.what();
+    }
+}
+
+TEST(Tensor, RejectsRankAboveFour) { EXPECT_THROW(Tensor({1, 1, 1, 1, 1}), ShapeError); }
+
+TEST(Tensor, ReshapeKeepsValuesAndChecksCount) {
+    Tensor t({2, 3}, {1, 2, 3, 4, 5, 6});
+    EXPECT_EQ(t.reshaped({3, 2})(2, 1), 6.0f);
+    EXPECT_THROW(t.reshape({4, 2}), ShapeError);
+}
+
+TEST(Tensor, RequireShapeNamesOpAndBothShapes) {
+    Tensor t({2, 3});
+    try {
+        require_shape("my_op", "x", t, {2, 4});
+        FAIL();
+    } catch (const ShapeError& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("my_op"), std::string::npos);
+        EXPECT_NE(m.find("(2, 3)"), std::string::npos);
+        EXPECT_NE(m.find("(2, 4)"), std::string::npos);
+    }
+    EXPECT_NO_THROW(require_shape("my_op", "x", t, {-1, 3}));
+}
+
+TEST(Tensor, ShapeMismatchNamesBothTensors) {
+    try {
+        shape_mismatch("matmul", "a", Tensor({2, 3}), "b", Tensor({4, 5}), "inner sizes differ");
+    } catch (const ShapeError& e) {
+        EXPECT_STREQ(e.what(), "matmul: a (2, 3) and b (4, 5) disagree: inner sizes differ");
+    }
+}
+
+TEST(Random, SameSeedSameNumbers) {
+    Rng a(42), b(42), c(43);
+    const Tensor x = Tensor::randn({100}, a), y = Tensor::randn({100}, b), z = Tensor::randn({100}, c);
+    EXPECT_EQ(x.values(), y.values());
+    EXPECT_NE(x.values(), z.values());
+}
+
+TEST(Random, NormalHasUnitMoments) {
+    Rng rng(1);
+    const Tensor x = Tensor::randn({200000}, rng);
+    double mean = 0, sq = 0;
+    for (float v : x) mean += v;
+    mean /= x.size();
+    for (float v : x) sq += (v - mean) * (v - mean);
+    EXPECT_NEAR(mean, 0.0, 0.01);
+    EXPECT_NEAR(sq / x.size(), 1.0, 0.01);
+}
+
+static double variance(const Tensor& t) {
+    double s = 0;
+    for (float v : t) s += static_cast<double>(v) * v;
+    return s / t.size();
+}
+
+TEST(Random, InitialisersHaveTheirDefinedVariance) {
+    Rng rng(2);
+    // Dense (out=300, in=200): glorot var 2/(200+300); he var 2/200.
+    EXPECT_NEAR(variance(glorot_uniform({300, 200}, rng)), 2.0 / 500, 2.0 / 500 * 0.03);
+    EXPECT_NEAR(variance(glorot_normal({300, 200}, rng)), 2.0 / 500, 2.0 / 500 * 0.03);
+    EXPECT_NEAR(variance(he_normal({300, 200}, rng)), 2.0 / 200, 2.0 / 200 * 0.03);
+    EXPECT_NEAR(variance(he_uniform({300, 200}, rng)), 2.0 / 200, 2.0 / 200 * 0.03);
+    // Conv (F=32, C=3, 3, 3): fan_in = 27, fan_out = 288, as PyTorch computes them.
+    const Fans f = fans_of({32, 3, 3, 3});
+    EXPECT_EQ(f.fan_in, 27);
+    EXPECT_EQ(f.fan_out, 288);
+    const Tensor w = glorot_uniform({32, 3, 3, 3}, rng);
+    const float limit = std::sqrt(6.0f / (27 + 288));
+    for (float v : w) EXPECT_LE(std::abs(v), limit);
+}

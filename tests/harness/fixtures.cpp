@@ -1,0 +1,27 @@
+#include "tests/harness/fixtures.hpp"
+
+#include "framework/serialize.hpp"
+
+namespace fixtures {
+
+static const char* kRegenerate = "regenerate with: ./wb fixtures (runs tools/fixtures/*.py with Debian's python3-torch)";
+
+const wb::Tensor& Golden::operator[](const std::string& key) const {
+    auto it = tensors_.find(key);
+    if (it == tensors_.end())
+        throw wb::IoError(path_ + ": has no tensor '" + key + "': the fixture is out of date; " + kRegenerate);
+    return it->second;
+}
+
+Golden load(const std::string& chapter, const std::string& name) {
+    const std::string path = std::string(WB_FIXTURE_ROOT) + "/" + chapter + "/" + name + ".wbt";
+    std::map<std::string, wb::Tensor> tensors;
+    try {
+        for (auto& t : wb::load_tensors(path)) tensors.emplace(std::move(t.name), std::move(t.tensor));
+    } catch (const wb::IoError& e) {
+        throw wb::IoError(std::string(e.what()) + "; " + kRegenerate);
+    }
+    return Golden(path, std::move(tensors));
+}
+
+}  // namespace fixtures

@@ -78,8 +78,13 @@ int main(int argc, char** argv) {
         std::printf("%5d | %8.1f %14.3f | %14.3f %7.3f | %11.3f %7.3f | %13.2e %9.2e\n", d, r.var_raw, r.var_scaled,
                     r.max_raw, r.max_scaled, r.entropy_raw, r.entropy_scaled, r.grad_raw, r.grad_scaled);
     }
-    std::printf("\nThe raw variance grows like D, so the softmax saturates: one key takes almost all the weight and\n"
-                "the gradient through the softmax shrinks by orders of magnitude. Dividing by sqrt(D) keeps var = 1.\n");
+    const Row& first = rows.front();
+    const Row& last = rows.back();
+    std::printf("\nThe raw variance grows like D (%.0f at D = %d, %.0f at D = %d), so the softmax saturates: at D = %d\n"
+                "the largest of 64 weights averages %.2f raw vs %.2f scaled, and the gradient through the softmax\n"
+                "is %.1fx smaller than with the scale (%.1fx at D = %d). Dividing by sqrt(D) keeps the variance near 1.\n",
+                first.var_raw, first.d, last.var_raw, last.d, last.d, last.max_raw, last.max_scaled,
+                last.grad_scaled / last.grad_raw, first.grad_scaled / first.grad_raw, first.d);
 
     // Heatmap of the saturation: rows = D, columns = the 64 sorted weights of one query, raw vs scaled.
     {

@@ -54,8 +54,12 @@ public:
     }
     void OnTestPartResult(const ::testing::TestPartResult& r) override {
         if (r.failed() && first_failure_.empty()) {
+            // GTEST_FAIL's summary starts with "Failed\n"; the harness's own location says nothing.
             first_failure_ = r.summary();
-            if (r.file_name()) first_failure_ += std::string(" (") + r.file_name() + ":" + std::to_string(r.line_number()) + ")";
+            if (first_failure_.rfind("Failed\n", 0) == 0) first_failure_.erase(0, 7);
+            const std::string file = r.file_name() ? r.file_name() : "";
+            if (!file.empty() && file.find("tests/harness/") == std::string::npos)
+                first_failure_ += " (" + file + ":" + std::to_string(r.line_number()) + ")";
         }
     }
     void OnTestEnd(const ::testing::TestInfo& info) override {

@@ -1,0 +1,303 @@
+"""The workbook's command line (started by ./wb after the package check). ./wb help lists the commands."""
+import argparse
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import grader  # noqa: E402
+from grader import ROOT, paint  # noqa: E402
+
+BUILD = os.path.join(ROOT, "build")
+REPORTS = os.path.join(BUILD, "reports")
+JOBS = os.cpu_count() or 2
+
+USAGE = """usage: ./wb COMMAND [ARGS]
+
+  grade [CHAPTER...] [--solutions]   build and grade your workbook (chapters/), or the reference
+                                     (solutions/), and print the scoreboard; e.g. ./wb grade 01
+  run CHAPTER [--solutions] [ARGS]   run a chapter's program with your kernels, e.g. ./wb run 01
+  test                               the whole self-test: framework tests, reference full marks,
+                                     stubs zero, every mutant rejected, docs without warnings
+  docs                               build the documentation site into build/docs/html
+  mutants [CHAPTER...]               only the mutant part of the self-test
+  fixtures                           regenerate the PyTorch golden tensors (tests/fixtures/)
+  help                               this text
+
+CHAPTER: 01, 1, 01_attention or attention. Reports: build/reports/results.json (Gradescope)
+and build/reports/junit.xml."""
+
+
+def say(text):
+    print(paint("wb: ", "36") + text, flush=True)
+
+
+def configure():
+    if os.path.isfile(os.path.join(BUILD, "build.ninja")):
+        return
+    say("configuring the build (cmake --preset release) ...")
+    proc = subprocess.run(["cmake", "--preset", "release"], cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode != 0:
+        print(proc.stdout + proc.stderr)
+        raise SystemExit("wb: cmake could not configure the build; see the messages above")
+
+
+def build(targets, quiet=True):
+    """Builds the targets; returns (ok, output)."""
+    configure()
+    cmd = ["cmake", "--build", BUILD, "--target", *targets]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, errors="replace")
+    output = proc.stdout + proc.stderr
+    if not quiet and proc.returncode != 0:
+        print(output)
+    return proc.returncode == 0, output
+
+
+def graded_binary(chapter, flavour):
+    return os.path.join(BUILD, "tests", f"graded_{chapter.name}_{flavour}")
+
+
+# ---------------------------------------------------------------- grade
+
+def grade_chapters(chapters, flavour, timeout=10.0, show=True):
+    results = []
+    for ch in chapters:
+        if show:
+            say(f"building chapter {ch.name} ({'reference' if flavour == 'reference' else 'your'} code) ...")
+        ok, output = build([f"graded_{ch.name}_{flavour}"])
+        if ok:
+            results.append(grader.ChapterResult(ch, grader.run_binary(graded_binary(ch, flavour), ch, timeout, JOBS)))
+            continue
+        error = grader.first_compiler_error(output)
+        manifest = []
+        if build([f"graded_{ch.name}_reference"])[0]:  # the reference knows the test list
+            manifest = grader.read_manifest(graded_binary(ch, "reference"))
+        results.append(grader.ChapterResult(ch, grader.compile_error_results(ch, manifest, error), compile_error=error))
+    return results
+
+
+def cmd_grade(args):
+    flavour = "reference" if args.solutions else "learner"
+    chapters = grader.select_chapters(args.chapters)
+    start = time.monotonic()
+    results = grade_chapters(chapters, flavour, args.timeout)
+    grader.print_scoreboard(results, flavour)
+    grader.write_reports(results, REPORTS)
+    say(f"graded in {time.monotonic() - start:.1f} s")
+    return 0  # grading ran: the score is in the report, not the exit code
+
+
+# ---------------------------------------------------------------- run, docs, fixtures
+
+def cmd_run(args, extra):
+    ch = grader.select_chapters([args.chapter])[0]
+    flavour = "reference" if args.solutions else "learner"
+    target = f"run_{ch.name}_{flavour}"
+    say(f"building {target} ...")
+    ok, output = build([target])
+    if not ok:
+        print(grader.first_compiler_error(output))
+        raise SystemExit(f"wb: chapter {ch.name} does not compile yet; ./wb grade {ch.number} shows what is missing")
+    out_dir = os.path.join(BUILD, "out", ch.number)
+    os.makedirs(out_dir, exist_ok=True)
+    proc = subprocess.run([os.path.join(BUILD, "programs", target), out_dir, *extra])
+    if proc.returncode != 0 and flavour == "learner":
+        say(f"the program stopped; if it names a stub, finish that exercise first (./wb grade {ch.number})")
+    return proc.returncode
+
+
+def cmd_docs(_args=None):
+    ok, output = build(["docs"])
+    warnings = [l for l in output.splitlines() if "warning:" in l or "error:" in l]
+    for line in warnings[:30]:
+        print(line)
+    if not ok or warnings:
+        say(paint(f"the docs build failed with {len(warnings)} warning(s)", "31"))
+        return 1
+    say(f"docs built: {os.path.join(BUILD, 'docs', 'html', 'index.html')}")
+    return 0
+
+
+def cmd_fixtures(_args=None):
+    scripts = sorted(p for p in glob.glob(os.path.join(ROOT, "tools", "fixtures", "*.py"))
+                     if os.path.basename(p) != "wbt.py")
+    for script in scripts:
+        say(f"running {os.path.relpath(script, ROOT)} ...")
+        if subprocess.run(["/usr/bin/python3", script]).returncode != 0:
+            return 1
+    return 0
+
+
+# ---------------------------------------------------------------- mutants and the self-test
+
+class Tally:
+    def __init__(self):
+        self.passed = 0
+        self.failed = []
+
+    def check(self, ok, name, detail=""):
+        if ok:
+            self.passed += 1
+        else:
+            self.failed.append(name)
+            print(f"  {paint('FAIL', '31')} {name}" + (f": {detail}" if detail else ""), flush=True)
+        return ok
+
+
+def run_mutants(chapters, tally):
+    for ch in chapters:
+        mutants = grader.load_mutants(ch.name)
+        say(f"mutants of chapter {ch.name}: {len(mutants)}")
+        for ex in ch.exercises:
+            count = sum(1 for m in mutants if m.exercise == ex["id"])
+            tally.check(count >= 2, f"{ch.name} {ex['id']} has at least two mutants", f"it has {count}")
+        by_file = {}
+        for m in mutants:
+            by_file.setdefault(m.file, []).append(m)
+        for file, group in sorted(by_file.items()):
+            stem = os.path.splitext(file)[0]
+            target = f"mutant_{ch.name}_{stem}"
+            mutant_src = os.path.join(BUILD, "mutants", ch.name, file)
+            reference = open(os.path.join(ROOT, "solutions", ch.name, file)).read()
+            try:
+                for m in group:
+                    name = f"mutant {os.path.relpath(m.path, ROOT)}"
+                    if ch.exercise(m.exercise) is None:
+                        tally.check(False, name, f"names exercise {m.exercise}, which chapter.json does not list")
+                        continue
+                    try:
+                        text = grader.apply_mutant(m)
+                    except ValueError as e:
+                        tally.check(False, name, str(e))
+                        continue
+                    with open(mutant_src, "w") as f:
+                        f.write(text)
+                    ok, output = build([target])
+                    if not ok:
+                        tally.check(False, name, "does not compile: " + grader.first_compiler_error(output))
+                        continue
+                    results = grader.run_binary(os.path.join(BUILD, "tests", target), ch, 10.0, JOBS, m.exercise)
+                    caught = [r.test for r in results if r.status != "passed"]
+                    if tally.check(bool(results) and bool(caught), name,
+                                   f"every {m.exercise} test passed: the tests miss this mistake ({m.description})"):
+                        print(f"  {paint('ok', '32')}   {os.path.basename(m.path):<40} caught by {', '.join(caught[:3])}",
+                              flush=True)
+            finally:
+                with open(mutant_src, "w") as f:
+                    f.write(reference)
+
+
+def chapters_modified():
+    proc = subprocess.run(["git", "status", "--porcelain", "--", "chapters"], cwd=ROOT, capture_output=True, text=True)
+    return proc.returncode == 0 and proc.stdout.strip() != ""
+
+
+def cmd_test(_args=None):
+    start = time.monotonic()
+    tally = Tally()
+    chapters = grader.load_chapters()
+
+    say("building everything (framework, both libraries, graded tests, programs) ...")
+    ok, output = build(["all"])
+    if not tally.check(ok, "the build", grader.first_compiler_error(output)):
+        print(f"{tally.passed} passed, {len(tally.failed)} failed")
+        return 1
+
+    say("framework unit tests (ctest) ...")
+    proc = subprocess.run(["ctest", "--test-dir", BUILD, "-j", str(JOBS), "--output-on-failure"],
+                          capture_output=True, text=True)
+    summary = re.search(r"(\d+)% tests passed, (\d+) tests failed out of (\d+)", proc.stdout)
+    if summary:
+        failed, total = int(summary.group(2)), int(summary.group(3))
+        tally.passed += total - failed
+        for line in proc.stdout.splitlines():
+            if re.search(r"\(Failed\)|\(SEGFAULT\)|\(Timeout\)", line):
+                tally.check(False, "framework test " + line.split("-", 1)[-1].strip())
+        print("  " + summary.group(0))
+    else:
+        tally.check(False, "ctest", proc.stdout[-2000:] + proc.stderr[-2000:])
+
+    say("the reference must score full marks ...")
+    for cr in grade_chapters(chapters, "reference", show=False):
+        for t in cr.tests:
+            tally.check(t.status == "passed", f"reference {cr.chapter.name} {t.exercise}.{t.test}",
+                        f"{grader.STATUS_LABEL[t.status]}: {t.message}")
+        print(f"  {cr.chapter.name}: {cr.score} / {cr.max_score} points")
+
+    say("the stubs must score zero, every test 'not attempted' ...")
+    if chapters_modified():
+        say(paint("chapters/ has local changes: this check expects the untouched stubs", "33"))
+    for cr in grade_chapters(chapters, "learner", show=False):
+        tally.check(not cr.compile_error, f"stubs of {cr.chapter.name} compile", cr.compile_error)
+        for t in cr.tests:
+            tally.check(t.status == "not_attempted", f"stub {cr.chapter.name} {t.exercise}.{t.test}",
+                        f"{grader.STATUS_LABEL[t.status]}: {t.message}")
+        print(f"  {cr.chapter.name}: {cr.score} / {cr.max_score} points, "
+              f"{sum(t.status == 'not_attempted' for t in cr.tests)} of {len(cr.tests)} not attempted")
+
+    say("mutants: each common mistake must fail at least one graded test of its exercise ...")
+    run_mutants(chapters, tally)
+
+    say("programs (reference kernels, smoke run) ...")
+    for ch in chapters:
+        program = os.path.join(BUILD, "programs", f"run_{ch.name}_reference")
+        if os.path.exists(program):
+            out_dir = os.path.join(BUILD, "out-selftest", ch.number)
+            os.makedirs(out_dir, exist_ok=True)
+            proc = subprocess.run([program, out_dir, "--smoke"], capture_output=True, text=True)
+            tally.check(proc.returncode == 0, f"program {ch.name} runs", proc.stderr[-500:])
+
+    say("docs (warnings are errors) ...")
+    tally.check(cmd_docs() == 0, "docs build without warnings")
+
+    say(f"self-test finished in {time.monotonic() - start:.0f} s")
+    for name in tally.failed:
+        print(f"  failed: {name}")
+    print(f"{tally.passed} passed, {len(tally.failed)} failed")
+    return 0 if not tally.failed else 1
+
+
+def cmd_mutants(args):
+    tally = Tally()
+    ok, output = build(["all"])
+    if not ok:
+        print(grader.first_compiler_error(output))
+        return 1
+    run_mutants(grader.select_chapters(args.chapters), tally)
+    print(f"{tally.passed} passed, {len(tally.failed)} failed")
+    return 0 if not tally.failed else 1
+
+
+def main(argv):
+    if not argv or argv[0] in ("help", "-h", "--help"):
+        print(USAGE)
+        return 0
+    command, rest = argv[0], argv[1:]
+    parser = argparse.ArgumentParser(prog=f"./wb {command}")
+    if command == "grade":
+        parser.add_argument("chapters", nargs="*")
+        parser.add_argument("--solutions", action="store_true", help="grade the reference in solutions/")
+        parser.add_argument("--timeout", type=float, default=10.0, help="seconds per test (default 10)")
+        return cmd_grade(parser.parse_args(rest))
+    if command == "run":
+        parser.add_argument("chapter")
+        parser.add_argument("--solutions", action="store_true")
+        args, extra = parser.parse_known_args(rest)
+        return cmd_run(args, extra)
+    if command == "mutants":
+        parser.add_argument("chapters", nargs="*")
+        return cmd_mutants(parser.parse_args(rest))
+    commands = {"test": cmd_test, "docs": cmd_docs, "fixtures": cmd_fixtures}
+    if command not in commands:
+        print(USAGE)
+        return 2
+    parser.parse_args(rest)
+    return commands[command]()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

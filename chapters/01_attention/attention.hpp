@@ -17,11 +17,13 @@ struct AttentionCache {
     Tensor weights;  ///< (B, T, S) the softmax probabilities P
 };
 
+/// What attention_forward returns.
 struct AttentionResult {
     Tensor out;            ///< (B, T, Dv)
     AttentionCache cache;  ///< cache.weights are the attention weights, e.g. for a heatmap
 };
 
+/// The gradients attention_backward returns, one per input of attention_forward.
 struct AttentionGrads {
     Tensor dq;  ///< (B, T, D)
     Tensor dk;  ///< (B, S, D)

@@ -13,30 +13,46 @@ namespace wb {
 /// as `in_proj_weight` (3E, E) and w_o as `out_proj.weight`.
 /// Parameter count: 4 E^2 + 4 E, whatever H is.
 struct MultiHeadWeights {
-    int heads = 1;          ///< H; must divide E
-    Tensor w_q, w_k, w_v;   ///< (E, E) each
-    Tensor b_q, b_k, b_v;   ///< (E) each
-    Tensor w_o;             ///< (E, E) output projection
-    Tensor b_o;             ///< (E)
+    int heads = 1;  ///< H; must divide E
+    Tensor w_q;     ///< (E, E) query projection
+    Tensor w_k;     ///< (E, E) key projection
+    Tensor w_v;     ///< (E, E) value projection
+    Tensor b_q;     ///< (E) query bias
+    Tensor b_k;     ///< (E) key bias
+    Tensor b_v;     ///< (E) value bias
+    Tensor w_o;     ///< (E, E) output projection
+    Tensor b_o;     ///< (E) output bias
 };
 
 /// What multihead_backward needs.
 struct MultiHeadCache {
-    Tensor query, key, value;     ///< the inputs: (B, T, E), (B, S, E), (B, S, E)
-    AttentionCache heads;         ///< per-head attention, batch folded with heads: q (B*H, T, Dh), ...
-    Tensor merged;                ///< (B, T, E) the heads' outputs side by side, before w_o
+    Tensor query;          ///< (B, T, E) input
+    Tensor key;            ///< (B, S, E) input
+    Tensor value;          ///< (B, S, E) input
+    AttentionCache heads;  ///< per-head attention, batch folded with heads: q (B*H, T, Dh), ...
+    Tensor merged;         ///< (B, T, E) the heads' outputs side by side, before w_o
 };
 
+/// What multihead_forward returns.
 struct MultiHeadResult {
     Tensor out;            ///< (B, T, E)
     Tensor weights;        ///< (B, H, T, S) every head's attention weights
-    MultiHeadCache cache;
+    MultiHeadCache cache;  ///< for multihead_backward
 };
 
+/// The gradient of the loss for every input and parameter of multihead_forward.
 struct MultiHeadGrads {
-    Tensor dquery, dkey, dvalue;  ///< (B, T, E), (B, S, E), (B, S, E)
-    Tensor dw_q, dw_k, dw_v, dw_o;  ///< (E, E) each
-    Tensor db_q, db_k, db_v, db_o;  ///< (E) each
+    Tensor dquery;  ///< (B, T, E)
+    Tensor dkey;    ///< (B, S, E)
+    Tensor dvalue;  ///< (B, S, E)
+    Tensor dw_q;    ///< (E, E)
+    Tensor dw_k;    ///< (E, E)
+    Tensor dw_v;    ///< (E, E)
+    Tensor dw_o;    ///< (E, E)
+    Tensor db_q;    ///< (E)
+    Tensor db_k;    ///< (E)
+    Tensor db_v;    ///< (E)
+    Tensor db_o;    ///< (E)
 };
 
 /// Multi-head attention:

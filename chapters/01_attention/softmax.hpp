@@ -32,6 +32,7 @@ struct Mask {
     Shape shape;                        ///< (T, S) or (B, T, S); empty = no mask
     std::vector<std::uint8_t> allowed;  ///< row-major, 1 = may attend, 0 = blocked
 
+    /// True for "no mask": every pair may attend.
     bool empty() const { return shape.empty(); }
     /// Whether query t of sequence b may attend to key s (b is ignored for a (T, S) mask).
     bool allows(int b, int t, int s) const {

@@ -225,12 +225,17 @@ def print_scoreboard(results, flavour):
             note = {"todo": "not attempted", "blocked": detail, "compile": "does not compile"}.get(state, "")
             print(f"  {mark} {ex['id']:<20} {ex['title']:<44} {earned:>2}/{possible_ex:<2} {paint(note, '2')}")
             if state in ("partial", "failing"):
+                stubbed = [t for t in tests if t.status == "not_attempted"]
                 for t in tests:
-                    if t.status == "passed":
+                    if t.status in ("passed", "not_attempted"):
                         continue
                     print(f"      {paint('✘', '31')} {t.test} ({t.points} pt{'s' if t.points != 1 else ''}, "
                           f"{STATUS_LABEL[t.status]}): {shorten(t.message, 400)}")
                     print(f"        {paint('hint:', '33')} {t.hint}")
+                if stubbed:
+                    stubs = ", ".join(sorted({t.stub + "()" for t in stubbed}))
+                    print(f"      {paint('·', '2')} {len(stubbed)} more test{'s' if len(stubbed) != 1 else ''} "
+                          f"stop at {stubs}, still a stub")
             if next_up is None and state != "done":
                 next_up = ex
         if next_up is not None and not cr.compile_error:

@@ -50,11 +50,12 @@ static std::string index_string(const Shape& shape, std::size_t flat) {
         return ::testing::AssertionFailure() << got_expr << " has shape " << to_string(got.shape()) << ", expected "
                                              << to_string(expected.shape()) << " (" << expected_expr << ")";
     double max_abs = 0.0, max_rel = 0.0;
-    std::size_t first_bad = got.size(), bad = 0;
+    std::size_t first_bad = got.size(), bad = 0, not_finite = 0;
     for (std::size_t i = 0; i < got.size(); ++i) {
         const double g = got[i], e = expected[i];
         const double err = std::abs(g - e);
         const bool ok = err <= tol.abs + tol.rel * std::abs(e);  // false for NaN too
+        if (!std::isfinite(g)) ++not_finite;
         if (!std::isnan(err)) {
             max_abs = std::max(max_abs, err);
             max_rel = std::max(max_rel, err / std::max(1e-12, std::abs(e)));
@@ -68,7 +69,9 @@ static std::string index_string(const Shape& shape, std::size_t flat) {
     std::ostringstream msg;
     msg.precision(7);
     msg << got_expr << " differs from " << expected_expr << " at " << bad << " of " << got.size()
-        << " elements (tolerance abs " << tol.abs << " + rel " << tol.rel << "): max abs error " << max_abs
+        << " elements (tolerance abs " << tol.abs << " + rel " << tol.rel << ")";
+    if (not_finite > 0) msg << "; " << not_finite << " of the values are NaN or inf (an overflow, or 0/0?)";
+    msg << "; max abs error " << max_abs
         << ", max rel error " << max_rel << "; first at " << index_string(got.shape(), first_bad)
         << ": expected " << expected[first_bad] << ", got " << got[first_bad];
     int shown = 0;

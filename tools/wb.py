@@ -191,6 +191,23 @@ def run_mutants(chapters, tally):
                     f.write(reference)
 
 
+def run_sanitized(chapters, tally):
+    debug = os.path.join(ROOT, "build-debug")
+    if not os.path.isfile(os.path.join(debug, "build.ninja")):
+        proc = subprocess.run(["cmake", "--preset", "debug"], cwd=ROOT, capture_output=True, text=True)
+        if not tally.check(proc.returncode == 0, "configure the debug preset", proc.stderr[-1000:]):
+            return
+    binaries = ["framework_tests"] + [f"graded_{ch.name}_reference" for ch in chapters]
+    proc = subprocess.run(["cmake", "--build", debug, "--target", *binaries], capture_output=True, text=True)
+    if not tally.check(proc.returncode == 0, "the debug build", grader.first_compiler_error(proc.stdout + proc.stderr)):
+        return
+    for name in binaries:
+        run = subprocess.run([os.path.join(debug, "tests", name)], capture_output=True, text=True, errors="replace")
+        report = [l for l in (run.stdout + run.stderr).splitlines() if "ERROR: " in l or "runtime error" in l or "FAILED" in l]
+        if tally.check(run.returncode == 0, f"{name} under ASan + UBSan", " | ".join(report[:3])):
+            print(f"  {paint('ok', '32')}   {name}")
+
+
 def chapters_modified():
     proc = subprocess.run(["git", "status", "--porcelain", "--", "chapters"], cwd=ROOT, capture_output=True, text=True)
     return proc.returncode == 0 and proc.stdout.strip() != ""
@@ -250,6 +267,9 @@ def cmd_test(_args=None):
             os.makedirs(out_dir, exist_ok=True)
             proc = subprocess.run([program, out_dir, "--smoke"], capture_output=True, text=True)
             tally.check(proc.returncode == 0, f"program {ch.name} runs", proc.stderr[-500:])
+
+    say("sanitizers: framework tests and the reference under AddressSanitizer + UBSan (debug preset) ...")
+    run_sanitized(chapters, tally)
 
     say("docs (warnings are errors) ...")
     tally.check(cmd_docs() == 0, "docs build without warnings")

@@ -1,0 +1,16 @@
+// Matrix products for exercises and layers, without Eigen in the header (it compiles slowly).
+#pragma once
+#include "framework/tensor.hpp"
+
+namespace wb {
+
+/// C = alpha * op(A) op(B) + beta * C on raw row-major buffers (BLAS sgemm semantics).
+/// op(A) is (M, K): A is stored (M, K), or (K, M) when transpose_a. op(B) is (K, N): B is stored
+/// (K, N), or (N, K) when transpose_b. C is (M, N). beta = 0 ignores what C held.
+void gemm(bool transpose_a, bool transpose_b, int M, int N, int K, float alpha, const float* A, const float* B,
+          float beta, float* C);
+
+/// a (M, K) times b (K, N) -> (M, N). Throws ShapeError naming "matmul" and both shapes.
+Tensor matmul(const Tensor& a, const Tensor& b);
+
+}  // namespace wb

@@ -1,0 +1,17 @@
+// Batch-parallel loops on a persistent pool of worker threads (one per core).
+// Kernels split the batch: each worker takes a contiguous range of images, so no two workers
+// write the same output. Threads start once; a call costs a wake-up, not a thread creation.
+#pragma once
+#include <functional>
+
+namespace wb {
+
+/// Calls body(begin, end) on disjoint ranges covering [0, n), in parallel, and waits for all.
+/// Runs inline when n is small or only one thread is configured. body must not throw across
+/// threads: an exception in a worker is rethrown here after all ranges finish.
+void parallel_for(int n, const std::function<void(int begin, int end)>& body);
+
+/// Worker count: WB_THREADS from the environment if set, else std::thread::hardware_concurrency().
+int thread_count();
+
+}  // namespace wb

@@ -1,0 +1,172 @@
+// Reference: 2-D convolution forward (naive and im2col + GEMM) and backward.
+// The im2col path is the one the framework's Conv2D layer trains with, so it is batch-parallel
+// (each worker takes whole images) and allocates once per worker per call, never per element.
+#include "chapters/04_cnn/conv.hpp"
+
+#include <atomic>
+#include <vector>
+
+#include "chapters/04_cnn/shapes.hpp"
+#include "framework/linalg.hpp"
+#include "framework/parallel.hpp"
+
+namespace wb {
+
+namespace {
+
+struct ConvGeometry {
+    int N, C, H, W, F, KH, KW, OH, OW;
+};
+
+// Checks x (N, C, H, W), w (F, C, KH, KW), b (F) or empty; returns every size.
+ConvGeometry check_conv(const char* op, const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dParams& p) {
+    require_rank(op, "x", x, 4);
+    require_rank(op, "w", w, 4);
+    if (x.dim(1) != w.dim(1)) shape_mismatch(op, "x", x, "w", w, "x has C channels, w must be (F, C, KH, KW)");
+    if (!b.empty() && b.shape() != Shape{w.dim(0)}) shape_mismatch(op, "w", w, "b", b, "b must be (F) or empty");
+    ConvGeometry g{x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(0), w.dim(2), w.dim(3), 0, 0};
+    try {
+        g.OH = conv_output_size(g.H, g.KH, p.stride, p.padding, p.dilation);
+        g.OW = conv_output_size(g.W, g.KW, p.stride, p.padding, p.dilation);
+    } catch (const ShapeError& e) {
+        shape_mismatch(op, "x", x, "w", w, e.what());
+    }
+    return g;
+}
+
+// im2col of one image (C, H, W) at `image` into cols (C*KH*KW, OH*OW).
+void im2col_into(const float* image, const ConvGeometry& g, const Conv2dParams& p, float* cols) {
+    for (int c = 0; c < g.C; ++c)
+        for (int u = 0; u < g.KH; ++u)
+            for (int v = 0; v < g.KW; ++v) {
+                float* row = cols + static_cast<std::size_t>((c * g.KH + u) * g.KW + v) * g.OH * g.OW;
+                for (int i = 0; i < g.OH; ++i) {
+                    const int y = i * p.stride + u * p.dilation - p.padding;
+                    float* out = row + static_cast<std::size_t>(i) * g.OW;
+                    if (y < 0 || y >= g.H) {
+                        for (int j = 0; j < g.OW; ++j) out[j] = 0.0f;
+                        continue;
+                    }
+                    const float* in = image + (static_cast<std::size_t>(c) * g.H + y) * g.W;
+                    for (int j = 0; j < g.OW; ++j) {
+                        const int xx = j * p.stride + v * p.dilation - p.padding;
+                        out[j] = (xx >= 0 && xx < g.W) ? in[xx] : 0.0f;
+                    }
+                }
+            }
+}
+
+// col2im: the adjoint of im2col. Adds cols (C*KH*KW, OH*OW) back into image (C, H, W).
+void col2im_add(const float* cols, const ConvGeometry& g, const Conv2dParams& p, float* image) {
+    for (int c = 0; c < g.C; ++c)
+        for (int u = 0; u < g.KH; ++u)
+            for (int v = 0; v < g.KW; ++v) {
+                const float* row = cols + static_cast<std::size_t>((c * g.KH + u) * g.KW + v) * g.OH * g.OW;
+                for (int i = 0; i < g.OH; ++i) {
+                    const int y = i * p.stride + u * p.dilation - p.padding;
+                    if (y < 0 || y >= g.H) continue;  // came from padding: no input pixel to credit
+                    float* out = image + (static_cast<std::size_t>(c) * g.H + y) * g.W;
+                    for (int j = 0; j < g.OW; ++j) {
+                        const int xx = j * p.stride + v * p.dilation - p.padding;
+                        if (xx >= 0 && xx < g.W) out[xx] += row[static_cast<std::size_t>(i) * g.OW + j];
+                    }
+                }
+            }
+}
+
+}  // namespace
+
+Tensor conv2d_forward_naive(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dParams& p) {
+    const ConvGeometry g = check_conv("conv2d_forward_naive", x, w, b, p);
+    Tensor out({g.N, g.F, g.OH, g.OW});
+    // out[n, f, i, j] = b[f] + sum_{c,u,v} w[f, c, u, v] x[n, c, i s + u d - pad, j s + v d - pad]
+    for (int n = 0; n < g.N; ++n)
+        for (int f = 0; f < g.F; ++f)
+            for (int i = 0; i < g.OH; ++i)
+                for (int j = 0; j < g.OW; ++j) {
+                    float sum = b.empty() ? 0.0f : b(f);
+                    for (int c = 0; c < g.C; ++c)
+                        for (int u = 0; u < g.KH; ++u) {
+                            const int y = i * p.stride + u * p.dilation - p.padding;
+                            if (y < 0 || y >= g.H) continue;  // zero padding
+                            for (int v = 0; v < g.KW; ++v) {
+                                const int xx = j * p.stride + v * p.dilation - p.padding;
+                                if (xx < 0 || xx >= g.W) continue;
+                                sum += w(f, c, u, v) * x(n, c, y, xx);
+                            }
+                        }
+                    out(n, f, i, j) = sum;
+                }
+    return out;
+}
+
+Tensor im2col(const Tensor& image, int kernel_h, int kernel_w, const Conv2dParams& p) {
+    require_rank("im2col", "image", image, 3);
+    const Tensor x = image.reshaped({1, image.dim(0), image.dim(1), image.dim(2)});
+    const ConvGeometry g = check_conv("im2col", x, Tensor({1, image.dim(0), kernel_h, kernel_w}), Tensor(), p);
+    Tensor cols({g.C * g.KH * g.KW, g.OH * g.OW});
+    im2col_into(image.data(), g, p, cols.data());
+    return cols;
+}
+
+Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dParams& p) {
+    const ConvGeometry g = check_conv("conv2d_forward", x, w, b, p);
+    const int K = g.C * g.KH * g.KW, P = g.OH * g.OW;
+    Tensor out({g.N, g.F, g.OH, g.OW});
+    parallel_for(g.N, [&](int begin, int end) {
+        std::vector<float> cols(static_cast<std::size_t>(K) * P);
+        for (int n = begin; n < end; ++n) {
+            float* o = out.data() + static_cast<std::size_t>(n) * g.F * P;
+            // out[n] (F, P) = W (F, K) cols (K, P), then + b per row
+            im2col_into(x.data() + static_cast<std::size_t>(n) * g.C * g.H * g.W, g, p, cols.data());
+            gemm(false, false, g.F, P, K, 1.0f, w.data(), cols.data(), 0.0f, o);
+            if (!b.empty())
+                for (int f = 0; f < g.F; ++f)
+                    for (int q = 0; q < P; ++q) o[static_cast<std::size_t>(f) * P + q] += b(f);
+        }
+    });
+    return out;
+}
+
+Conv2dGrads conv2d_backward(const Tensor& dout, const Tensor& x, const Tensor& w, bool has_bias,
+                            const Conv2dParams& p, bool need_dx) {
+    const ConvGeometry g = check_conv("conv2d_backward", x, w, Tensor(), p);
+    require_shape("conv2d_backward", "dout", dout, {g.N, g.F, g.OH, g.OW});
+    const int K = g.C * g.KH * g.KW, P = g.OH * g.OW;
+    Conv2dGrads grads{need_dx ? Tensor(x.shape()) : Tensor(), Tensor(w.shape()), has_bias ? Tensor({g.F}) : Tensor()};
+
+    // Each worker sums dW and db over its own images; the partial sums are added at the end.
+    std::vector<std::vector<float>> partial_dw(static_cast<std::size_t>(thread_count()));
+    std::vector<std::vector<float>> partial_db(partial_dw.size());
+    std::atomic<int> next_slot{0};
+    parallel_for(g.N, [&](int begin, int end) {
+        const int slot = next_slot++;
+        std::vector<float>& dw = partial_dw[static_cast<std::size_t>(slot)];
+        std::vector<float>& db = partial_db[static_cast<std::size_t>(slot)];
+        dw.assign(static_cast<std::size_t>(g.F) * K, 0.0f);
+        db.assign(static_cast<std::size_t>(g.F), 0.0f);
+        std::vector<float> cols(static_cast<std::size_t>(K) * P);
+        for (int n = begin; n < end; ++n) {
+            const float* d = dout.data() + static_cast<std::size_t>(n) * g.F * P;
+            // dW += dO_n (F, P) cols_n^T (P, K)
+            im2col_into(x.data() + static_cast<std::size_t>(n) * g.C * g.H * g.W, g, p, cols.data());
+            gemm(false, true, g.F, K, P, 1.0f, d, cols.data(), 1.0f, dw.data());
+            // db[f] += sum over positions of dO_n[f]
+            for (int f = 0; f < g.F; ++f)
+                for (int q = 0; q < P; ++q) db[static_cast<std::size_t>(f)] += d[static_cast<std::size_t>(f) * P + q];
+            if (need_dx) {
+                // dcols (K, P) = W^T (K, F) dO_n (F, P); col2im sends each entry back to its pixel
+                gemm(true, false, K, P, g.F, 1.0f, w.data(), d, 0.0f, cols.data());
+                col2im_add(cols.data(), g, p, grads.dx.data() + static_cast<std::size_t>(n) * g.C * g.H * g.W);
+            }
+        }
+    });
+    for (std::size_t s = 0; s < partial_dw.size(); ++s) {
+        for (std::size_t i = 0; i < partial_dw[s].size(); ++i) grads.dw[i] += partial_dw[s][i];
+        if (has_bias)
+            for (std::size_t i = 0; i < partial_db[s].size(); ++i) grads.db[i] += partial_db[s][i];
+    }
+    return grads;
+}
+
+}  // namespace wb

@@ -29,6 +29,10 @@ public:
     virtual std::vector<Param> params() { return {}; }
     /// The output shape for an input shape (batch dim included), for model summaries.
     virtual Shape output_shape(const Shape& input) const { return input; }
+
+    /// False for a model's first layer (Sequential sets it): nothing needs dL/d(input) there,
+    /// so layers whose input gradient is costly (Conv2D) may skip it and return an empty tensor.
+    bool needs_input_grad = true;
 };
 
 enum class Init { glorot_uniform, he_normal, torch_default };

@@ -127,19 +127,25 @@ std::vector<EpochRecord> Sequential::fit(const Tensor& x, const Tensor& y, const
             const int end = std::min(n, begin + o.batch_size);
             const std::vector<int> idx(order.begin() + begin, order.begin() + end);
             const Tensor bx = take_rows(x, idx), by = take_rows(y, idx);
-            const Tensor pred = forward(bx);
-            LossResult r = loss(pred, by);
-            const double m = metric ? metric(pred, by) : nan;
-            backward(r.grad);
-            opt.step(params());
-            loss_sum += r.loss * (end - begin);
+            double batch_loss = 0.0, m = nan;
+            if (o.step) {
+                batch_loss = o.step(bx, by);
+            } else {
+                const Tensor pred = forward(bx);
+                LossResult r = loss(pred, by);
+                if (metric) m = metric(pred, by);
+                backward(r.grad);
+                opt.step(params());
+                batch_loss = r.loss;
+            }
+            loss_sum += batch_loss * (end - begin);
             metric_sum += m * (end - begin);
             seen += end - begin;
-            std::snprintf(text, sizeof text, "loss %.4f %s %.3f", loss_sum / seen, o.metric_name.c_str(),
-                          metric_sum / seen);
+            if (std::isnan(m)) std::snprintf(text, sizeof text, "loss %.4f", loss_sum / seen);
+            else std::snprintf(text, sizeof text, "loss %.4f %s %.3f", loss_sum / seen, o.metric_name.c_str(), metric_sum / seen);
             bar.update(s + 1, text);
         }
-        EpochRecord rec{loss_sum / seen, metric ? metric_sum / seen : nan, nan, nan, bar.elapsed_seconds()};
+        EpochRecord rec{loss_sum / seen, metric && !o.step ? metric_sum / seen : nan, nan, nan, bar.elapsed_seconds()};
         std::string shown = text;
         if (o.val_x && o.val_y) {
             const Evaluation e = evaluate(*o.val_x, *o.val_y, loss, metric);

@@ -34,6 +34,9 @@ struct FitOptions {
     std::string metric_name = "acc";
     const Tensor* val_x = nullptr;  ///< optional held-out data, evaluated after each epoch
     const Tensor* val_y = nullptr;
+    /// Replaces the built-in training step (forward, loss, backward, optimizer step) for each batch;
+    /// returns the batch loss. The training metric is then not computed (NaN).
+    std::function<double(const Tensor& x, const Tensor& y)> step;
 };
 
 struct EpochRecord {
@@ -56,10 +59,13 @@ public:
     L& add(Args&&... args) {
         auto layer = std::make_unique<L>(std::forward<Args>(args)...);
         L& ref = *layer;
-        layers_.push_back(std::move(layer));
+        add_layer(std::move(layer));
         return ref;
     }
-    void add_layer(std::unique_ptr<Layer> layer) { layers_.push_back(std::move(layer)); }
+    void add_layer(std::unique_ptr<Layer> layer) {
+        layer->needs_input_grad = !layers_.empty();
+        layers_.push_back(std::move(layer));
+    }
 
     Tensor forward(const Tensor& x);
     /// Back-propagates dL/d(output) through every layer; returns dL/d(input).

@@ -182,6 +182,15 @@ def compile_error_results(chapter, manifest, error):
 
 # ---------------------------------------------------------------- the scoreboard
 
+def owner_of(function, chapter):
+    """'MaskedSoftmax' for a function of this chapter, 'chapter 04 Conv2dIm2col' for another's."""
+    for other in [chapter] + [c for c in load_chapters() if c.name != chapter.name]:
+        exercise = other.exercise_of_function(function)
+        if exercise:
+            return exercise["id"] if other.name == chapter.name else f"chapter {other.number} {exercise['id']}"
+    return function
+
+
 def exercise_state(chapter, exercise, tests):
     """(label, detail) of one exercise from its tests."""
     earned = sum(t.score for t in tests)
@@ -194,8 +203,7 @@ def exercise_state(chapter, exercise, tests):
         own = [s for s in stubs if s in exercise["functions"]]
         if own:
             return "todo", ""
-        needed = chapter.exercise_of_function(stubs[0])
-        return "blocked", f"needs {needed['id'] if needed else stubs[0]} first ({stubs[0]} is still a stub)"
+        return "blocked", f"needs {owner_of(stubs[0], chapter)} first ({stubs[0]} is still a stub)"
     if statuses == {"compile_error"}:
         return "compile", ""
     return "partial" if earned > 0 else "failing", ""
@@ -213,7 +221,7 @@ def print_scoreboard(results, flavour):
             print(paint("  ✘ does not compile (no points for this chapter until it does):", "31"))
             for line in cr.compile_error.splitlines():
                 print("      " + line)
-        next_up = None
+        next_up, blocked_by = None, ""
         for ex in ch.exercises:
             tests = [t for t in cr.tests if t.exercise == ex["id"]]
             if not tests:
@@ -233,15 +241,16 @@ def print_scoreboard(results, flavour):
                           f"{STATUS_LABEL[t.status]}): {shorten(t.message, 400)}")
                     print(f"        {paint('hint:', '33')} {t.hint}")
                 if stubbed:
-                    stubs = ", ".join(sorted({t.stub + "()" for t in stubbed}))
+                    stubs = ", ".join(sorted({f"{t.stub}() of {owner_of(t.stub, ch)}" for t in stubbed}))
                     print(f"      {paint('·', '2')} {len(stubbed)} more test{'s' if len(stubbed) != 1 else ''} "
                           f"stop at {stubs}, still a stub")
             if next_up is None and state != "done":
                 next_up = ex
+                blocked_by = detail if state == "blocked" else ""
         if next_up is not None and not cr.compile_error:
             fns = ", ".join(next_up["functions"])
             where = f"chapters/{ch.name}/{next_up['file']}" if flavour == "learner" else f"solutions/{ch.name}/{next_up['file']}"
-            print(f"  {paint('next:', '36')} {next_up['id']} — {fns} in {where}")
+            print(f"  {paint('next:', '36')} {next_up['id']} — {fns} in {where}" + (f"; {blocked_by}" if blocked_by else ""))
         elif not cr.compile_error:
             print(f"  {paint('chapter complete', '32')}: ./wb run {ch.number} runs its program with your code")
         print()

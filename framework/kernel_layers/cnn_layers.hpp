@@ -1,0 +1,45 @@
+// Layers whose kernels are chapter 04 exercises: the framework core does not include this file.
+// The library wb_cnn_layers is linked with either the learner's chapter 04 (chapters/04_cnn) or the
+// reference (solutions/04_cnn), so the same model trains on whichever kernels were linked.
+#pragma once
+#include "chapters/04_cnn/conv.hpp"
+#include "chapters/04_cnn/pool.hpp"
+#include "framework/layers.hpp"
+
+namespace wb {
+
+/// 2-D convolution: x (N, C, H, W) -> (N, F, OH, OW) with weight (F, C, K, K) and bias (F).
+/// Calls conv2d_forward and conv2d_backward; skips dX when it is the model's first layer.
+/// Initialised like Keras's Conv2D (Glorot uniform weights, zero bias) unless init says otherwise.
+class Conv2D : public Layer {
+public:
+    Conv2D(int in_channels, int out_channels, int kernel, Rng& rng, Conv2dParams params = {},
+           Init init = Init::glorot_uniform);
+    std::string name() const override { return "Conv2D"; }
+    Tensor forward(const Tensor& x) override;
+    Tensor backward(const Tensor& dout) override;
+    std::vector<Param> params() override;
+    Shape output_shape(const Shape& input) const override;
+
+    Tensor weight, bias, weight_grad, bias_grad;
+    Conv2dParams conv;
+
+private:
+    Tensor x_;
+};
+
+/// Max pooling with a square window: (N, C, H, W) -> (N, C, OH, OW). Calls maxpool2d_forward/backward.
+class MaxPool2D : public Layer {
+public:
+    explicit MaxPool2D(int kernel, int stride = 0) : kernel_(kernel), stride_(stride > 0 ? stride : kernel) {}
+    std::string name() const override { return "MaxPool2D"; }
+    Tensor forward(const Tensor& x) override;
+    Tensor backward(const Tensor& dout) override;
+    Shape output_shape(const Shape& input) const override;
+
+private:
+    int kernel_, stride_;
+    MaxPoolCache cache_;
+};
+
+}  // namespace wb

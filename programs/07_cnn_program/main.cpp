@@ -1,0 +1,155 @@
+// ./wb run 07 [--solutions] [--epochs N] [--task binary|10class] [--limit N] [--smoke]
+//
+// Trains the chapter 07 CNN on Fashion-MNIST (Debian's dataset-fashion-mnist) with your chapter 04
+// kernels (conv, max-pool) and your chapter 07 pieces (the model, the training step, accuracy, the
+// confusion matrix). Batch 32, Adam 1e-3, as the source.
+//   binary : the source's model (Conv32 3x3 ReLU, MaxPool 2, Flatten, Dense 1 sigmoid, binary
+//            cross-entropy) on footwear (sandal, sneaker, ankle boot) vs the rest.
+//   10class: the corrected model: the same trunk, Dense 10, softmax cross-entropy.
+// Writes to the output folder: metrics.json (per epoch: train loss, test loss, test accuracy,
+// seconds), confusion.png (the confusion matrix) and mistakes.png (misclassified test images).
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <string>
+
+#include "chapters/07_cnn_program/models.hpp"
+#include "chapters/07_cnn_program/training.hpp"
+#include "framework/data.hpp"
+#include "framework/png.hpp"
+
+using namespace wb;
+
+struct Options {
+    std::string out_dir = "build/out/07";
+    std::string task = "binary";
+    int epochs = 1;
+    int limit = 0;  // train on the first `limit` images only (0 = all)
+};
+
+static Options parse(int argc, char** argv) {
+    Options o;
+    if (argc > 1 && argv[1][0] != '-') o.out_dir = argv[1];
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
+            return argv[++i];
+        };
+        if (a == "--epochs") o.epochs = std::stoi(value());
+        else if (a == "--task") o.task = value();
+        else if (a == "--limit") o.limit = std::stoi(value());
+        else if (a == "--smoke") o.limit = 3000;
+        else if (a[0] == '-') throw std::invalid_argument("unknown option " + a);
+    }
+    if (o.task != "binary" && o.task != "10class") throw std::invalid_argument("--task must be binary or 10class");
+    if (o.epochs < 1) throw std::invalid_argument("--epochs must be at least 1");
+    return o;
+}
+
+static Tensor first_rows(const Tensor& t, int n) {
+    std::vector<int> idx(static_cast<std::size_t>(std::min(n, t.dim(0))));
+    std::iota(idx.begin(), idx.end(), 0);
+    return take_rows(t, idx);
+}
+
+int main(int argc, char** argv) {
+    Options o;
+    Dataset data;
+    try {
+        o = parse(argc, argv);
+        data = load_fashion_mnist();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "run 07: %s\n", e.what());
+        return 2;
+    }
+    std::filesystem::create_directories(o.out_dir);
+    if (o.limit > 0) {
+        data.train_x = first_rows(data.train_x, o.limit);
+        data.train_y = first_rows(data.train_y, o.limit);
+        data.test_x = first_rows(data.test_x, std::max(1000, o.limit / 3));
+        data.test_y = first_rows(data.test_y, std::max(1000, o.limit / 3));
+    }
+    const bool binary = o.task == "binary";
+    const int classes = binary ? 2 : 10;
+    try {
+        Rng rng(7);
+        Sequential model = binary ? build_binary_model(rng) : build_ten_class_model(rng);
+        const LossFn loss = binary ? LossFn(bce_loss) : LossFn(softmax_cross_entropy_loss);
+        const Tensor train_y = binary ? footwear_targets(data.train_y) : data.train_y;
+        const Tensor test_y = binary ? footwear_targets(data.test_y) : data.test_y;
+        std::printf("Chapter 07 (%s kernels): %s task, %d train / %d test images, batch 32, Adam 1e-3\n\n%s\n", WB_FLAVOUR,
+                    binary ? "binary footwear-vs-rest" : "10-class", data.train_x.dim(0), data.test_x.dim(0),
+                    model.summary({32, 1, 28, 28}).c_str());
+
+        Adam adam(1e-3f);
+        FitOptions fit;
+        fit.epochs = o.epochs;
+        fit.batch_size = 32;
+        fit.seed = 1;
+        fit.val_x = &data.test_x;
+        fit.val_y = &test_y;
+        fit.metric_name = "acc";
+        fit.step = [&](const Tensor& x, const Tensor& y) { return train_step(model, x, y, loss, adam); };
+        const auto history = model.fit(data.train_x, train_y, loss, adam, accuracy, fit);
+
+        // Predictions on the test set, for the confusion matrix and the mistakes.
+        Tensor outputs;
+        {
+            std::vector<Tensor> parts;
+            for (int begin = 0; begin < data.test_x.dim(0); begin += 500) {
+                std::vector<int> idx(static_cast<std::size_t>(std::min(500, data.test_x.dim(0) - begin)));
+                std::iota(idx.begin(), idx.end(), begin);
+                parts.push_back(model.forward(take_rows(data.test_x, idx)));
+            }
+            outputs = Tensor({data.test_x.dim(0), parts[0].dim(1)});
+            std::size_t at = 0;
+            for (const Tensor& p : parts) {
+                std::copy(p.begin(), p.end(), outputs.begin() + at);
+                at += p.size();
+            }
+        }
+        const Tensor predicted = predict_labels(outputs);
+        const Tensor truth = binary ? test_y.reshaped({test_y.dim(0)}) : test_y;
+        const Tensor cm = confusion_matrix(predicted, truth, classes);
+
+        std::printf("\nconfusion matrix (rows: true class, columns: predicted)\n");
+        for (int t = 0; t < classes; ++t) {
+            std::printf("  %-12s", binary ? (t ? "footwear" : "other") : kFashionMnistClasses[t]);
+            for (int p = 0; p < classes; ++p) std::printf(" %5.0f", cm(t, p));
+            std::printf("\n");
+        }
+
+        // Rows normalised to fractions, so small classes show as clearly as large ones.
+        Tensor fractions = cm;
+        for (int t = 0; t < classes; ++t) {
+            float sum = 0.0f;
+            for (int p = 0; p < classes; ++p) sum += cm(t, p);
+            for (int p = 0; p < classes; ++p) fractions(t, p) = sum > 0 ? cm(t, p) / sum : 0.0f;
+        }
+        write_png(o.out_dir + "/confusion.png", heatmap(fractions, binary ? 64 : 32, 0.0f, 1.0f));
+        std::vector<int> wrong;
+        for (int i = 0; i < truth.dim(0) && wrong.size() < 64; ++i)
+            if (predicted(i) != truth(i)) wrong.push_back(i);
+        if (!wrong.empty()) write_png(o.out_dir + "/mistakes.png", image_grid(take_rows(data.test_x, wrong), 8));
+
+        std::ofstream json(o.out_dir + "/metrics.json");
+        json << "{\"task\": \"" << o.task << "\", \"kernels\": \"" << WB_FLAVOUR << "\", \"train_images\": "
+             << data.train_x.dim(0) << ", \"parameters\": " << model.parameter_count() << ", \"epochs\": [\n";
+        for (std::size_t e = 0; e < history.size(); ++e)
+            json << "  {\"epoch\": " << e + 1 << ", \"train_loss\": " << history[e].loss << ", \"test_loss\": "
+                 << history[e].val_loss << ", \"test_accuracy\": " << history[e].val_metric << ", \"seconds\": "
+                 << history[e].seconds << "}" << (e + 1 < history.size() ? ",\n" : "\n");
+        json << "]}\n";
+        std::printf("\ntest accuracy %.4f after %d epoch(s); wrote %s/metrics.json, confusion.png, mistakes.png\n",
+                    history.back().val_metric, o.epochs, o.out_dir.c_str());
+    } catch (const NotImplemented& e) {
+        std::fprintf(stderr, "\nrun 07: %s() is still a stub. Finish that exercise first (./wb grade 04 07 shows which).\n",
+                     e.function().c_str());
+        return 3;
+    }
+    return 0;
+}

@@ -62,8 +62,7 @@ Tensor ReLU::forward(const Tensor& x) {
 Tensor ReLU::backward(const Tensor& dout) {
     require_shape("ReLU::backward", "dout", dout, x_.shape());
     Tensor dx = dout;
-    for (std::size_t i = 0; i < dx.size(); ++i)
-        if (!(x_[i] > 0.0f)) dx[i] = 0.0f;
+    for (std::size_t i = 0; i < dx.size(); ++i) dx[i] = x_[i] > 0.0f ? dx[i] : 0.0f;  // a select, not a branch
     return dx;
 }
 

@@ -73,6 +73,8 @@ public:
     std::vector<Param> params();
     std::size_t parameter_count();
     std::size_t size() const { return layers_.size(); }
+    /// Replaces layers [first, first + count) by one layer (e.g. a fused block); keeps its needs_input_grad.
+    void replace_layers(std::size_t first, std::size_t count, std::unique_ptr<Layer> layer);
     Layer& layer(std::size_t i) { return *layers_.at(i); }
 
     /// A Keras-like table: layer, output shape, parameter count, for an input of shape `input`.

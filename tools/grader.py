@@ -252,7 +252,9 @@ def print_scoreboard(results, flavour):
             where = f"chapters/{ch.name}/{next_up['file']}" if flavour == "learner" else f"solutions/{ch.name}/{next_up['file']}"
             print(f"  {paint('next:', '36')} {next_up['id']} — {fns} in {where}" + (f"; {blocked_by}" if blocked_by else ""))
         elif not cr.compile_error:
-            print(f"  {paint('chapter complete', '32')}: ./wb run {ch.number} runs its program with your code")
+            has_program = os.path.isfile(os.path.join(ROOT, "programs", ch.name, "main.cpp"))
+            print(f"  {paint('chapter complete', '32')}" +
+                  (f": ./wb run {ch.number} runs its program with your code" if has_program else ""))
         print()
     print(paint(f"Total: {total} / {possible} points", "1") + f"  ({flavour} code; reports in build/reports/)")
 

@@ -40,4 +40,19 @@ Conv2dGrads conv2d_backward(const Tensor& dout, const Tensor& x, const Tensor& w
     throw NotImplemented("conv2d_backward");
 }
 
+ConvReluPoolResult conv2d_relu_maxpool_forward(const Tensor& x, const Tensor& w, const Tensor& b,
+                                               const Conv2dParams& p, int pool) {
+    // TODO: first make it right: conv = conv2d_forward(x, w, b, p); maxpool2d_forward(conv, pool, pool);
+    //       then ReLU the pooled values; fill the cache: argmax indexes the (N, F, OH, OW) convolution
+    //       output, and is -1 where the pooled value was cut to 0 by the ReLU.
+    //       Then make it fast: per image, convolve into a small buffer, then pool that buffer directly.
+    throw NotImplemented("conv2d_relu_maxpool_forward");
+}
+
+Conv2dGrads conv2d_relu_maxpool_backward(const Tensor& dout, const ConvReluPoolCache& cache, bool need_dx) {
+    // TODO: dconv (N, F, OH, OW) = zeros; for each pooled output o with cache.argmax[o] != -1:
+    //       dconv[cache.argmax[o]] += dout[o]; then conv2d_backward(dconv, cache.x, cache.w, ...).
+    throw NotImplemented("conv2d_relu_maxpool_backward");
+}
+
 }  // namespace wb

@@ -1,10 +1,13 @@
 /// @file conv.hpp
-/// Exercises **Conv2dNaive**, **Conv2dIm2col** and **Conv2dBackward**: the 2-D convolution
-/// (really a cross-correlation, as in every framework), forward two ways and backward.
+/// Exercises **Conv2dNaive**, **Conv2dIm2col**, **Conv2dBackward** and **Conv2dReluPool**: the 2-D
+/// convolution (really a cross-correlation, as in every framework), forward two ways, backward, and
+/// fused with ReLU and max pooling for speed.
 ///
 /// Shapes (PyTorch's): N = batch, C = input channels, H, W = input size, F = filters,
 /// KH, KW = kernel size, OH, OW = output size (see conv_output_size). float32, row-major.
 #pragma once
+#include <vector>
+
 #include "framework/tensor.hpp"
 
 namespace wb {
@@ -70,5 +73,50 @@ struct Conv2dGrads {
 /// @throws ShapeError naming "conv2d_backward" if dout does not match the forward output shape.
 Conv2dGrads conv2d_backward(const Tensor& dout, const Tensor& x, const Tensor& w, bool has_bias,
                             const Conv2dParams& p = {}, bool need_dx = true);
+
+/// What conv2d_relu_maxpool_backward needs.
+struct ConvReluPoolCache {
+    Tensor x;                 ///< (N, C, H, W) the input
+    Tensor w;                 ///< (F, C, KH, KW) the weights
+    bool has_bias = true;     ///< whether db is wanted
+    Conv2dParams conv;        ///< the convolution's parameters
+    Shape conv_shape;         ///< (N, F, OH, OW) the convolution output, never stored whole
+    Shape out_shape;          ///< (N, F, PH, PW) the pooled output
+    /// per pooled output (row-major over out_shape): the flat index into the (N, F, OH, OW) convolution
+    /// output of its window's max, or -1 where the ReLU cut that max to 0 (no gradient flows back)
+    std::vector<int> argmax;
+};
+
+/// What conv2d_relu_maxpool_forward returns.
+struct ConvReluPoolResult {
+    Tensor out;               ///< (N, F, PH, PW)
+    ConvReluPoolCache cache;  ///< for backward
+};
+
+/// The fused block of chapter 07: max-pool(ReLU(conv2d(x))) with a pool x pool window and stride pool,
+/// [ 	ext{out}[n, f, i, j] = \max\Big(0,\ \max_{u, v < k} 	ext{conv}[n, f,\ i k + u,\ j k + v]\Big) ]
+/// (ReLU and max commute: both are monotone). Fusing means computing each image's convolution in a
+/// small buffer that stays in cache and pooling it at once, instead of writing three (N, F, OH, OW)
+/// tensors to memory and reading them back; it is what makes the chapter 07 epoch fast.
+/// Ties go to the first maximum in row-major window order, as maxpool2d_forward.
+/// A first correct version may simply compose conv2d_forward, a ReLU and maxpool2d_forward.
+/// @param x (N, C, H, W)
+/// @param w (F, C, KH, KW)
+/// @param b (F) or empty
+/// @param p the convolution's stride, padding, dilation
+/// @param pool k, the pooling window and stride
+/// @return out (N, F, PH, PW) with PH = floor(OH / k), PW = floor(OW / k), and the cache
+/// @throws ShapeError naming "conv2d_relu_maxpool_forward" as conv2d_forward does, or if the pool does not fit.
+ConvReluPoolResult conv2d_relu_maxpool_forward(const Tensor& x, const Tensor& w, const Tensor& b,
+                                               const Conv2dParams& p, int pool);
+
+/// Backward of the fused block: only a window's winner whose value passed the ReLU (argmax != -1)
+/// receives that window's gradient; from that sparse convolution gradient, dW, db and (if need_dx) dX
+/// follow as in conv2d_backward.
+/// @param dout (N, F, PH, PW)
+/// @param cache from conv2d_relu_maxpool_forward
+/// @param need_dx false skips dx
+/// @throws ShapeError naming "conv2d_relu_maxpool_backward" if dout does not match cache.out_shape.
+Conv2dGrads conv2d_relu_maxpool_backward(const Tensor& dout, const ConvReluPoolCache& cache, bool need_dx = true);
 
 }  // namespace wb

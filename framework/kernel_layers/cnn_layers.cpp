@@ -50,4 +50,57 @@ Shape MaxPool2D::output_shape(const Shape& input) const {
     return {input.at(0), input.at(1), (input.at(2) - kernel_) / stride_ + 1, (input.at(3) - kernel_) / stride_ + 1};
 }
 
+Conv2DReluPool::Conv2DReluPool(Conv2D&& c, int pool)
+    : weight(std::move(c.weight)), bias(std::move(c.bias)), weight_grad(std::move(c.weight_grad)),
+      bias_grad(std::move(c.bias_grad)), conv(c.conv), pool_(pool) {
+    needs_input_grad = c.needs_input_grad;
+}
+
+Tensor Conv2DReluPool::forward(const Tensor& x) {
+    ConvReluPoolResult r = conv2d_relu_maxpool_forward(x, weight, bias, conv, pool_);
+    cache_ = std::move(r.cache);
+    return std::move(r.out);
+}
+
+Tensor Conv2DReluPool::backward(const Tensor& dout) {
+    Conv2dGrads g = conv2d_relu_maxpool_backward(dout, cache_, needs_input_grad);
+    weight_grad = std::move(g.dw);
+    bias_grad = std::move(g.db);
+    return std::move(g.dx);
+}
+
+std::vector<Param> Conv2DReluPool::params() {
+    return {{"conv.weight", &weight, &weight_grad}, {"conv.bias", &bias, &bias_grad}};
+}
+
+Shape Conv2DReluPool::output_shape(const Shape& input) const {
+    const int k = weight.dim(2), span = conv.dilation * (k - 1) + 1;
+    auto out = [&](int in) { return ((in + 2 * conv.padding - span) / conv.stride + 1) / pool_; };
+    return {input.at(0), weight.dim(0), out(input.at(2)), out(input.at(3))};
+}
+
+// Whether the linked conv2d_relu_maxpool_forward exists yet: a stub throws NotImplemented.
+static bool fused_kernel_available() {
+    try {
+        conv2d_relu_maxpool_forward(Tensor({1, 1, 2, 2}), Tensor({1, 1, 1, 1}), Tensor({1}), {}, 2);
+        return true;
+    } catch (const NotImplemented&) {
+        return false;
+    }
+}
+
+int fuse_conv_relu_pool(Sequential& model) {
+    if (!fused_kernel_available()) return 0;
+    int fused = 0;
+    for (std::size_t i = 0; i + 2 < model.size(); ++i) {
+        auto* conv = dynamic_cast<Conv2D*>(&model.layer(i));
+        auto* relu = dynamic_cast<ReLU*>(&model.layer(i + 1));
+        auto* pool = dynamic_cast<MaxPool2D*>(&model.layer(i + 2));
+        if (!conv || !relu || !pool || pool->stride() != pool->kernel()) continue;
+        model.replace_layers(i, 3, std::make_unique<Conv2DReluPool>(std::move(*conv), pool->kernel()));
+        ++fused;
+    }
+    return fused;
+}
+
 }  // namespace wb

@@ -5,6 +5,7 @@
 #include "chapters/04_cnn/conv.hpp"
 #include "chapters/04_cnn/pool.hpp"
 #include "framework/layers.hpp"
+#include "framework/model.hpp"
 
 namespace wb {
 
@@ -32,6 +33,8 @@ private:
 class MaxPool2D : public Layer {
 public:
     explicit MaxPool2D(int kernel, int stride = 0) : kernel_(kernel), stride_(stride > 0 ? stride : kernel) {}
+    int kernel() const { return kernel_; }
+    int stride() const { return stride_; }
     std::string name() const override { return "MaxPool2D"; }
     Tensor forward(const Tensor& x) override;
     Tensor backward(const Tensor& dout) override;
@@ -41,5 +44,30 @@ private:
     int kernel_, stride_;
     MaxPoolCache cache_;
 };
+
+/// Conv2D + ReLU + MaxPool2D in one layer, calling conv2d_relu_maxpool_forward/backward: the same
+/// parameters and results as the three layers, without their three large intermediate tensors.
+/// Built by fuse_conv_relu_pool from an existing Conv2D (it takes over its weights).
+class Conv2DReluPool : public Layer {
+public:
+    Conv2DReluPool(Conv2D&& conv, int pool);
+    std::string name() const override { return "Conv2D+ReLU+MaxPool2D"; }
+    Tensor forward(const Tensor& x) override;
+    Tensor backward(const Tensor& dout) override;
+    std::vector<Param> params() override;
+    Shape output_shape(const Shape& input) const override;
+
+    Tensor weight, bias, weight_grad, bias_grad;
+    Conv2dParams conv;
+
+private:
+    int pool_;
+    ConvReluPoolCache cache_;
+};
+
+/// Replaces every Conv2D, ReLU, MaxPool2D run (pool stride = pool size) of `model` by one
+/// Conv2DReluPool, if the linked conv2d_relu_maxpool_forward is implemented (a stub leaves the
+/// model as it is). Parameters, their order and names are unchanged. Returns how many runs were fused.
+int fuse_conv_relu_pool(Sequential& model);
 
 }  // namespace wb

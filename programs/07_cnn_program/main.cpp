@@ -19,6 +19,7 @@
 #include "chapters/07_cnn_program/models.hpp"
 #include "chapters/07_cnn_program/training.hpp"
 #include "framework/data.hpp"
+#include "framework/kernel_layers/cnn_layers.hpp"
 #include "framework/png.hpp"
 
 using namespace wb;
@@ -78,11 +79,15 @@ int main(int argc, char** argv) {
     try {
         Rng rng(7);
         Sequential model = binary ? build_binary_model(rng) : build_ten_class_model(rng);
+        // Conv2D, ReLU, MaxPool2D -> one fused block when conv2d_relu_maxpool_forward is written
+        const bool fused = fuse_conv_relu_pool(model) > 0;
         const LossFn loss = binary ? LossFn(bce_loss) : LossFn(softmax_cross_entropy_loss);
         const Tensor train_y = binary ? footwear_targets(data.train_y) : data.train_y;
         const Tensor test_y = binary ? footwear_targets(data.test_y) : data.test_y;
-        std::printf("Chapter 07 (%s kernels): %s task, %d train / %d test images, batch 32, Adam 1e-3\n\n%s\n", WB_FLAVOUR,
-                    binary ? "binary footwear-vs-rest" : "10-class", data.train_x.dim(0), data.test_x.dim(0),
+        std::printf("Chapter 07 (%s kernels): %s task, %d train / %d test images, batch 32, Adam 1e-3\n%s\n\n%s\n",
+                    WB_FLAVOUR, binary ? "binary footwear-vs-rest" : "10-class", data.train_x.dim(0), data.test_x.dim(0),
+                    fused ? "conv + ReLU + max-pool run fused (your conv2d_relu_maxpool_forward)"
+                          : "conv, ReLU and max-pool run one by one (write conv2d_relu_maxpool_forward to fuse them)",
                     model.summary({32, 1, 28, 28}).c_str());
 
         Adam adam(1e-3f);

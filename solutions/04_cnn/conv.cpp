@@ -3,6 +3,7 @@
 // (each worker takes whole images) and allocates once per worker per call, never per element.
 #include "chapters/04_cnn/conv.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <vector>
 
@@ -74,6 +75,107 @@ void col2im_add(const float* cols, const ConvGeometry& g, const Conv2dParams& p,
             }
 }
 
+// Sum of n floats with eight independent partial sums: one running sum would make every add wait
+// for the previous one (the compiler may not reorder float adds), eight fill a vector register.
+float row_sum(const float* x, int n) {
+    float part[8] = {};
+    int i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; ++k) part[k] += x[i + k];
+    float sum = 0.0f;
+    for (; i < n; ++i) sum += x[i];
+    for (float p : part) sum += p;
+    return sum;
+}
+
+// The backward pass shared by conv2d_backward and the fused block, batch-parallel. dconv_of(n, scratch)
+// returns image n's gradient with respect to the convolution output, (F, OH*OW), writing it into
+// scratch if it has to build it. Per image: dW += dconv cols^T, db += row sums of dconv,
+// dX[n] = col2im(W^T dconv). Each worker sums dW and db over its own images; the sums are added last.
+template <class DConvOf>
+Conv2dGrads batched_conv_backward(const Tensor& x, const Tensor& w, const ConvGeometry& g, const Conv2dParams& p,
+                                  bool has_bias, bool need_dx, DConvOf dconv_of) {
+    const int K = g.C * g.KH * g.KW, P = g.OH * g.OW;
+    Conv2dGrads grads{need_dx ? Tensor(x.shape()) : Tensor(), Tensor(w.shape()), has_bias ? Tensor({g.F}) : Tensor()};
+    std::vector<std::vector<float>> partial_dw(static_cast<std::size_t>(thread_count()));
+    std::vector<std::vector<float>> partial_db(partial_dw.size());
+    std::atomic<int> next_slot{0};
+    parallel_for(g.N, [&](int begin, int end) {
+        const int slot = next_slot++;
+        std::vector<float>& dw = partial_dw[static_cast<std::size_t>(slot)];
+        std::vector<float>& db = partial_db[static_cast<std::size_t>(slot)];
+        dw.assign(static_cast<std::size_t>(g.F) * K, 0.0f);
+        db.assign(static_cast<std::size_t>(g.F), 0.0f);
+        std::vector<float> cols(static_cast<std::size_t>(K) * P), scratch(static_cast<std::size_t>(g.F) * P);
+        for (int n = begin; n < end; ++n) {
+            const float* d = dconv_of(n, scratch.data());
+            // dW += dO_n (F, P) cols_n^T (P, K)
+            im2col_into(x.data() + static_cast<std::size_t>(n) * g.C * g.H * g.W, g, p, cols.data());
+            gemm(false, true, g.F, K, P, 1.0f, d, cols.data(), 1.0f, dw.data());
+            // db[f] += sum over positions of dO_n[f]
+            for (int f = 0; f < g.F; ++f) db[static_cast<std::size_t>(f)] += row_sum(d + static_cast<std::size_t>(f) * P, P);
+            if (need_dx) {
+                // dcols (K, P) = W^T (K, F) dO_n (F, P); col2im sends each entry back to its pixel
+                gemm(true, false, K, P, g.F, 1.0f, w.data(), d, 0.0f, cols.data());
+                col2im_add(cols.data(), g, p, grads.dx.data() + static_cast<std::size_t>(n) * g.C * g.H * g.W);
+            }
+        }
+    });
+    for (std::size_t s = 0; s < partial_dw.size(); ++s) {
+        for (std::size_t i = 0; i < partial_dw[s].size(); ++i) grads.dw[i] += partial_dw[s][i];
+        if (has_bias)
+            for (std::size_t i = 0; i < partial_db[s].size(); ++i) grads.db[i] += partial_db[s][i];
+    }
+    return grads;
+}
+
+// ReLU(max over each pool x pool window + bias) of one convolution plane (OH, OW), with the flat
+// index (offset by base) of each window's first maximum, or -1 where the ReLU cut it to 0. The 2x2 case, chapter 07's, is written out:
+// straight-line selects the compiler turns into vector code, where the general loops stay scalar.
+void relu_pool_plane(const float* plane, int OW, int pool, int PH, int PW, float bias, int base, float* out,
+                     int* argmax) {
+    for (int i = 0; i < PH; ++i) {
+        if (pool == 2) {
+            const float* r0 = plane + static_cast<std::size_t>(2 * i) * OW;
+            const float* r1 = r0 + OW;
+            const int top = base + 2 * i * OW;
+            for (int j = 0; j < PW; ++j) {
+                // candidates in row-major window order; a later one wins only if strictly greater
+                // (std::max(x, y) returns y only if x < y; the index arithmetic avoids branches,
+                // which mispredict half the time on this data)
+                const float a = r0[2 * j], b = r0[2 * j + 1], c = r1[2 * j], d = r1[2 * j + 1];
+                const int b_wins = b > a;
+                const float ab = std::max(a, b);
+                const int c_wins = c > ab;
+                const float abc = std::max(ab, c);
+                const int d_wins = d > abc;
+                const float best = std::max(abc, d);
+                int offset = b_wins;
+                offset += c_wins * (OW - offset);
+                offset += d_wins * (OW + 1 - offset);
+                const float value = best + bias;
+                out[i * PW + j] = std::max(value, 0.0f);
+                argmax[i * PW + j] = value > 0.0f ? top + 2 * j + offset : -1;  // -1: the ReLU cut it
+            }
+            continue;
+        }
+        for (int j = 0; j < PW; ++j) {
+            int best = (i * pool) * OW + j * pool;
+            float best_value = plane[best];
+            for (int u = 0; u < pool; ++u)
+                for (int v = 0; v < pool; ++v) {
+                    const int at = (i * pool + u) * OW + j * pool + v;
+                    const bool greater = plane[at] > best_value;
+                    best_value = greater ? plane[at] : best_value;
+                    best = greater ? at : best;
+                }
+            const float value = best_value + bias;  // max(a + b) = max(a) + b: add the bias once
+            out[i * PW + j] = value > 0.0f ? value : 0.0f;
+            argmax[i * PW + j] = value > 0.0f ? base + best : -1;  // -1: the ReLU cut it
+        }
+    }
+}
+
 }  // namespace
 
 Tensor conv2d_forward_naive(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dParams& p) {
@@ -132,41 +234,56 @@ Conv2dGrads conv2d_backward(const Tensor& dout, const Tensor& x, const Tensor& w
                             const Conv2dParams& p, bool need_dx) {
     const ConvGeometry g = check_conv("conv2d_backward", x, w, Tensor(), p);
     require_shape("conv2d_backward", "dout", dout, {g.N, g.F, g.OH, g.OW});
-    const int K = g.C * g.KH * g.KW, P = g.OH * g.OW;
-    Conv2dGrads grads{need_dx ? Tensor(x.shape()) : Tensor(), Tensor(w.shape()), has_bias ? Tensor({g.F}) : Tensor()};
+    const std::size_t per_image = static_cast<std::size_t>(g.F) * g.OH * g.OW;
+    return batched_conv_backward(x, w, g, p, has_bias, need_dx,
+                                 [&](int n, float*) { return dout.data() + n * per_image; });
+}
 
-    // Each worker sums dW and db over its own images; the partial sums are added at the end.
-    std::vector<std::vector<float>> partial_dw(static_cast<std::size_t>(thread_count()));
-    std::vector<std::vector<float>> partial_db(partial_dw.size());
-    std::atomic<int> next_slot{0};
+ConvReluPoolResult conv2d_relu_maxpool_forward(const Tensor& x, const Tensor& w, const Tensor& b,
+                                               const Conv2dParams& p, int pool) {
+    const char* op = "conv2d_relu_maxpool_forward";
+    const ConvGeometry g = check_conv(op, x, w, b, p);
+    if (pool <= 0 || pool > g.OH || pool > g.OW)
+        shape_mismatch(op, "x", x, "w", w,
+                       "a pool of " + std::to_string(pool) + " does not fit the convolution output " +
+                           std::to_string(g.OH) + "x" + std::to_string(g.OW));
+    const int K = g.C * g.KH * g.KW, P = g.OH * g.OW, PH = g.OH / pool, PW = g.OW / pool;
+    ConvReluPoolResult r{Tensor({g.N, g.F, PH, PW}),
+                         {x, w, !b.empty(), p, {g.N, g.F, g.OH, g.OW}, {g.N, g.F, PH, PW},
+                          std::vector<int>(static_cast<std::size_t>(g.N) * g.F * PH * PW)}};
     parallel_for(g.N, [&](int begin, int end) {
-        const int slot = next_slot++;
-        std::vector<float>& dw = partial_dw[static_cast<std::size_t>(slot)];
-        std::vector<float>& db = partial_db[static_cast<std::size_t>(slot)];
-        dw.assign(static_cast<std::size_t>(g.F) * K, 0.0f);
-        db.assign(static_cast<std::size_t>(g.F), 0.0f);
-        std::vector<float> cols(static_cast<std::size_t>(K) * P);
+        // per worker: one image's columns and convolution output, small enough to stay in cache
+        std::vector<float> cols(static_cast<std::size_t>(K) * P), conv(static_cast<std::size_t>(g.F) * P);
         for (int n = begin; n < end; ++n) {
-            const float* d = dout.data() + static_cast<std::size_t>(n) * g.F * P;
-            // dW += dO_n (F, P) cols_n^T (P, K)
+            // conv (F, P) = W (F, K) cols (K, P) + b
             im2col_into(x.data() + static_cast<std::size_t>(n) * g.C * g.H * g.W, g, p, cols.data());
-            gemm(false, true, g.F, K, P, 1.0f, d, cols.data(), 1.0f, dw.data());
-            // db[f] += sum over positions of dO_n[f]
-            for (int f = 0; f < g.F; ++f)
-                for (int q = 0; q < P; ++q) db[static_cast<std::size_t>(f)] += d[static_cast<std::size_t>(f) * P + q];
-            if (need_dx) {
-                // dcols (K, P) = W^T (K, F) dO_n (F, P); col2im sends each entry back to its pixel
-                gemm(true, false, K, P, g.F, 1.0f, w.data(), d, 0.0f, cols.data());
-                col2im_add(cols.data(), g, p, grads.dx.data() + static_cast<std::size_t>(n) * g.C * g.H * g.W);
+            gemm(false, false, g.F, P, K, 1.0f, w.data(), cols.data(), 0.0f, conv.data());
+            for (int f = 0; f < g.F; ++f) {
+                const std::size_t out_base = (static_cast<std::size_t>(n) * g.F + f) * PH * PW;
+                relu_pool_plane(conv.data() + static_cast<std::size_t>(f) * P, g.OW, pool, PH, PW,
+                                b.empty() ? 0.0f : b(f), (n * g.F + f) * P, r.out.data() + out_base,
+                                r.cache.argmax.data() + out_base);
             }
         }
     });
-    for (std::size_t s = 0; s < partial_dw.size(); ++s) {
-        for (std::size_t i = 0; i < partial_dw[s].size(); ++i) grads.dw[i] += partial_dw[s][i];
-        if (has_bias)
-            for (std::size_t i = 0; i < partial_db[s].size(); ++i) grads.db[i] += partial_db[s][i];
-    }
-    return grads;
+    return r;
+}
+
+Conv2dGrads conv2d_relu_maxpool_backward(const Tensor& dout, const ConvReluPoolCache& c, bool need_dx) {
+    const char* op = "conv2d_relu_maxpool_backward";
+    require_shape(op, "dout", dout, c.out_shape);
+    const ConvGeometry g = check_conv(op, c.x, c.w, Tensor(), c.conv);
+    const int P = g.OH * g.OW, pooled_per_image = c.out_shape[1] * c.out_shape[2] * c.out_shape[3];
+    return batched_conv_backward(c.x, c.w, g, c.conv, c.has_bias, need_dx, [&](int n, float* dconv) {
+        // each window's gradient goes to its winner, if the ReLU let the winner through (argmax != -1)
+        std::fill(dconv, dconv + static_cast<std::size_t>(g.F) * P, 0.0f);
+        const int conv_base = n * g.F * P;
+        for (int q = n * pooled_per_image; q < (n + 1) * pooled_per_image; ++q) {
+            const int winner = c.argmax[static_cast<std::size_t>(q)];
+            if (winner >= 0) dconv[winner - conv_base] += dout[static_cast<std::size_t>(q)];
+        }
+        return static_cast<const float*>(dconv);
+    });
 }
 
 }  // namespace wb

@@ -18,6 +18,9 @@ MaxPoolResult maxpool2d_forward(const Tensor& x, int kernel, int stride) {
                          ", stride " + std::to_string(stride) + ": " + e.what());
     }
     MaxPoolResult r{Tensor({N, C, OH, OW}), {x.shape(), std::vector<int>(static_cast<std::size_t>(N) * C * OH * OW)}};
+    const float* in = x.data();
+    float* out = r.out.data();
+    int* argmax = r.cache.argmax.data();
     parallel_for(N * C, [&](int begin, int end) {
         for (int plane = begin; plane < end; ++plane) {  // one (n, c) plane at a time
             const std::size_t in_base = static_cast<std::size_t>(plane) * H * W;
@@ -26,15 +29,18 @@ MaxPoolResult maxpool2d_forward(const Tensor& x, int kernel, int stride) {
                 for (int j = 0; j < OW; ++j) {
                     // start from the window's first element; a strictly greater value replaces it,
                     // so among equal maxima the first in row-major order wins
-                    std::size_t best = in_base + static_cast<std::size_t>(i * stride) * W + j * stride;
+                    int best = static_cast<int>(in_base) + (i * stride) * W + j * stride;
+                    float best_value = in[best];
                     for (int u = 0; u < kernel; ++u)
                         for (int v = 0; v < kernel; ++v) {
-                            const std::size_t at = in_base + static_cast<std::size_t>(i * stride + u) * W + j * stride + v;
-                            if (x[at] > x[best]) best = at;
+                            const int at = static_cast<int>(in_base) + (i * stride + u) * W + j * stride + v;
+                            const bool greater = in[at] > best_value;  // selects, not branches: ties are common
+                            best_value = greater ? in[at] : best_value;
+                            best = greater ? at : best;
                         }
                     const std::size_t o = out_base + static_cast<std::size_t>(i) * OW + j;
-                    r.out[o] = x[best];
-                    r.cache.argmax[o] = static_cast<int>(best);
+                    out[o] = best_value;
+                    argmax[o] = best;
                 }
         }
     });

@@ -1,0 +1,42 @@
+// Graded tests for exercise Conv2dReluPool. Golden: tests/fixtures/04_cnn/fused.wbt
+// (max_pool2d(relu(conv2d(x, w, b, padding=1)), 2) and its autograd gradients).
+#include "chapters/04_cnn/conv.hpp"
+#include "chapters/04_cnn/pool.hpp"
+#include "tests/harness/fixtures.hpp"
+#include "tests/harness/graded.hpp"
+
+using namespace wb;
+
+GRADED_TEST(Conv2dReluPool, ForwardMatchesPyTorch, 2,
+            "out = max(0, max over the window of conv): the ReLU clips the pooled value; the pool drops a leftover row.") {
+    const auto g = fixtures::load("04_cnn", "fused");
+    const ConvReluPoolResult r = conv2d_relu_maxpool_forward(g["x"], g["w"], g["b"], {1, 1, 1}, 2);
+    EXPECT_TENSOR_NEAR(r.out, g["out"], tol::kForward);
+}
+
+GRADED_TEST(Conv2dReluPool, BackwardMatchesAutograd, 3,
+            "Only a window's winner whose pooled value is > 0 passes the gradient on; then dW, db, dX as in conv2d_backward.") {
+    const auto g = fixtures::load("04_cnn", "fused");
+    const ConvReluPoolResult r = conv2d_relu_maxpool_forward(g["x"], g["w"], g["b"], {1, 1, 1}, 2);
+    const Conv2dGrads d = conv2d_relu_maxpool_backward(g["dout"], r.cache);
+    EXPECT_TENSOR_NEAR(d.dw, g["dw"], tol::kBackward);
+    EXPECT_TENSOR_NEAR(d.db, g["db"], tol::kBackward);
+    EXPECT_TENSOR_NEAR(d.dx, g["dx"], tol::kBackward);
+}
+
+GRADED_TEST(Conv2dReluPool, AgreesWithTheThreeKernelsAtChapterSevenShapes, 1,
+            "The fused block must equal conv2d_forward, ReLU, maxpool2d_forward on a full chapter 07 batch.") {
+    Rng rng(31);
+    const Tensor x = Tensor::uniform({32, 1, 28, 28}, rng, 0, 1), w = Tensor::randn({32, 1, 3, 3}, rng, 0.3f);
+    const Tensor b = Tensor::randn({32}, rng, 0.1f);
+    Tensor relu = conv2d_forward(x, w, b);
+    for (float& v : relu) v = v > 0.0f ? v : 0.0f;
+    EXPECT_TENSOR_NEAR(conv2d_relu_maxpool_forward(x, w, b, {}, 2).out, maxpool2d_forward(relu, 2, 2).out, tol::kForward);
+}
+
+GRADED_TEST(Conv2dReluPool, RejectsBadShapes, 1, "Same checks as conv2d_forward, plus a pool that must fit; name the function.") {
+    EXPECT_SHAPE_ERROR(conv2d_relu_maxpool_forward(Tensor({1, 2, 5, 5}), Tensor({2, 1, 3, 3}), Tensor(), {}, 2),
+                       "conv2d_relu_maxpool_forward");
+    EXPECT_SHAPE_ERROR(conv2d_relu_maxpool_forward(Tensor({1, 1, 4, 4}), Tensor({2, 1, 3, 3}), Tensor(), {}, 3),
+                       "conv2d_relu_maxpool_forward");
+}

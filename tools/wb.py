@@ -1,6 +1,7 @@
 """The workbook's command line (started by ./wb after the package check). ./wb help lists the commands."""
 import argparse
 import glob
+import json
 import os
 import re
 import shutil
@@ -26,6 +27,8 @@ USAGE = """usage: ./wb COMMAND [ARGS]
   docs                               build the documentation site into build/docs/html
   mutants [CHAPTER...]               only the mutant part of the self-test
   fixtures                           regenerate the PyTorch golden tensors (tests/fixtures/)
+  bench cnn [--rounds N]             chapter 07 kernels and one training epoch against PyTorch:
+                                     one JSON line per case with ms, torch_ms and their ratio
   help                               this text
 
 CHAPTER: 01, 1, 01_attention or attention. Reports: build/reports/results.json (Gradescope)
@@ -129,6 +132,86 @@ def cmd_fixtures(_args=None):
         say(f"running {os.path.relpath(script, ROOT)} ...")
         if subprocess.run(["/usr/bin/python3", script]).returncode != 0:
             return 1
+    return 0
+
+
+# ---------------------------------------------------------------- benchmarks
+
+# glibc's default hands big blocks to mmap and returns them on free, so a training loop page-faults its
+# activations in again every step. The C++ side turns that off with mallopt (framework/model.cpp);
+# PyTorch gets the same settings through the environment, so both run on the same allocator.
+HEAP_ENV = {"MALLOC_MMAP_THRESHOLD_": str(256 << 20), "MALLOC_TRIM_THRESHOLD_": str(1 << 30)}
+CNN_KERNELS = ["conv_forward", "conv_backward", "maxpool_forward", "maxpool_backward"]
+
+
+def run_google_benchmark(binary, filter_regex, repetitions):
+    """{case: median real time in ms} of a Google Benchmark binary."""
+    out = subprocess.run([binary, f"--benchmark_filter={filter_regex}", "--benchmark_format=json",
+                          f"--benchmark_repetitions={repetitions}", "--benchmark_report_aggregates_only=true"],
+                         capture_output=True, text=True, check=True)
+    medians = {}
+    for b in json.loads(out.stdout)["benchmarks"]:
+        # one repetition reports the run itself; several report aggregates, of which we keep the median
+        if b.get("aggregate_name", "median") != "median":
+            continue
+        scale = {"ms": 1.0, "us": 1e-3, "ns": 1e-6, "s": 1e3}[b["time_unit"]]
+        name = b["run_name"].split("/")
+        case = name[0] + ("_unfused" if len(name) > 1 and name[1] == "0" else "")
+        medians[case] = b["real_time"] * scale
+    return medians
+
+
+def torch_available():
+    return subprocess.run(["/usr/bin/python3", "-c", "import torch"], capture_output=True).returncode == 0
+
+
+def run_torch(case, threads, mkldnn, repeats=None):
+    cmd = ["/usr/bin/python3", os.path.join(ROOT, "bench", "cnn_torch.py"), case, str(threads), "1" if mkldnn else "0"]
+    if repeats:
+        cmd.append(str(repeats))
+    out = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, **HEAP_ENV), check=True)
+    return json.loads(out.stdout)
+
+
+def cmd_bench(args):
+    if args.name != "cnn":
+        raise SystemExit("wb: the benchmarks are: cnn")
+    ok, output = build(["bench_cnn"])
+    if not ok:
+        print(grader.first_compiler_error(output))
+        return 1
+    binary = os.path.join(BUILD, "bench", "bench_cnn")
+    peer = torch_available()
+    if not peer:
+        say("PyTorch is not installed: C++ timings only (apt-get install python3-torch for the ratios)")
+    configs = [(t, m) for t in sorted({1, JOBS}) for m in (True, False)]  # PyTorch: keep its fastest
+    results = {}
+    say("kernels at the chapter 07 shapes (batch 32, 1x28x28 -> 32x26x26 -> 32x13x13) ...")
+    ours = run_google_benchmark(binary, "conv|maxpool", 5)
+    for case in CNN_KERNELS:
+        results[case] = {"ms": ours[case], "torch": [run_torch(case, t, m) for t, m in configs] if peer else []}
+    say(f"one training epoch (60000 images, batch 32), {args.rounds} interleaved rounds ...")
+    epoch_ours, epoch_unfused, epoch_torch = [], [], {c: [] for c in configs}
+    for _ in range(args.rounds):
+        times = run_google_benchmark(binary, "train_epoch_binary", 1)
+        epoch_ours.append(times["train_epoch_binary"])
+        epoch_unfused.append(times["train_epoch_binary_unfused"])
+        for c in configs if peer else []:
+            epoch_torch[c].append(run_torch("train_epoch_binary", c[0], c[1], 1)["ms"])
+    median = lambda xs: sorted(xs)[len(xs) // 2]
+    results["train_epoch_binary"] = {"ms": median(epoch_ours), "torch": [
+        {"threads": c[0], "mkldnn": c[1], "ms": median(v), "blas": ""} for c, v in epoch_torch.items() if v]}
+    results["train_epoch_binary_unfused"] = {"ms": median(epoch_unfused), "torch": results["train_epoch_binary"]["torch"]}
+    blas = next((t["blas"] for r in results.values() for t in r["torch"] if t.get("blas")), "")
+    for case, r in results.items():
+        line = {"case": case, "ms": round(r["ms"], 4)}
+        if r["torch"]:
+            best = min(r["torch"], key=lambda t: t["ms"])
+            line.update({"torch_ms": round(best["ms"], 4), "ratio": round(best["ms"] / r["ms"], 2),
+                         "torch_threads": best["threads"], "torch_mkldnn": best["mkldnn"]})
+        print(json.dumps(line))
+    if blas:
+        say(f"PyTorch {'ran with' if blas else ''} BLAS: {blas}")
     return 0
 
 
@@ -308,6 +391,10 @@ def main(argv):
         parser.add_argument("--solutions", action="store_true")
         args, extra = parser.parse_known_args(rest)
         return cmd_run(args, extra)
+    if command == "bench":
+        parser.add_argument("name")
+        parser.add_argument("--rounds", type=int, default=3, help="interleaved epoch rounds (default 3)")
+        return cmd_bench(parser.parse_args(rest))
     if command == "mutants":
         parser.add_argument("chapters", nargs="*")
         return cmd_mutants(parser.parse_args(rest))

@@ -89,8 +89,8 @@ float row_sum(const float* x, int n) {
 }
 
 // The backward pass shared by conv2d_backward and the fused block, batch-parallel. dconv_of(n, scratch)
-// returns image n's gradient with respect to the convolution output, (F, OH*OW), writing it into
-// scratch if it has to build it. Per image: dW += dconv cols^T, db += row sums of dconv,
+// returns image n's gradient with respect to the convolution output, (F, OH*OW), building it in the
+// worker's scratch vector (sized by dconv_of, once) if it is not stored anywhere. Per image: dW += dconv cols^T, db += row sums of dconv,
 // dX[n] = col2im(W^T dconv). Each worker sums dW and db over its own images; the sums are added last.
 template <class DConvOf>
 Conv2dGrads batched_conv_backward(const Tensor& x, const Tensor& w, const ConvGeometry& g, const Conv2dParams& p,
@@ -106,9 +106,9 @@ Conv2dGrads batched_conv_backward(const Tensor& x, const Tensor& w, const ConvGe
         std::vector<float>& db = partial_db[static_cast<std::size_t>(slot)];
         dw.assign(static_cast<std::size_t>(g.F) * K, 0.0f);
         db.assign(static_cast<std::size_t>(g.F), 0.0f);
-        std::vector<float> cols(static_cast<std::size_t>(K) * P), scratch(static_cast<std::size_t>(g.F) * P);
+        std::vector<float> cols(static_cast<std::size_t>(K) * P), scratch;
         for (int n = begin; n < end; ++n) {
-            const float* d = dconv_of(n, scratch.data());
+            const float* d = dconv_of(n, scratch);
             // dW += dO_n (F, P) cols_n^T (P, K)
             im2col_into(x.data() + static_cast<std::size_t>(n) * g.C * g.H * g.W, g, p, cols.data());
             gemm(false, true, g.F, K, P, 1.0f, d, cols.data(), 1.0f, dw.data());
@@ -236,7 +236,7 @@ Conv2dGrads conv2d_backward(const Tensor& dout, const Tensor& x, const Tensor& w
     require_shape("conv2d_backward", "dout", dout, {g.N, g.F, g.OH, g.OW});
     const std::size_t per_image = static_cast<std::size_t>(g.F) * g.OH * g.OW;
     return batched_conv_backward(x, w, g, p, has_bias, need_dx,
-                                 [&](int n, float*) { return dout.data() + n * per_image; });
+                                 [&](int n, std::vector<float>&) { return dout.data() + n * per_image; });
 }
 
 ConvReluPoolResult conv2d_relu_maxpool_forward(const Tensor& x, const Tensor& w, const Tensor& b,
@@ -274,9 +274,10 @@ Conv2dGrads conv2d_relu_maxpool_backward(const Tensor& dout, const ConvReluPoolC
     require_shape(op, "dout", dout, c.out_shape);
     const ConvGeometry g = check_conv(op, c.x, c.w, Tensor(), c.conv);
     const int P = g.OH * g.OW, pooled_per_image = c.out_shape[1] * c.out_shape[2] * c.out_shape[3];
-    return batched_conv_backward(c.x, c.w, g, c.conv, c.has_bias, need_dx, [&](int n, float* dconv) {
+    return batched_conv_backward(c.x, c.w, g, c.conv, c.has_bias, need_dx, [&](int n, std::vector<float>& scratch) {
         // each window's gradient goes to its winner, if the ReLU let the winner through (argmax != -1)
-        std::fill(dconv, dconv + static_cast<std::size_t>(g.F) * P, 0.0f);
+        scratch.assign(static_cast<std::size_t>(g.F) * P, 0.0f);
+        float* dconv = scratch.data();
         const int conv_base = n * g.F * P;
         for (int q = n * pooled_per_image; q < (n + 1) * pooled_per_image; ++q) {
             const int winner = c.argmax[static_cast<std::size_t>(q)];

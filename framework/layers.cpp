@@ -26,22 +26,22 @@ Dense::Dense(int in_features, int out_features, Rng& rng, Init init)
     }
 }
 
-Tensor Dense::forward(const Tensor& x) {
+Tensor Dense::forward(Tensor x) {
     require_shape("Dense::forward", "x", x, {-1, weight.dim(1)});
-    x_ = x;
-    Tensor y({x.dim(0), weight.dim(0)});
+    Tensor y = Tensor::uninitialized({x.dim(0), weight.dim(0)});
     // y = x W^T + b
     as_matrix(y).noalias() = as_matrix(x) * as_matrix(weight).transpose();
     as_matrix(y).rowwise() += as_vector(bias).transpose();
+    x_ = std::move(x);
     return y;
 }
 
-Tensor Dense::backward(const Tensor& dout) {
+Tensor Dense::backward(Tensor dout) {
     require_shape("Dense::backward", "dout", dout, {x_.dim(0), weight.dim(0)});
     // y = x W^T + b  =>  dW = dout^T x,  db = column sums of dout,  dx = dout W
     as_matrix(weight_grad).noalias() = as_matrix(dout).transpose() * as_matrix(x_);
     as_vector(bias_grad) = as_matrix(dout).colwise().sum().transpose();
-    Tensor dx(x_.shape());
+    Tensor dx = Tensor::uninitialized(x_.shape());
     as_matrix(dx).noalias() = as_matrix(dout) * as_matrix(weight);
     return dx;
 }
@@ -52,44 +52,40 @@ std::vector<Param> Dense::params() {
 
 Shape Dense::output_shape(const Shape& input) const { return {input.at(0), weight.dim(0)}; }
 
-Tensor ReLU::forward(const Tensor& x) {
-    x_ = x;
-    Tensor y = x;
-    for (float& v : y) v = v > 0.0f ? v : 0.0f;
-    return y;
+Tensor ReLU::forward(Tensor x) {
+    for (float& v : x) v = v > 0.0f ? v : 0.0f;
+    y_ = x;  // y > 0 exactly where x > 0: the output is all backward needs
+    return x;
 }
 
-Tensor ReLU::backward(const Tensor& dout) {
-    require_shape("ReLU::backward", "dout", dout, x_.shape());
-    Tensor dx = dout;
-    for (std::size_t i = 0; i < dx.size(); ++i) dx[i] = x_[i] > 0.0f ? dx[i] : 0.0f;  // a select, not a branch
-    return dx;
+Tensor ReLU::backward(Tensor dout) {
+    require_shape("ReLU::backward", "dout", dout, y_.shape());
+    for (std::size_t i = 0; i < dout.size(); ++i) dout[i] = y_[i] > 0.0f ? dout[i] : 0.0f;  // a select, not a branch
+    return dout;
 }
 
-Tensor Tanh::forward(const Tensor& x) {
+Tensor Tanh::forward(Tensor x) {
+    for (float& v : x) v = std::tanh(v);
     y_ = x;
-    for (float& v : y_) v = std::tanh(v);
-    return y_;
+    return x;
 }
 
-Tensor Tanh::backward(const Tensor& dout) {
+Tensor Tanh::backward(Tensor dout) {
     require_shape("Tanh::backward", "dout", dout, y_.shape());
-    Tensor dx = dout;
-    for (std::size_t i = 0; i < dx.size(); ++i) dx[i] *= 1.0f - y_[i] * y_[i];
-    return dx;
+    for (std::size_t i = 0; i < dout.size(); ++i) dout[i] *= 1.0f - y_[i] * y_[i];
+    return dout;
 }
 
-Tensor Sigmoid::forward(const Tensor& x) {
+Tensor Sigmoid::forward(Tensor x) {
+    for (float& v : x) v = sigmoid(v);
     y_ = x;
-    for (float& v : y_) v = sigmoid(v);
-    return y_;
+    return x;
 }
 
-Tensor Sigmoid::backward(const Tensor& dout) {
+Tensor Sigmoid::backward(Tensor dout) {
     require_shape("Sigmoid::backward", "dout", dout, y_.shape());
-    Tensor dx = dout;
-    for (std::size_t i = 0; i < dx.size(); ++i) dx[i] *= y_[i] * (1.0f - y_[i]);
-    return dx;
+    for (std::size_t i = 0; i < dout.size(); ++i) dout[i] *= y_[i] * (1.0f - y_[i]);
+    return dout;
 }
 
 Shape Flatten::output_shape(const Shape& input) const {
@@ -98,13 +94,17 @@ Shape Flatten::output_shape(const Shape& input) const {
     return {input.at(0), features};
 }
 
-Tensor Flatten::forward(const Tensor& x) {
+Tensor Flatten::forward(Tensor x) {
     if (x.rank() < 2) throw ShapeError("Flatten::forward: x has shape " + to_string(x.shape()) +
                                        ", expected rank >= 2 (batch first)");
     input_shape_ = x.shape();
-    return x.reshaped(output_shape(x.shape()));
+    x.reshape(output_shape(input_shape_));  // same values, new shape: no copy
+    return x;
 }
 
-Tensor Flatten::backward(const Tensor& dout) { return dout.reshaped(input_shape_); }
+Tensor Flatten::backward(Tensor dout) {
+    dout.reshape(input_shape_);
+    return dout;
+}
 
 }  // namespace wb

@@ -22,10 +22,11 @@ class Layer {
 public:
     virtual ~Layer() = default;
     virtual std::string name() const = 0;
-    /// x: (N, ...) -> y: (N, ...). Keeps what backward needs.
-    virtual Tensor forward(const Tensor& x) = 0;
+    /// x: (N, ...) -> y: (N, ...). Keeps what backward needs. Takes x by value, so a caller that is
+    /// done with its tensor can std::move it in and a layer can keep or reshape it without a copy.
+    virtual Tensor forward(Tensor x) = 0;
     /// dout: shape of the last forward's output -> dx: shape of its input.
-    virtual Tensor backward(const Tensor& dout) = 0;
+    virtual Tensor backward(Tensor dout) = 0;
     virtual std::vector<Param> params() { return {}; }
     /// The output shape for an input shape (batch dim included), for model summaries.
     virtual Shape output_shape(const Shape& input) const { return input; }
@@ -43,8 +44,8 @@ class Dense : public Layer {
 public:
     Dense(int in_features, int out_features, Rng& rng, Init init = Init::glorot_uniform);
     std::string name() const override { return "Dense"; }
-    Tensor forward(const Tensor& x) override;
-    Tensor backward(const Tensor& dout) override;
+    Tensor forward(Tensor x) override;
+    Tensor backward(Tensor dout) override;
     std::vector<Param> params() override;
     Shape output_shape(const Shape& input) const override;
 
@@ -58,19 +59,19 @@ private:
 class ReLU : public Layer {
 public:
     std::string name() const override { return "ReLU"; }
-    Tensor forward(const Tensor& x) override;
-    Tensor backward(const Tensor& dout) override;
+    Tensor forward(Tensor x) override;
+    Tensor backward(Tensor dout) override;
 
 private:
-    Tensor x_;
+    Tensor y_;
 };
 
 /// y = tanh(x); dy/dx = 1 - y^2.
 class Tanh : public Layer {
 public:
     std::string name() const override { return "Tanh"; }
-    Tensor forward(const Tensor& x) override;
-    Tensor backward(const Tensor& dout) override;
+    Tensor forward(Tensor x) override;
+    Tensor backward(Tensor dout) override;
 
 private:
     Tensor y_;
@@ -80,8 +81,8 @@ private:
 class Sigmoid : public Layer {
 public:
     std::string name() const override { return "Sigmoid"; }
-    Tensor forward(const Tensor& x) override;
-    Tensor backward(const Tensor& dout) override;
+    Tensor forward(Tensor x) override;
+    Tensor backward(Tensor dout) override;
 
 private:
     Tensor y_;
@@ -91,8 +92,8 @@ private:
 class Flatten : public Layer {
 public:
     std::string name() const override { return "Flatten"; }
-    Tensor forward(const Tensor& x) override;
-    Tensor backward(const Tensor& dout) override;
+    Tensor forward(Tensor x) override;
+    Tensor backward(Tensor dout) override;
     Shape output_shape(const Shape& input) const override;
 
 private:

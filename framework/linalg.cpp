@@ -10,14 +10,23 @@ void gemm(bool transpose_a, bool transpose_b, int M, int N, int K, float alpha, 
     const int b_rows = transpose_b ? N : K, b_cols = transpose_b ? K : N;
     const ConstMatrixView a(A, a_rows, a_cols), b(B, b_rows, b_cols);
     MatrixView c(C, M, N);
-    if (beta == 0.0f) c.setZero();
-    else if (beta != 1.0f) c *= beta;
-    // Eigen picks a blocked kernel for each combination; .noalias() avoids a temporary.
+    // Eigen picks a blocked kernel for each combination; .noalias() avoids a temporary. With beta = 0
+    // C is assigned, not read: it may hold garbage (Tensor::uninitialized).
+    if (beta == 0.0f) {
+        if (!transpose_a && !transpose_b) c.noalias() = alpha * a * b;
+        else if (transpose_a && !transpose_b) c.noalias() = alpha * a.transpose() * b;
+        else if (!transpose_a && transpose_b) c.noalias() = alpha * a * b.transpose();
+        else c.noalias() = alpha * a.transpose() * b.transpose();
+        return;
+    }
+    if (beta != 1.0f) c *= beta;
     if (!transpose_a && !transpose_b) c.noalias() += alpha * a * b;
     else if (transpose_a && !transpose_b) c.noalias() += alpha * a.transpose() * b;
     else if (!transpose_a && transpose_b) c.noalias() += alpha * a * b.transpose();
     else c.noalias() += alpha * a.transpose() * b.transpose();
 }
+
+float sum(const float* x, int n) { return ConstVectorView(x, n).sum(); }
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
     require_rank("matmul", "a", a, 2);

@@ -10,6 +10,10 @@ namespace wb {
 void gemm(bool transpose_a, bool transpose_b, int M, int N, int K, float alpha, const float* A, const float* B,
           float beta, float* C);
 
+/// Sum of n floats, vectorised (Eigen reorders the adds into several partial sums, which plain C++
+/// loops may not do for floats).
+float sum(const float* x, int n);
+
 /// a (M, K) times b (K, N) -> (M, N). Throws ShapeError naming "matmul" and both shapes.
 Tensor matmul(const Tensor& a, const Tensor& b);
 

@@ -55,14 +55,17 @@ Tensor take_rows(const Tensor& x, const std::vector<int>& indices) {
 }
 
 Tensor Sequential::forward(const Tensor& x) {
-    Tensor h = x;
-    for (auto& layer : layers_) h = layer->forward(h);
+    if (layers_.empty()) return x;
+    // each activation is moved on to the next layer, which may keep or reshape it without a copy
+    Tensor h = layers_.front()->forward(x);
+    for (std::size_t i = 1; i < layers_.size(); ++i) h = layers_[i]->forward(std::move(h));
     return h;
 }
 
 Tensor Sequential::backward(const Tensor& dout) {
-    Tensor g = dout;
-    for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) g = (*it)->backward(g);
+    if (layers_.empty()) return dout;
+    Tensor g = layers_.back()->backward(dout);
+    for (auto it = layers_.rbegin() + 1; it != layers_.rend(); ++it) g = (*it)->backward(std::move(g));
     return g;
 }
 

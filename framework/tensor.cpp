@@ -32,12 +32,20 @@ Tensor::Tensor(Shape shape, float fill) : shape_(std::move(shape)) {
     data_.assign(element_count(shape_), fill);
 }
 
-Tensor::Tensor(Shape shape, std::vector<float> values) : shape_(std::move(shape)), data_(std::move(values)) {
+Tensor::Tensor(Shape shape, std::vector<float> values) : shape_(std::move(shape)), data_(values.begin(), values.end()) {
     check_shape(shape_);
     if (data_.size() != element_count(shape_))
         throw ShapeError("Tensor: shape " + to_string(shape_) + " needs " +
                          std::to_string(element_count(shape_)) + " values, got " +
                          std::to_string(data_.size()));
+}
+
+Tensor Tensor::uninitialized(Shape shape) {
+    check_shape(shape);
+    Tensor t;
+    t.data_.resize(element_count(shape));  // DefaultInitAllocator: no zeros written
+    t.shape_ = std::move(shape);
+    return t;
 }
 
 Tensor Tensor::randn(Shape shape, Rng& rng, float stddev, float mean) {

@@ -5,7 +5,9 @@
 #pragma once
 #include <cstddef>
 #include <initializer_list>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "framework/errors.hpp"
@@ -13,6 +15,30 @@
 namespace wb {
 
 using Shape = std::vector<int>;
+
+/// An allocator whose resize() leaves new floats uninitialised (value-initialisation would zero them):
+/// kernels that overwrite every element of a fresh tensor need not pay for writing zeros first.
+template <class T>
+struct DefaultInitAllocator : std::allocator<T> {
+    template <class U>
+    struct rebind {
+        using other = DefaultInitAllocator<U>;
+    };
+    DefaultInitAllocator() = default;
+    template <class U>
+    DefaultInitAllocator(const DefaultInitAllocator<U>&) noexcept {}
+    template <class U>
+    void construct(U* p) noexcept {
+        ::new (static_cast<void*>(p)) U;
+    }
+    template <class U, class... Args>
+    void construct(U* p, Args&&... args) {
+        ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
+};
+
+/// A tensor's element storage.
+using Storage = std::vector<float, DefaultInitAllocator<float>>;
 
 /// "(2, 3, 4)"; "()" for rank 0.
 std::string to_string(const Shape& shape);
@@ -34,6 +60,8 @@ public:
     Tensor(Shape shape, std::vector<float> values);
 
     static Tensor zeros(Shape shape) { return Tensor(std::move(shape), 0.0f); }
+    /// A tensor whose values are not initialised: only for code that writes every element next.
+    static Tensor uninitialized(Shape shape);
     /// Independent N(mean, stddev^2) draws from `rng`.
     static Tensor randn(Shape shape, Rng& rng, float stddev = 1.0f, float mean = 0.0f);
     /// Independent U(low, high) draws from `rng`.
@@ -48,8 +76,8 @@ public:
 
     float* data() { return data_.data(); }
     const float* data() const { return data_.data(); }
-    std::vector<float>& values() { return data_; }
-    const std::vector<float>& values() const { return data_; }
+    Storage& values() { return data_; }
+    const Storage& values() const { return data_; }
     float* begin() { return data_.data(); }
     float* end() { return data_.data() + data_.size(); }
     const float* begin() const { return data_.data(); }
@@ -86,7 +114,7 @@ private:
     }
 
     Shape shape_;
-    std::vector<float> data_;
+    Storage data_;
 };
 
 /// Throws ShapeError "op: name (shape) must be expected (shape)" unless t has exactly that shape.

@@ -18,12 +18,13 @@ Conv2D::Conv2D(int in_channels, int out_channels, int kernel, Rng& rng, Conv2dPa
     }
 }
 
-Tensor Conv2D::forward(const Tensor& x) {
-    x_ = x;
-    return conv2d_forward(x, weight, bias, conv);
+Tensor Conv2D::forward(Tensor x) {
+    Tensor y = conv2d_forward(x, weight, bias, conv);
+    x_ = std::move(x);
+    return y;
 }
 
-Tensor Conv2D::backward(const Tensor& dout) {
+Tensor Conv2D::backward(Tensor dout) {
     Conv2dGrads g = conv2d_backward(dout, x_, weight, true, conv, needs_input_grad);
     weight_grad = std::move(g.dw);
     bias_grad = std::move(g.db);
@@ -38,13 +39,13 @@ Shape Conv2D::output_shape(const Shape& input) const {
     return {input.at(0), weight.dim(0), out(input.at(2)), out(input.at(3))};
 }
 
-Tensor MaxPool2D::forward(const Tensor& x) {
+Tensor MaxPool2D::forward(Tensor x) {
     MaxPoolResult r = maxpool2d_forward(x, kernel_, stride_);
     cache_ = std::move(r.cache);
     return std::move(r.out);
 }
 
-Tensor MaxPool2D::backward(const Tensor& dout) { return maxpool2d_backward(dout, cache_); }
+Tensor MaxPool2D::backward(Tensor dout) { return maxpool2d_backward(dout, cache_); }
 
 Shape MaxPool2D::output_shape(const Shape& input) const {
     return {input.at(0), input.at(1), (input.at(2) - kernel_) / stride_ + 1, (input.at(3) - kernel_) / stride_ + 1};
@@ -56,13 +57,13 @@ Conv2DReluPool::Conv2DReluPool(Conv2D&& c, int pool)
     needs_input_grad = c.needs_input_grad;
 }
 
-Tensor Conv2DReluPool::forward(const Tensor& x) {
+Tensor Conv2DReluPool::forward(Tensor x) {
     ConvReluPoolResult r = conv2d_relu_maxpool_forward(x, weight, bias, conv, pool_);
     cache_ = std::move(r.cache);
     return std::move(r.out);
 }
 
-Tensor Conv2DReluPool::backward(const Tensor& dout) {
+Tensor Conv2DReluPool::backward(Tensor dout) {
     Conv2dGrads g = conv2d_relu_maxpool_backward(dout, cache_, needs_input_grad);
     weight_grad = std::move(g.dw);
     bias_grad = std::move(g.db);

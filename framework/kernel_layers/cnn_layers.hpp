@@ -17,8 +17,8 @@ public:
     Conv2D(int in_channels, int out_channels, int kernel, Rng& rng, Conv2dParams params = {},
            Init init = Init::glorot_uniform);
     std::string name() const override { return "Conv2D"; }
-    Tensor forward(const Tensor& x) override;
-    Tensor backward(const Tensor& dout) override;
+    Tensor forward(Tensor x) override;
+    Tensor backward(Tensor dout) override;
     std::vector<Param> params() override;
     Shape output_shape(const Shape& input) const override;
 
@@ -36,8 +36,8 @@ public:
     int kernel() const { return kernel_; }
     int stride() const { return stride_; }
     std::string name() const override { return "MaxPool2D"; }
-    Tensor forward(const Tensor& x) override;
-    Tensor backward(const Tensor& dout) override;
+    Tensor forward(Tensor x) override;
+    Tensor backward(Tensor dout) override;
     Shape output_shape(const Shape& input) const override;
 
 private:
@@ -52,8 +52,8 @@ class Conv2DReluPool : public Layer {
 public:
     Conv2DReluPool(Conv2D&& conv, int pool);
     std::string name() const override { return "Conv2D+ReLU+MaxPool2D"; }
-    Tensor forward(const Tensor& x) override;
-    Tensor backward(const Tensor& dout) override;
+    Tensor forward(Tensor x) override;
+    Tensor backward(Tensor dout) override;
     std::vector<Param> params() override;
     Shape output_shape(const Shape& input) const override;
 

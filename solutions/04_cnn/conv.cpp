@@ -75,19 +75,6 @@ void col2im_add(const float* cols, const ConvGeometry& g, const Conv2dParams& p,
             }
 }
 
-// Sum of n floats with eight independent partial sums: one running sum would make every add wait
-// for the previous one (the compiler may not reorder float adds), eight fill a vector register.
-float row_sum(const float* x, int n) {
-    float part[8] = {};
-    int i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int k = 0; k < 8; ++k) part[k] += x[i + k];
-    float sum = 0.0f;
-    for (; i < n; ++i) sum += x[i];
-    for (float p : part) sum += p;
-    return sum;
-}
-
 // The backward pass shared by conv2d_backward and the fused block, batch-parallel. dconv_of(n, scratch)
 // returns image n's gradient with respect to the convolution output, (F, OH*OW), building it in the
 // worker's scratch vector (sized by dconv_of, once) if it is not stored anywhere. Per image: dW += dconv cols^T, db += row sums of dconv,
@@ -113,7 +100,7 @@ Conv2dGrads batched_conv_backward(const Tensor& x, const Tensor& w, const ConvGe
             im2col_into(x.data() + static_cast<std::size_t>(n) * g.C * g.H * g.W, g, p, cols.data());
             gemm(false, true, g.F, K, P, 1.0f, d, cols.data(), 1.0f, dw.data());
             // db[f] += sum over positions of dO_n[f]
-            for (int f = 0; f < g.F; ++f) db[static_cast<std::size_t>(f)] += row_sum(d + static_cast<std::size_t>(f) * P, P);
+            for (int f = 0; f < g.F; ++f) db[static_cast<std::size_t>(f)] += sum(d + static_cast<std::size_t>(f) * P, P);
             if (need_dx) {
                 // dcols (K, P) = W^T (K, F) dO_n (F, P); col2im sends each entry back to its pixel
                 gemm(true, false, K, P, g.F, 1.0f, w.data(), d, 0.0f, cols.data());
@@ -214,7 +201,7 @@ Tensor im2col(const Tensor& image, int kernel_h, int kernel_w, const Conv2dParam
 Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dParams& p) {
     const ConvGeometry g = check_conv("conv2d_forward", x, w, b, p);
     const int K = g.C * g.KH * g.KW, P = g.OH * g.OW;
-    Tensor out({g.N, g.F, g.OH, g.OW});
+    Tensor out = Tensor::uninitialized({g.N, g.F, g.OH, g.OW});  // every element is written below
     parallel_for(g.N, [&](int begin, int end) {
         std::vector<float> cols(static_cast<std::size_t>(K) * P);
         for (int n = begin; n < end; ++n) {
@@ -248,7 +235,7 @@ ConvReluPoolResult conv2d_relu_maxpool_forward(const Tensor& x, const Tensor& w,
                        "a pool of " + std::to_string(pool) + " does not fit the convolution output " +
                            std::to_string(g.OH) + "x" + std::to_string(g.OW));
     const int K = g.C * g.KH * g.KW, P = g.OH * g.OW, PH = g.OH / pool, PW = g.OW / pool;
-    ConvReluPoolResult r{Tensor({g.N, g.F, PH, PW}),
+    ConvReluPoolResult r{Tensor::uninitialized({g.N, g.F, PH, PW}),  // every element is written below
                          {x, w, !b.empty(), p, {g.N, g.F, g.OH, g.OW}, {g.N, g.F, PH, PW},
                           std::vector<int>(static_cast<std::size_t>(g.N) * g.F * PH * PW)}};
     parallel_for(g.N, [&](int begin, int end) {

@@ -38,7 +38,7 @@ TEST(Dense, ForwardIsXWTransposePlusB) {
     fc.weight = Tensor({3, 2}, {1, 2, 3, 4, 5, 6});
     fc.bias = Tensor({3}, {0.5f, 0, -1});
     const Tensor y = fc.forward(Tensor({1, 2}, {1, -1}));
-    EXPECT_EQ(y.values(), (std::vector<float>{-0.5f, -1.0f, -2.0f}));
+    EXPECT_EQ(std::vector<float>(y.begin(), y.end()), (std::vector<float>{-0.5f, -1.0f, -2.0f}));
     EXPECT_THROW(fc.forward(Tensor({1, 3})), ShapeError);
 }
 
@@ -86,7 +86,7 @@ TEST(Flatten, KeepsBatchAndRoundTrips) {
 TEST(Losses, MseValueAndGradient) {
     const LossResult r = mse_loss(Tensor({2}, {1, 3}), Tensor({2}, {0, 0}));
     EXPECT_DOUBLE_EQ(r.loss, 5.0);
-    EXPECT_EQ(r.grad.values(), (std::vector<float>{1.0f, 3.0f}));
+    EXPECT_EQ(std::vector<float>(r.grad.begin(), r.grad.end()), (std::vector<float>{1.0f, 3.0f}));
     EXPECT_THROW(mse_loss(Tensor({2}), Tensor({3})), ShapeError);
 }
 

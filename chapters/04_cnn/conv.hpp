@@ -94,7 +94,7 @@ struct ConvReluPoolResult {
 };
 
 /// The fused block of chapter 07: max-pool(ReLU(conv2d(x))) with a pool x pool window and stride pool,
-/// [ 	ext{out}[n, f, i, j] = \max\Big(0,\ \max_{u, v < k} 	ext{conv}[n, f,\ i k + u,\ j k + v]\Big) ]
+/// \f[ \text{out}[n, f, i, j] = \max\Big(0,\ \max_{u, v < k} \text{conv}[n, f,\ i k + u,\ j k + v]\Big) \f]
 /// (ReLU and max commute: both are monotone). Fusing means computing each image's convolution in a
 /// small buffer that stays in cache and pooling it at once, instead of writing three (N, F, OH, OW)
 /// tensors to memory and reading them back; it is what makes the chapter 07 epoch fast.

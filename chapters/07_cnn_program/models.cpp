@@ -15,6 +15,7 @@ Sequential build_binary_model(Rng& rng) {
 
 Sequential build_ten_class_model(Rng& rng) {
     // TODO: the same trunk, then Dense to 10 outputs and no activation (the loss applies the softmax).
+    //       Pass Init::torch_default to the Conv2D and the Dense (see models.hpp for why).
     throw NotImplemented("build_ten_class_model");
 }
 

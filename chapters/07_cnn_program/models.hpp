@@ -19,7 +19,9 @@ Sequential build_binary_model(Rng& rng);
 
 /// The corrected model for ten classes: the same trunk, then Dense 10 giving logits (N, 10).
 /// No softmax layer: wb::softmax_cross_entropy_loss applies it inside the loss, stably.
-/// Parameters: 320 + 54090 = 54410.
+/// Parameters: 320 + 54090 = 54410. This is the model compared with PyTorch, so it is initialised as
+/// PyTorch initialises nn.Conv2d and nn.Linear (Init::torch_default): after 2 epochs it measured
+/// 0.892 test accuracy, as PyTorch does; with Keras's Glorot initialisation 0.888.
 Sequential build_ten_class_model(Rng& rng);
 
 }  // namespace wb

@@ -33,10 +33,15 @@ Tensor Conv2D::backward(Tensor dout) {
 
 std::vector<Param> Conv2D::params() { return {{"conv.weight", &weight, &weight_grad}, {"conv.bias", &bias, &bias_grad}}; }
 
+// A convolution's output length, for summaries (the layers cannot ask the learner's conv_output_size:
+// it may still be a stub).
+static int conv_length(int in, int kernel, const Conv2dParams& p) {
+    return (in + 2 * p.padding - p.dilation * (kernel - 1) - 1) / p.stride + 1;
+}
+
 Shape Conv2D::output_shape(const Shape& input) const {
-    const int k = weight.dim(2), span = conv.dilation * (k - 1) + 1;
-    auto out = [&](int in) { return (in + 2 * conv.padding - span) / conv.stride + 1; };
-    return {input.at(0), weight.dim(0), out(input.at(2)), out(input.at(3))};
+    const int k = weight.dim(2);
+    return {input.at(0), weight.dim(0), conv_length(input.at(2), k, conv), conv_length(input.at(3), k, conv)};
 }
 
 Tensor MaxPool2D::forward(Tensor x) {
@@ -75,9 +80,8 @@ std::vector<Param> Conv2DReluPool::params() {
 }
 
 Shape Conv2DReluPool::output_shape(const Shape& input) const {
-    const int k = weight.dim(2), span = conv.dilation * (k - 1) + 1;
-    auto out = [&](int in) { return ((in + 2 * conv.padding - span) / conv.stride + 1) / pool_; };
-    return {input.at(0), weight.dim(0), out(input.at(2)), out(input.at(3))};
+    const int k = weight.dim(2);
+    return {input.at(0), weight.dim(0), conv_length(input.at(2), k, conv) / pool_, conv_length(input.at(3), k, conv) / pool_};
 }
 
 // Whether the linked conv2d_relu_maxpool_forward exists yet: a stub throws NotImplemented.

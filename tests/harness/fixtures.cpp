@@ -13,6 +13,12 @@ const wb::Tensor& Golden::operator[](const std::string& key) const {
     return it->second;
 }
 
+std::vector<int> as_ints(const wb::Tensor& t) {
+    std::vector<int> v;
+    for (float x : t) v.push_back(static_cast<int>(x));
+    return v;
+}
+
 Golden load(const std::string& chapter, const std::string& name) {
     const std::string path = std::string(WB_FIXTURE_ROOT) + "/" + chapter + "/" + name + ".wbt";
     std::map<std::string, wb::Tensor> tensors;

@@ -2,6 +2,7 @@
 #pragma once
 #include <map>
 #include <string>
+#include <vector>
 
 #include "framework/tensor.hpp"
 
@@ -25,5 +26,8 @@ private:
 };
 
 Golden load(const std::string& chapter, const std::string& name);
+
+/// A tensor of whole numbers stored as floats (lengths, indices, labels) as ints.
+std::vector<int> as_ints(const wb::Tensor& t);
 
 }  // namespace fixtures

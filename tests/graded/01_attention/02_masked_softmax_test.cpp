@@ -7,12 +7,6 @@
 
 using namespace wb;
 
-static std::vector<int> to_lengths(const Tensor& t) {
-    std::vector<int> v;
-    for (float x : t) v.push_back(static_cast<int>(x));
-    return v;
-}
-
 GRADED_TEST(MaskedSoftmax, CausalMaskIsLowerTriangle, 1,
             "Query t may see keys 0..t: allowed[t * S + s] = (s <= t).") {
     const Mask m = causal_mask(3, 4);
@@ -40,7 +34,7 @@ GRADED_TEST(MaskedSoftmax, PaddingMatchesPyTorch, 2,
             "A (B, T, S) mask has one (T, S) plane per sequence: index it with b.") {
     const auto g = fixtures::load("01_attention", "masked_softmax");
     const Tensor& scores = g["scores"];
-    EXPECT_TENSOR_NEAR(masked_softmax(scores, padding_mask(to_lengths(g["lengths"]), 4, 5)), g["padding_out"],
+    EXPECT_TENSOR_NEAR(masked_softmax(scores, padding_mask(fixtures::as_ints(g["lengths"]), 4, 5)), g["padding_out"],
                        tol::kForward);
 }
 

@@ -10,11 +10,7 @@ MultiHeadWeights weights_from(const fixtures::Golden& g) {
     return {g.integer("heads"), g["w_q"], g["w_k"], g["w_v"], g["b_q"], g["b_k"], g["b_v"], g["w_o"], g["b_o"]};
 }
 
-std::vector<int> lengths_from(const fixtures::Golden& g) {
-    std::vector<int> v;
-    for (float x : g["lengths"]) v.push_back(static_cast<int>(x));
-    return v;
-}
+std::vector<int> lengths_from(const fixtures::Golden& g) { return fixtures::as_ints(g["lengths"]); }
 
 GRADED_TEST(MultiHeadForward, MatchesTorchMultiheadAttention, 3,
             "Head h takes columns h*Dh .. h*Dh+Dh-1 of each projection; merge them back in the same order before W_o.") {

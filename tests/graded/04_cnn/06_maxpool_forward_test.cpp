@@ -5,12 +5,6 @@
 
 using namespace wb;
 
-static std::vector<int> as_ints(const Tensor& t) {
-    std::vector<int> v;
-    for (float x : t) v.push_back(static_cast<int>(x));
-    return v;
-}
-
 GRADED_TEST(MaxPoolForward, HandComputedWithNegatives, 1,
             "Start the running max from the window's first element, not from 0: this window is all negative.") {
     const Tensor x({1, 1, 2, 4}, {-5, -2, 1, 0, -3, -4, 0, 1});
@@ -32,7 +26,7 @@ GRADED_TEST(MaxPoolForward, ArgmaxFollowsPyTorchTieRule, 2,
     for (const char* name : {"pool_2x2", "pool_3x3_stride2_ties", "pool_2x2_ties"}) {
         SCOPED_TRACE(name);
         const auto g = fixtures::load("04_cnn", name);
-        EXPECT_EQ(maxpool2d_forward(g["x"], g.integer("kernel"), g.integer("stride")).cache.argmax, as_ints(g["argmax"]));
+        EXPECT_EQ(maxpool2d_forward(g["x"], g.integer("kernel"), g.integer("stride")).cache.argmax, fixtures::as_ints(g["argmax"]));
     }
 }
 

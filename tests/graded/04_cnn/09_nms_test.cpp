@@ -23,9 +23,7 @@ GRADED_TEST(NMS, SuppressedBoxesSuppressNothing, 1,
 GRADED_TEST(NMS, MatchesTorchvision, 2, "Visit boxes by descending score; suppress when IoU > threshold (strictly).") {
     const auto g = fixtures::load("04_cnn", "detection");
     for (const auto& [threshold, key] : {std::pair{0.3f, "keep_3"}, std::pair{0.5f, "keep_5"}, std::pair{0.7f, "keep_7"}}) {
-        std::vector<int> expected;
-        for (float v : g[key]) expected.push_back(static_cast<int>(v));
-        EXPECT_EQ(nms(g["boxes"], g["scores"], threshold), expected) << "threshold " << threshold;
+        EXPECT_EQ(nms(g["boxes"], g["scores"], threshold), fixtures::as_ints(g[key])) << "threshold " << threshold;
     }
 }
 

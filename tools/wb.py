@@ -181,34 +181,53 @@ def cmd_bench(args):
         print(grader.first_compiler_error(output))
         return 1
     binary = os.path.join(BUILD, "bench", "bench_cnn")
+    libtorch = os.path.join(BUILD, "bench", "bench_cnn_libtorch")
+    if not build(["bench_cnn_libtorch"])[0]:  # only where Debian's libtorch-dev is installed
+        libtorch = None
+        say("libtorch (Debian's libtorch-dev) is not installed: no C++ peer")
     peer = torch_available()
     if not peer:
         say("PyTorch is not installed: C++ timings only (apt-get install python3-torch for the ratios)")
-    configs = [(t, m) for t in sorted({1, JOBS}) for m in (True, False)]  # PyTorch: keep its fastest
+    configs = [(t, m) for t in sorted({1, JOBS}) for m in (True, False)]  # the peers: keep their fastest
     results = {}
     say("kernels at the chapter 07 shapes (batch 32, 1x28x28 -> 32x26x26 -> 32x13x13) ...")
     ours = run_google_benchmark(binary, "conv|maxpool", 5)
     for case in CNN_KERNELS:
         results[case] = {"ms": ours[case], "torch": [run_torch(case, t, m) for t, m in configs] if peer else []}
     say(f"one training epoch (60000 images, batch 32), {args.rounds} interleaved rounds ...")
-    epoch_ours, epoch_unfused, epoch_torch = [], [], {c: [] for c in configs}
+    epoch_ours, epoch_unfused = [], []
+    epoch_torch = {c: [] for c in configs}
+    epoch_libtorch = {c: [] for c in configs}
     for _ in range(args.rounds):
         times = run_google_benchmark(binary, "train_epoch_binary", 1)
         epoch_ours.append(times["train_epoch_binary"])
         epoch_unfused.append(times["train_epoch_binary_unfused"])
-        for c in configs if peer else []:
-            epoch_torch[c].append(run_torch("train_epoch_binary", c[0], c[1], 1)["ms"])
+        for c in configs:
+            if peer:
+                epoch_torch[c].append(run_torch("train_epoch_binary", c[0], c[1], 1)["ms"])
+            if libtorch:
+                out = subprocess.run([libtorch, str(c[0]), "1" if c[1] else "0"], capture_output=True, text=True,
+                                     env=dict(os.environ, **HEAP_ENV), check=True)
+                epoch_libtorch[c].append(json.loads(out.stdout)["ms"])
     median = lambda xs: sorted(xs)[len(xs) // 2]
-    results["train_epoch_binary"] = {"ms": median(epoch_ours), "torch": [
-        {"threads": c[0], "mkldnn": c[1], "ms": median(v), "blas": ""} for c, v in epoch_torch.items() if v]}
-    results["train_epoch_binary_unfused"] = {"ms": median(epoch_unfused), "torch": results["train_epoch_binary"]["torch"]}
+    peers = [{"threads": c[0], "mkldnn": c[1], "ms": median(v), "blas": "", "peer": "pytorch"}
+             for c, v in epoch_torch.items() if v]
+    peers += [{"threads": c[0], "mkldnn": c[1], "ms": median(v), "blas": "", "peer": "libtorch"}
+              for c, v in epoch_libtorch.items() if v]
+    results["train_epoch_binary"] = {"ms": median(epoch_ours), "torch": peers}
+    results["train_epoch_binary_unfused"] = {"ms": median(epoch_unfused), "torch": peers}
     blas = next((t["blas"] for r in results.values() for t in r["torch"] if t.get("blas")), "")
     for case, r in results.items():
         line = {"case": case, "ms": round(r["ms"], 4)}
         if r["torch"]:
-            best = min(r["torch"], key=lambda t: t["ms"])
+            best = min(r["torch"], key=lambda t: t["ms"])  # the faster peer, at its fastest setting
             line.update({"torch_ms": round(best["ms"], 4), "ratio": round(best["ms"] / r["ms"], 2),
-                         "torch_threads": best["threads"], "torch_mkldnn": best["mkldnn"]})
+                         "torch_peer": best.get("peer", "pytorch"), "torch_threads": best["threads"],
+                         "torch_mkldnn": best["mkldnn"]})
+            for name in ("pytorch", "libtorch"):
+                mine = [t["ms"] for t in r["torch"] if t.get("peer", "pytorch") == name]
+                if mine and case.startswith("train_epoch"):
+                    line[f"{name}_ms"] = round(min(mine), 4)
         print(json.dumps(line))
     if blas:
         say(f"PyTorch {'ran with' if blas else ''} BLAS: {blas}")

@@ -1,6 +1,8 @@
 // Reference: max pooling forward and backward.
 #include "chapters/04_cnn/pool.hpp"
 
+#include <algorithm>
+
 #include "chapters/04_cnn/shapes.hpp"
 #include "framework/parallel.hpp"
 
@@ -52,9 +54,16 @@ Tensor maxpool2d_backward(const Tensor& dout, const MaxPoolCache& cache) {
         dout.dim(0) != cache.input_shape[0] || dout.dim(1) != cache.input_shape[1])
         throw ShapeError("maxpool2d_backward: dout " + to_string(dout.shape()) + " does not match the forward pass (input " +
                          to_string(cache.input_shape) + ", " + std::to_string(cache.argmax.size()) + " outputs)");
-    Tensor dx(cache.input_shape);
-    // only the winner of each window receives that window's gradient; overlapping windows add up
-    for (std::size_t o = 0; o < dout.size(); ++o) dx[static_cast<std::size_t>(cache.argmax[o])] += dout[o];
+    Tensor dx = Tensor::uninitialized(cache.input_shape);
+    const std::size_t planes = static_cast<std::size_t>(dout.dim(0)) * dout.dim(1);
+    const std::size_t in_plane = dx.size() / planes, out_plane = dout.size() / planes;
+    // a window's winner lies in the window's own (n, c) plane, so workers taking whole planes never collide
+    parallel_for(static_cast<int>(planes), [&](int begin, int end) {
+        std::fill(dx.begin() + begin * in_plane, dx.begin() + end * in_plane, 0.0f);
+        // only the winner of each window receives that window's gradient; overlapping windows add up
+        for (std::size_t o = begin * out_plane; o < end * out_plane; ++o)
+            dx[static_cast<std::size_t>(cache.argmax[o])] += dout[o];
+    });
     return dx;
 }
 

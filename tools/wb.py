@@ -231,7 +231,7 @@ def cmd_bench(args):
                     line[f"{name}_ms"] = round(min(mine), 4)
         print(json.dumps(line))
     if blas:
-        say(f"PyTorch {'ran with' if blas else ''} BLAS: {blas}")
+        say(f"PyTorch ran with BLAS: {blas}")
     return 0
 
 

@@ -56,32 +56,28 @@ Shape MaxPool2D::output_shape(const Shape& input) const {
     return {input.at(0), input.at(1), (input.at(2) - kernel_) / stride_ + 1, (input.at(3) - kernel_) / stride_ + 1};
 }
 
-Conv2DReluPool::Conv2DReluPool(Conv2D&& c, int pool)
-    : weight(std::move(c.weight)), bias(std::move(c.bias)), weight_grad(std::move(c.weight_grad)),
-      bias_grad(std::move(c.bias_grad)), conv(c.conv), pool_(pool) {
-    needs_input_grad = c.needs_input_grad;
+Conv2DReluPool::Conv2DReluPool(Conv2D&& c, int pool) : conv(std::move(c)), pool_(pool) {
+    needs_input_grad = conv.needs_input_grad;
 }
 
 Tensor Conv2DReluPool::forward(Tensor x) {
-    ConvReluPoolResult r = conv2d_relu_maxpool_forward(x, weight, bias, conv, pool_);
+    ConvReluPoolResult r = conv2d_relu_maxpool_forward(x, conv.weight, conv.bias, conv.conv, pool_);
     cache_ = std::move(r.cache);
     return std::move(r.out);
 }
 
 Tensor Conv2DReluPool::backward(Tensor dout) {
     Conv2dGrads g = conv2d_relu_maxpool_backward(dout, cache_, needs_input_grad);
-    weight_grad = std::move(g.dw);
-    bias_grad = std::move(g.db);
+    conv.weight_grad = std::move(g.dw);
+    conv.bias_grad = std::move(g.db);
     return std::move(g.dx);
 }
 
-std::vector<Param> Conv2DReluPool::params() {
-    return {{"conv.weight", &weight, &weight_grad}, {"conv.bias", &bias, &bias_grad}};
-}
-
 Shape Conv2DReluPool::output_shape(const Shape& input) const {
-    const int k = weight.dim(2);
-    return {input.at(0), weight.dim(0), conv_length(input.at(2), k, conv) / pool_, conv_length(input.at(3), k, conv) / pool_};
+    Shape s = conv.output_shape(input);  // (N, F, OH, OW), then pooled (floor)
+    s[2] /= pool_;
+    s[3] /= pool_;
+    return s;
 }
 
 // Whether the linked conv2d_relu_maxpool_forward exists yet: a stub throws NotImplemented.

@@ -47,18 +47,18 @@ private:
 
 /// Conv2D + ReLU + MaxPool2D in one layer, calling conv2d_relu_maxpool_forward/backward: the same
 /// parameters and results as the three layers, without their three large intermediate tensors.
-/// Built by fuse_conv_relu_pool from an existing Conv2D (it takes over its weights).
+/// Built by fuse_conv_relu_pool from an existing Conv2D, which it keeps: its weights, gradients,
+/// parameter names and output size serve the fused layer unchanged.
 class Conv2DReluPool : public Layer {
 public:
     Conv2DReluPool(Conv2D&& conv, int pool);
     std::string name() const override { return "Conv2D+ReLU+MaxPool2D"; }
     Tensor forward(Tensor x) override;
     Tensor backward(Tensor dout) override;
-    std::vector<Param> params() override;
+    std::vector<Param> params() override { return conv.params(); }
     Shape output_shape(const Shape& input) const override;
 
-    Tensor weight, bias, weight_grad, bias_grad;
-    Conv2dParams conv;
+    Conv2D conv;  ///< the convolution's parameters and gradients
 
 private:
     int pool_;

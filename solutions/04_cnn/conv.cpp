@@ -35,42 +35,57 @@ ConvGeometry check_conv(const char* op, const Tensor& x, const Tensor& w, const 
     return g;
 }
 
+// The output columns j in [begin, end) whose input column j * stride + offset lies inside [0, W);
+// the others read the zero padding. Found once per kernel column, so the copy loops below have no
+// bounds checks and vectorise.
+struct InsideSpan {
+    int begin, end;
+};
+InsideSpan inside_span(int offset, int stride, int W, int OW) {
+    InsideSpan s{0, OW};
+    while (s.begin < OW && s.begin * stride + offset < 0) ++s.begin;
+    while (s.end > s.begin && (s.end - 1) * stride + offset >= W) --s.end;
+    return s;
+}
+
 // im2col of one image (C, H, W) at `image` into cols (C*KH*KW, OH*OW).
 void im2col_into(const float* image, const ConvGeometry& g, const Conv2dParams& p, float* cols) {
     for (int c = 0; c < g.C; ++c)
         for (int u = 0; u < g.KH; ++u)
             for (int v = 0; v < g.KW; ++v) {
                 float* row = cols + static_cast<std::size_t>((c * g.KH + u) * g.KW + v) * g.OH * g.OW;
+                const int x_offset = v * p.dilation - p.padding;  // input column of output column 0
+                const InsideSpan in_x = inside_span(x_offset, p.stride, g.W, g.OW);
                 for (int i = 0; i < g.OH; ++i) {
                     const int y = i * p.stride + u * p.dilation - p.padding;
                     float* out = row + static_cast<std::size_t>(i) * g.OW;
-                    if (y < 0 || y >= g.H) {
-                        for (int j = 0; j < g.OW; ++j) out[j] = 0.0f;
+                    if (y < 0 || y >= g.H) {  // a padding row
+                        std::fill(out, out + g.OW, 0.0f);
                         continue;
                     }
                     const float* in = image + (static_cast<std::size_t>(c) * g.H + y) * g.W;
-                    for (int j = 0; j < g.OW; ++j) {
-                        const int xx = j * p.stride + v * p.dilation - p.padding;
-                        out[j] = (xx >= 0 && xx < g.W) ? in[xx] : 0.0f;
-                    }
+                    std::fill(out, out + in_x.begin, 0.0f);
+                    for (int j = in_x.begin; j < in_x.end; ++j) out[j] = in[j * p.stride + x_offset];
+                    std::fill(out + in_x.end, out + g.OW, 0.0f);
                 }
             }
 }
 
-// col2im: the adjoint of im2col. Adds cols (C*KH*KW, OH*OW) back into image (C, H, W).
+// col2im: the adjoint of im2col. Adds cols (C*KH*KW, OH*OW) back into image (C, H, W); entries that
+// came from the padding have no input pixel to credit and are dropped.
 void col2im_add(const float* cols, const ConvGeometry& g, const Conv2dParams& p, float* image) {
     for (int c = 0; c < g.C; ++c)
         for (int u = 0; u < g.KH; ++u)
             for (int v = 0; v < g.KW; ++v) {
                 const float* row = cols + static_cast<std::size_t>((c * g.KH + u) * g.KW + v) * g.OH * g.OW;
+                const int x_offset = v * p.dilation - p.padding;
+                const InsideSpan in_x = inside_span(x_offset, p.stride, g.W, g.OW);
                 for (int i = 0; i < g.OH; ++i) {
                     const int y = i * p.stride + u * p.dilation - p.padding;
-                    if (y < 0 || y >= g.H) continue;  // came from padding: no input pixel to credit
-                    float* out = image + (static_cast<std::size_t>(c) * g.H + y) * g.W;
-                    for (int j = 0; j < g.OW; ++j) {
-                        const int xx = j * p.stride + v * p.dilation - p.padding;
-                        if (xx >= 0 && xx < g.W) out[xx] += row[static_cast<std::size_t>(i) * g.OW + j];
-                    }
+                    if (y < 0 || y >= g.H) continue;
+                    const float* from = row + static_cast<std::size_t>(i) * g.OW;
+                    float* in = image + (static_cast<std::size_t>(c) * g.H + y) * g.W;
+                    for (int j = in_x.begin; j < in_x.end; ++j) in[j * p.stride + x_offset] += from[j];
                 }
             }
 }
@@ -210,8 +225,11 @@ Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const C
             im2col_into(x.data() + static_cast<std::size_t>(n) * g.C * g.H * g.W, g, p, cols.data());
             gemm(false, false, g.F, P, K, 1.0f, w.data(), cols.data(), 0.0f, o);
             if (!b.empty())
-                for (int f = 0; f < g.F; ++f)
-                    for (int q = 0; q < P; ++q) o[static_cast<std::size_t>(f) * P + q] += b(f);
+                for (int f = 0; f < g.F; ++f) {
+                    float* row = o + static_cast<std::size_t>(f) * P;
+                    const float bias = b[f];
+                    for (int q = 0; q < P; ++q) row[q] += bias;
+                }
         }
     });
     return out;

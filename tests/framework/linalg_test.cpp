@@ -1,0 +1,77 @@
+// wb::gemm against a plain triple loop (in double) on every path: the skinny register-blocked kernels
+// (small K for A B, small N for A B^T), Eigen's, and the edges of each block (rows not a multiple of 8,
+// columns not a multiple of the vector width, K = 0), with alpha and beta.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "framework/linalg.hpp"
+#include "framework/random.hpp"
+
+using namespace wb;
+
+namespace {
+
+std::vector<float> random_values(std::size_t n, Rng& rng) {
+    std::vector<float> v(n);
+    for (float& x : v) x = rng.uniform(-1.0f, 1.0f);
+    return v;
+}
+
+// C = alpha op(A) op(B) + beta C, entry by entry
+std::vector<float> reference_gemm(bool ta, bool tb, int M, int N, int K, float alpha, const std::vector<float>& A,
+                                  const std::vector<float>& B, float beta, std::vector<float> C) {
+    for (int i = 0; i < M; ++i)
+        for (int j = 0; j < N; ++j) {
+            double acc = 0.0;
+            for (int k = 0; k < K; ++k) {
+                const float a = ta ? A[static_cast<std::size_t>(k) * M + i] : A[static_cast<std::size_t>(i) * K + k];
+                const float b = tb ? B[static_cast<std::size_t>(j) * K + k] : B[static_cast<std::size_t>(k) * N + j];
+                acc += static_cast<double>(a) * b;
+            }
+            float& c = C[static_cast<std::size_t>(i) * N + j];
+            c = static_cast<float>(alpha * acc + (beta == 0.0f ? 0.0 : static_cast<double>(beta) * c));
+        }
+    return C;
+}
+
+void expect_gemm_matches(bool ta, bool tb, int M, int N, int K, float alpha, float beta) {
+    Rng rng(static_cast<std::uint64_t>(M * 7919 + N * 104729 + K * 31 + ta * 2 + tb));
+    const std::vector<float> A = random_values(static_cast<std::size_t>(M) * K, rng);
+    const std::vector<float> B = random_values(static_cast<std::size_t>(K) * N, rng);
+    std::vector<float> C = random_values(static_cast<std::size_t>(M) * N, rng);
+    if (beta == 0.0f) std::fill(C.begin(), C.end(), std::nanf(""));  // beta 0 must never read C
+    const std::vector<float> expected = reference_gemm(ta, tb, M, N, K, alpha, A, B, beta, C);
+    gemm(ta, tb, M, N, K, alpha, A.data(), B.data(), beta, C.data());
+    for (std::size_t i = 0; i < C.size(); ++i)
+        ASSERT_NEAR(C[i], expected[i], 1e-4f * (1.0f + std::abs(expected[i])))
+            << "ta=" << ta << " tb=" << tb << " M=" << M << " N=" << N << " K=" << K << " alpha=" << alpha
+            << " beta=" << beta << " at flat index " << i;
+}
+
+}  // namespace
+
+TEST(Gemm, SmallInnerDimensionAllEdges) {  // the skinny A B kernel: K <= 144
+    for (int M : {1, 7, 8, 9, 17, 32})
+        for (int N : {1, 5, 8, 15, 16, 17, 31, 32, 33, 47, 64, 676})
+            for (int K : {0, 1, 3, 9, 27})
+                for (float beta : {0.0f, 1.0f, 0.5f}) expect_gemm_matches(false, false, M, N, K, 1.0f, beta);
+    expect_gemm_matches(false, false, 32, 676, 144, 0.5f, 1.0f);
+}
+
+TEST(Gemm, SmallOuterDimensionAllEdges) {  // the skinny A B^T kernel: N <= 12
+    for (int M : {1, 3, 8, 32})
+        for (int N : {1, 2, 7, 8, 9, 12})
+            for (int K : {0, 1, 7, 8, 15, 16, 17, 33, 676})
+                for (float beta : {0.0f, 1.0f, 0.5f}) expect_gemm_matches(false, true, M, N, K, 2.0f, beta);
+}
+
+TEST(Gemm, EigenPathsAndTransposes) {
+    for (bool ta : {false, true})
+        for (bool tb : {false, true})
+            for (float beta : {0.0f, 1.0f, -0.5f}) {
+                expect_gemm_matches(ta, tb, 13, 29, 150, 1.5f, beta);  // K above the skinny limit
+                expect_gemm_matches(ta, tb, 20, 13, 40, 1.0f, beta);   // N above the NT limit
+            }
+}

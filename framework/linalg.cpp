@@ -61,7 +61,7 @@ void nn_column_block(int M, int N, int K, float alpha, const float* A, const flo
     for (; i < M; ++i) nn_block<1, V>(N, K, alpha, A + static_cast<std::size_t>(i) * K, B, beta, C + static_cast<std::size_t>(i) * N);
 }
 
-void gemm_skinny_nn(int M, int N, int K, float alpha, const float* A, const float* B, float beta, float* C) {
+[[gnu::noinline]] void gemm_skinny_nn(int M, int N, int K, float alpha, const float* A, const float* B, float beta, float* C) {
     int j = 0;
     for (; j + 2 * kLanes <= N; j += 2 * kLanes) nn_column_block<2>(M, N, K, alpha, A, B + j, beta, C + j);
     for (; j + kLanes <= N; j += kLanes) nn_column_block<1>(M, N, K, alpha, A, B + j, beta, C + j);
@@ -95,7 +95,7 @@ void nt_block(int K, float alpha, const float* a, const float* B, float beta, fl
 
 // C (M, N) = alpha A (M, K) B (N, K)^T + beta C with small N: C[i, j] is row i of A dot row j of B.
 // Eight rows of B at a time share each load of A's row.
-void gemm_skinny_nt(int M, int N, int K, float alpha, const float* A, const float* B, float beta, float* C) {
+[[gnu::noinline]] void gemm_skinny_nt(int M, int N, int K, float alpha, const float* A, const float* B, float beta, float* C) {
     for (int i = 0; i < M; ++i) {
         const float* a = A + static_cast<std::size_t>(i) * K;
         float* c = C + static_cast<std::size_t>(i) * N;

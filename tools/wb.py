@@ -149,7 +149,7 @@ def run_google_benchmark(binary, filter_regex, repetitions):
     """{case: median real time in ms} of a Google Benchmark binary."""
     out = subprocess.run([binary, f"--benchmark_filter={filter_regex}", "--benchmark_format=json",
                           f"--benchmark_repetitions={repetitions}", "--benchmark_report_aggregates_only=true"],
-                         capture_output=True, text=True, check=True)
+                         capture_output=True, text=True, env=dict(os.environ, **HEAP_ENV), check=True)
     medians = {}
     for b in json.loads(out.stdout)["benchmarks"]:
         # one repetition reports the run itself; several report aggregates, of which we keep the median

@@ -102,7 +102,12 @@ int main(int argc, char** argv) {
                 grid(static_cast<int>(rows.size() + i), s) = b[static_cast<std::size_t>(s)];
             }
         }
-        write_png(out_dir + "/scale_saturation.png", heatmap(grid, 8, 0.0f, 0.5f));
+        HeatmapLabels labels;
+        labels.title = "Softmax weights of one query over 64 keys, sorted (colour: 0 to 0.5)";
+        for (const char* half : {"raw", "scaled"})
+            for (const Row& r : rows) labels.rows.push_back(std::string(half) + ", D = " + std::to_string(r.d));
+        labels.text_scale = 1;
+        write_png(out_dir + "/scale_saturation.png", labelled_heatmap(grid, labels, 10, 0.0f, 0.5f));
     }
 
     // A causal self-attention example: 12 positions, embeddings = positional encoding + noise.
@@ -111,7 +116,15 @@ int main(int argc, char** argv) {
     x.reshape({1, T, D});
     for (float& v : x) v += 0.3f * rng.normal();
     const AttentionResult att = attention_forward(x, x, x, causal_mask(T, T));
-    write_png(out_dir + "/attention_weights.png", heatmap(att.cache.weights.reshaped({T, T}), 24, 0.0f, 1.0f));
+    {
+        const Tensor weights = att.cache.weights.reshaped({T, T});
+        HeatmapLabels labels;
+        labels.title = "Causal self-attention weights (rows: query position, columns: key position)";
+        for (int t = 0; t < T; ++t) labels.rows.push_back(std::to_string(t));
+        labels.cols = labels.rows;
+        for (const float w : weights) labels.cells.push_back(w == 0.0f ? "" : std::to_string(static_cast<int>(std::lround(100 * w))));
+        write_png(out_dir + "/attention_weights.png", labelled_heatmap(weights, labels, 40, 0.0f, 1.0f));
+    }
 
     std::ofstream json(out_dir + "/metrics.json");
     json << "{\"flavour\": \"" << WB_FLAVOUR << "\", \"keys\": 64, \"rows\": [\n";
@@ -125,7 +138,8 @@ int main(int argc, char** argv) {
     }
     json << "]}\n";
     std::printf("\nWrote %s/metrics.json, %s/scale_saturation.png (top half raw, bottom half scaled; rows D = 16..512,\n"
-                "columns the 64 weights of one query sorted) and %s/attention_weights.png (causal, 12 positions).\n",
+                "columns the 64 weights of one query sorted) and %s/attention_weights.png (causal, 12 positions,\n"
+                "weights in percent).\n",
                 out_dir.c_str(), out_dir.c_str(), out_dir.c_str());
     return 0;
 }

@@ -7,7 +7,8 @@
 //            cross-entropy) on footwear (sandal, sneaker, ankle boot) vs the rest.
 //   10class: the corrected model: the same trunk, Dense 10, softmax cross-entropy.
 // Writes to the output folder: metrics.json (per epoch: train loss, test loss, test accuracy,
-// seconds), confusion.png (the confusion matrix) and mistakes.png (misclassified test images).
+// seconds), confusion.png (the confusion matrix, labelled, with counts) and mistakes.png (misclassified
+// test images with their true and predicted classes).
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -55,6 +56,31 @@ static Tensor first_rows(const Tensor& t, int n) {
     std::vector<int> idx(static_cast<std::size_t>(std::min(n, t.dim(0))));
     std::iota(idx.begin(), idx.end(), 0);
     return take_rows(t, idx);
+}
+
+// The misclassified test images `wrong`, three times enlarged, eight to a row, each captioned with its
+// true class (green) above the predicted one (red).
+static Image mistakes_sheet(const Tensor& images, const std::vector<int>& wrong, const Tensor& truth,
+                            const Tensor& predicted, const std::vector<std::string>& names) {
+    constexpr int kZoom = 3, kCols = 8, kText = 2, kPad = 8;
+    const Rgb green{0, 130, 40}, red{200, 30, 30}, black{0, 0, 0};
+    const int side = (images.dim(-1) + 2) * kZoom;  // image_grid frames each image with one pixel
+    const int line = text_height("0", kText);
+    int widest = 0;
+    for (const std::string& n : names) widest = std::max(widest, text_width(n, kText));
+    const int tile_w = std::max(side, widest) + kPad, tile_h = side + 2 * line + kPad;
+    const int rows = (static_cast<int>(wrong.size()) + kCols - 1) / kCols, header = line + 2 * kPad;
+    Image sheet = blank_image(header + rows * tile_h, kCols * tile_w + kPad, {255, 255, 255});
+    draw_text(sheet, kPad, kPad, "Misclassified test images: true class (green), predicted (red)", black, kText);
+    for (std::size_t k = 0; k < wrong.size(); ++k) {
+        const int i = wrong[k];
+        const int x = kPad + static_cast<int>(k % kCols) * tile_w, y = header + static_cast<int>(k / kCols) * tile_h;
+        const Tensor image = take_rows(images, {i});
+        paste(sheet, zoomed(to_rgb(image_grid(image.reshaped({1, image.dim(-2), image.dim(-1)}), 1)), kZoom), x, y);
+        draw_text(sheet, x, y + side + 3, names[static_cast<std::size_t>(truth(i))], green, kText);
+        draw_text(sheet, x, y + side + 3 + line, names[static_cast<std::size_t>(predicted(i))], red, kText);
+    }
+    return sheet;
 }
 
 int main(int argc, char** argv) {
@@ -128,18 +154,26 @@ int main(int argc, char** argv) {
             std::printf("\n");
         }
 
-        // Rows normalised to fractions, so small classes show as clearly as large ones.
+        // Rows normalised to fractions, so small classes show as clearly as large ones; the cells show counts.
+        std::vector<std::string> names;
+        for (int t = 0; t < classes; ++t) names.push_back(binary ? (t ? "footwear" : "other") : kFashionMnistClasses[t]);
         Tensor fractions = cm;
+        HeatmapLabels labels;
+        labels.title = "Confusion matrix, test set (rows: true class, columns: predicted, colour: share of the row)";
+        labels.rows = labels.cols = names;
         for (int t = 0; t < classes; ++t) {
             float sum = 0.0f;
             for (int p = 0; p < classes; ++p) sum += cm(t, p);
-            for (int p = 0; p < classes; ++p) fractions(t, p) = sum > 0 ? cm(t, p) / sum : 0.0f;
+            for (int p = 0; p < classes; ++p) {
+                fractions(t, p) = sum > 0 ? cm(t, p) / sum : 0.0f;
+                labels.cells.push_back(std::to_string(static_cast<long>(cm(t, p))));
+            }
         }
-        write_png(o.out_dir + "/confusion.png", heatmap(fractions, binary ? 64 : 32, 0.0f, 1.0f));
+        write_png(o.out_dir + "/confusion.png", labelled_heatmap(fractions, labels, binary ? 120 : 56, 0.0f, 1.0f));
         std::vector<int> wrong;
-        for (int i = 0; i < truth.dim(0) && wrong.size() < 64; ++i)
+        for (int i = 0; i < truth.dim(0) && wrong.size() < 40; ++i)
             if (predicted(i) != truth(i)) wrong.push_back(i);
-        if (!wrong.empty()) write_png(o.out_dir + "/mistakes.png", image_grid(take_rows(data.test_x, wrong), 8));
+        if (!wrong.empty()) write_png(o.out_dir + "/mistakes.png", mistakes_sheet(data.test_x, wrong, truth, predicted, names));
 
         std::ofstream json(o.out_dir + "/metrics.json");
         json << "{\"task\": \"" << o.task << "\", \"kernels\": \"" << WB_FLAVOUR << "\", \"train_images\": "

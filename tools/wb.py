@@ -190,11 +190,24 @@ def cmd_bench(args):
     if not peer:
         say("PyTorch is not installed: C++ timings only (apt-get install python3-torch for the ratios)")
     configs = [(t, m) for t in sorted({1, JOBS}) for m in (True, False)]  # the peers: keep their fastest
+    median = lambda xs: sorted(xs)[len(xs) // 2]
     results = {}
-    say("kernels at the chapter 07 shapes (batch 32, 1x28x28 -> 32x26x26 -> 32x13x13) ...")
-    ours = run_google_benchmark(binary, "conv|maxpool", 5)
+    say(f"kernels at the chapter 07 shapes (batch 32, 1x28x28 -> 32x26x26 -> 32x13x13), {args.rounds} interleaved rounds ...")
+    kernel_ours = {case: [] for case in CNN_KERNELS}
+    kernel_torch = {(case, c): [] for case in CNN_KERNELS for c in configs}
+    blas = ""  # the BLAS libraries the PyTorch process loaded
+    for _ in range(args.rounds):  # each round: ours, then every peer setting, so both see the same machine
+        ours = run_google_benchmark(binary, "conv|maxpool", 1)
+        for case in CNN_KERNELS:
+            kernel_ours[case].append(ours[case])
+            for c in configs if peer else []:
+                out = run_torch(case, c[0], c[1])
+                kernel_torch[(case, c)].append(out["ms"])
+                blas = out["blas"]
     for case in CNN_KERNELS:
-        results[case] = {"ms": ours[case], "torch": [run_torch(case, t, m) for t, m in configs] if peer else []}
+        results[case] = {"ms": median(kernel_ours[case]),
+                         "torch": [{"threads": c[0], "mkldnn": c[1], "ms": median(kernel_torch[(case, c)]), "peer": "pytorch"}
+                                   for c in configs if kernel_torch[(case, c)]]}
     say(f"one training epoch (60000 images, batch 32), {args.rounds} interleaved rounds ...")
     epoch_ours, epoch_unfused = [], []
     epoch_torch = {c: [] for c in configs}
@@ -210,14 +223,12 @@ def cmd_bench(args):
                 out = subprocess.run([libtorch, str(c[0]), "1" if c[1] else "0"], capture_output=True, text=True,
                                      env=dict(os.environ, **HEAP_ENV), check=True)
                 epoch_libtorch[c].append(json.loads(out.stdout)["ms"])
-    median = lambda xs: sorted(xs)[len(xs) // 2]
-    peers = [{"threads": c[0], "mkldnn": c[1], "ms": median(v), "blas": "", "peer": "pytorch"}
+    peers = [{"threads": c[0], "mkldnn": c[1], "ms": median(v), "peer": "pytorch"}
              for c, v in epoch_torch.items() if v]
-    peers += [{"threads": c[0], "mkldnn": c[1], "ms": median(v), "blas": "", "peer": "libtorch"}
+    peers += [{"threads": c[0], "mkldnn": c[1], "ms": median(v), "peer": "libtorch"}
               for c, v in epoch_libtorch.items() if v]
     results["train_epoch_binary"] = {"ms": median(epoch_ours), "torch": peers}
     results["train_epoch_binary_unfused"] = {"ms": median(epoch_unfused), "torch": peers}
-    blas = next((t["blas"] for r in results.values() for t in r["torch"] if t.get("blas")), "")
     for case, r in results.items():
         line = {"case": case, "ms": round(r["ms"], 4)}
         if r["torch"]:
@@ -388,8 +399,25 @@ def cmd_test(_args=None):
         if os.path.exists(program):
             out_dir = os.path.join(BUILD, "out-selftest", ch.number)
             os.makedirs(out_dir, exist_ok=True)
+            for stale in os.listdir(out_dir):
+                os.remove(os.path.join(out_dir, stale))
             proc = subprocess.run([program, out_dir, "--smoke"], capture_output=True, text=True)
-            tally.check(proc.returncode == 0, f"program {ch.name} runs", proc.stderr[-500:])
+            if tally.check(proc.returncode == 0, f"program {ch.name} runs", proc.stderr[-500:]):
+                pictures = [f for f in sorted(os.listdir(out_dir)) if f.endswith(".png")]
+                broken = [f for f in pictures if open(os.path.join(out_dir, f), "rb").read(8) != b"\x89PNG\r\n\x1a\n"]
+                tally.check("metrics.json" in os.listdir(out_dir) and pictures and not broken,
+                            f"program {ch.name} writes metrics.json and its PNG pictures",
+                            f"wrote {sorted(os.listdir(out_dir))}, not PNG: {broken}")
+
+    say("benchmarks (a smoke run: ours builds, runs and reports every kernel case) ...")
+    ok, output = build(["bench_cnn"])
+    if tally.check(ok, "bench_cnn builds", grader.first_compiler_error(output)):
+        try:
+            times = run_google_benchmark(os.path.join(BUILD, "bench", "bench_cnn"), "conv|maxpool", 1)
+            tally.check(all(times.get(case, 0) > 0 for case in CNN_KERNELS), "bench_cnn reports every kernel case",
+                        f"got {times}")
+        except (subprocess.CalledProcessError, ValueError, KeyError) as e:
+            tally.check(False, "bench_cnn runs", str(e))
 
     say("sanitizers: framework tests and the reference under AddressSanitizer + UBSan (debug preset) ...")
     run_sanitized(chapters, tally)
@@ -433,7 +461,7 @@ def main(argv):
         return cmd_run(args, extra)
     if command == "bench":
         parser.add_argument("name")
-        parser.add_argument("--rounds", type=int, default=3, help="interleaved epoch rounds (default 3)")
+        parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of ours and the peers (default 3)")
         return cmd_bench(parser.parse_args(rest))
     if command == "mutants":
         parser.add_argument("chapters", nargs="*")

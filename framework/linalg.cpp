@@ -111,7 +111,9 @@ void nt_block(int K, float alpha, const float* a, const float* B, float beta, fl
 
 void gemm(bool transpose_a, bool transpose_b, int M, int N, int K, float alpha, const float* A, const float* B,
           float beta, float* C) {
-    if (!transpose_a && !transpose_b && K <= kSkinnyInner) return gemm_skinny_nn(M, N, K, alpha, A, B, beta, C);
+    // (the A B kernel works in blocks of 2 * kLanes columns; narrower products go to Eigen)
+    if (!transpose_a && !transpose_b && K <= kSkinnyInner && N >= 2 * kLanes)
+        return gemm_skinny_nn(M, N, K, alpha, A, B, beta, C);
     if (!transpose_a && transpose_b && N <= kSkinnyOuter) return gemm_skinny_nt(M, N, K, alpha, A, B, beta, C);
     const int a_rows = transpose_a ? K : M, a_cols = transpose_a ? M : K;
     const int b_rows = transpose_b ? N : K, b_cols = transpose_b ? K : N;

@@ -52,9 +52,9 @@ void expect_gemm_matches(bool ta, bool tb, int M, int N, int K, float alpha, flo
 
 }  // namespace
 
-TEST(Gemm, SmallInnerDimensionAllEdges) {  // the skinny A B kernel: K <= 144
+TEST(Gemm, SmallInnerDimensionAllEdges) {  // the skinny A B kernel: K <= 144 and N >= 2 blocks of lanes
     for (int M : {1, 7, 8, 9, 17, 32})
-        for (int N : {1, 5, 8, 15, 16, 17, 31, 32, 33, 47, 64, 676})
+        for (int N : {1, 5, 8, 15, 16, 17, 31, 32, 33, 47, 48, 63, 64, 676})
             for (int K : {0, 1, 3, 9, 27})
                 for (float beta : {0.0f, 1.0f, 0.5f}) expect_gemm_matches(false, false, M, N, K, 1.0f, beta);
     expect_gemm_matches(false, false, 32, 676, 144, 0.5f, 1.0f);

@@ -111,10 +111,12 @@ void nt_block(int K, float alpha, const float* a, const float* B, float beta, fl
 
 void gemm(bool transpose_a, bool transpose_b, int M, int N, int K, float alpha, const float* A, const float* B,
           float beta, float* C) {
-    // (the A B kernel works in blocks of 2 * kLanes columns; narrower products go to Eigen)
+    // The skinny kernels only where they fill their registers: A B in blocks of 2 * kLanes columns, A B^T
+    // in dot products kLanes at a time. Smaller products go to Eigen.
     if (!transpose_a && !transpose_b && K <= kSkinnyInner && N >= 2 * kLanes)
         return gemm_skinny_nn(M, N, K, alpha, A, B, beta, C);
-    if (!transpose_a && transpose_b && N <= kSkinnyOuter) return gemm_skinny_nt(M, N, K, alpha, A, B, beta, C);
+    if (!transpose_a && transpose_b && N <= kSkinnyOuter && K >= kLanes)
+        return gemm_skinny_nt(M, N, K, alpha, A, B, beta, C);
     const int a_rows = transpose_a ? K : M, a_cols = transpose_a ? M : K;
     const int b_rows = transpose_b ? N : K, b_cols = transpose_b ? K : N;
     const ConstMatrixView a(A, a_rows, a_cols), b(B, b_rows, b_cols);

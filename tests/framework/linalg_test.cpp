@@ -60,7 +60,7 @@ TEST(Gemm, SmallInnerDimensionAllEdges) {  // the skinny A B kernel: K <= 144 an
     expect_gemm_matches(false, false, 32, 676, 144, 0.5f, 1.0f);
 }
 
-TEST(Gemm, SmallOuterDimensionAllEdges) {  // the skinny A B^T kernel: N <= 12
+TEST(Gemm, SmallOuterDimensionAllEdges) {  // the skinny A B^T kernel: N <= 12 and K >= one register
     for (int M : {1, 3, 8, 32})
         for (int N : {1, 2, 7, 8, 9, 12})
             for (int K : {0, 1, 7, 8, 15, 16, 17, 33, 676})

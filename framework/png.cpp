@@ -171,6 +171,7 @@ Image rotated_left(const Image& image) {
 }  // namespace
 
 void draw_text(Image& image, int x, int y, const std::string& text, Rgb color, int scale) {
+    scale = std::max(1, scale);
     std::string chars = printable(text);
     // stb_easy_font builds each glyph from axis-aligned quads (4 vertices of 16 bytes: x, y, z floats and
     // a colour); about 270 bytes a character, 64 per quad.
@@ -187,18 +188,18 @@ void draw_text(Image& image, int x, int y, const std::string& text, Rgb color, i
 
 int text_width(const std::string& text, int scale) {
     std::string chars = printable(text);
-    return stb_easy_font_width(chars.data()) * scale;
+    return stb_easy_font_width(chars.data()) * std::max(1, scale);
 }
 
 int text_height(const std::string& text, int scale) {
     std::string chars = printable(text);
-    return stb_easy_font_height(chars.data()) * scale;
+    return stb_easy_font_height(chars.data()) * std::max(1, scale);
 }
 
 Image labelled_heatmap(const Tensor& m, const HeatmapLabels& labels, int cell, float low, float high) {
     const char* op = "labelled_heatmap";
     require_rank(op, "m", m, 2);
-    const int R = m.dim(0), C = m.dim(1), s = labels.text_scale;
+    const int R = m.dim(0), C = m.dim(1), s = std::max(1, labels.text_scale);
     auto check_count = [&](const char* what, std::size_t count, std::size_t expected) {
         if (count != 0 && count != expected)
             throw ShapeError(std::string(op) + ": " + std::to_string(count) + " " + what + " for m " +

@@ -43,7 +43,8 @@ void paste(Image& dst, const Image& src, int x, int y);
 
 /// Draws ASCII text (newlines start a new line; other characters outside ' '..'~' print as '?') in a
 /// small bitmap font, top-left corner at (x, y), `scale` image pixels per font pixel (at scale 1 a capital
-/// is 7 pixels tall, a line 12). Cut off at the image's edges. On a gray image the colour's mean is used.
+/// is 7 pixels tall, a line 12; scales below 1 count as 1). Cut off at the image's edges. On a gray image the
+/// colour's mean is used.
 void draw_text(Image& image, int x, int y, const std::string& text, Rgb color, int scale = 1);
 
 /// The size draw_text gives `text` at `scale`, in pixels.

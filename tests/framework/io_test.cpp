@@ -138,6 +138,7 @@ TEST(Png, TextStaysInsideItsMeasuredBox) {
     draw_text(large, 0, 0, "Coat 7", {0, 0, 0}, 3);
     EXPECT_EQ(zoomed(small, 3).pixels, large.pixels);
     EXPECT_EQ(text_width("ab", 2), 2 * text_width("ab", 1));
+    EXPECT_EQ(text_width("ab", 0), text_width("ab", 1));  // scales below 1 count as 1
     EXPECT_GT(text_width("Trouser"), text_width("Bag"));
     EXPECT_EQ(text_height("one\ntwo"), 2 * text_height("one"));
 }

@@ -11,6 +11,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import grader  # noqa: E402
+import manifest  # noqa: E402
+import objcheck  # noqa: E402
+import sandbox  # noqa: E402
 from grader import ROOT, paint  # noqa: E402
 
 BUILD = os.path.join(ROOT, "build")
@@ -39,14 +42,26 @@ def say(text):
     print(paint("wb: ", "36") + text, flush=True)
 
 
-def configure(build_dir=BUILD):
-    if os.path.isfile(os.path.join(build_dir, "build.ninja")):
+def configure(build_dir=BUILD, options=None):
+    """Configures build_dir unless it is configured already, with the same options, and no Debian package
+    was installed since (./wb writes build/.packages-installed when it installs one: a tool that was
+    missing at the last configure, cached as NOTFOUND, is found again)."""
+    ninja_file = os.path.join(build_dir, "build.ninja")
+    stamp = os.path.join(BUILD, ".packages-installed")
+    options_file = os.path.join(build_dir, ".wb-configure-options")
+    wanted = "\n".join(options) if options is not None else None
+    if (os.path.isfile(ninja_file) and not (os.path.isfile(stamp) and os.path.getmtime(stamp) > os.path.getmtime(ninja_file))
+            and (wanted is None or (open(options_file).read() if os.path.isfile(options_file) else "") == wanted)):
         return
     say(f"configuring the build in {os.path.relpath(build_dir, ROOT)}/ (cmake --preset release) ...")
-    proc = subprocess.run(["cmake", "--preset", "release", "-B", build_dir], cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(["cmake", "--preset", "release", "-B", build_dir, *(options or [])], cwd=ROOT,
+                          capture_output=True, text=True)
     if proc.returncode != 0:
         print(proc.stdout + proc.stderr)
         raise SystemExit("wb: cmake could not configure the build; see the messages above")
+    if wanted is not None:
+        with open(options_file, "w") as f:
+            f.write(wanted)
 
 
 def build(targets, quiet=True, build_dir=BUILD):
@@ -66,32 +81,105 @@ def graded_binary(chapter, flavour, build_dir=BUILD):
 
 # ---------------------------------------------------------------- grade
 
-def grade_chapters(chapters, flavour, timeout=10.0, show=True, build_dir=BUILD):
+def chapters_dir_of(build_dir):
+    """WB_CHAPTERS_DIR of a configured build: where its learner libraries' exercise files come from."""
+    with open(os.path.join(build_dir, "CMakeCache.txt")) as f:
+        for line in f:
+            if line.startswith("WB_CHAPTERS_DIR:"):
+                return line.split("=", 1)[1].strip()
+    return os.path.join(ROOT, "chapters")
+
+
+def linked_libraries(build_dir, target, flavour):
+    """The chapter libraries of one flavour that a graded binary links (its own and its DEPENDS)."""
+    out = subprocess.run(["ninja", "-C", build_dir, "-t", "query", f"tests/{target}"], capture_output=True, text=True)
+    return sorted({l.strip() for l in out.stdout.splitlines() if re.fullmatch(rf"tests/lib\w+_{flavour}\.a", l.strip())})
+
+
+def check_objects(build_dir, target, flavour):
+    """What objcheck finds in every learner (or reference) library linked into `target`."""
+    source_root = chapters_dir_of(build_dir) if flavour == "learner" else os.path.join(ROOT, "solutions")
+    roots = [source_root, os.path.join(ROOT, "chapters"), os.path.join(ROOT, "framework"), "/usr/include", "/usr/lib/gcc"]
+    problems = []
+    for library in linked_libraries(build_dir, target, flavour):
+        problems += objcheck.check_library(build_dir, library, roots)
+    return problems
+
+
+def grade_chapters(chapters, flavour, timeout=10.0, show=True, build_dir=BUILD, contained=None):
+    """Builds and grades each chapter; every graded test of every chapter appears in the results."""
+    if contained is None:
+        contained = sandbox.bwrap_usable()
     results = []
     for ch in chapters:
+        try:
+            entries = ch.manifest()
+        except manifest.ManifestError as e:
+            raise SystemExit(f"wb: {e}")
+        target = f"graded_{ch.name}_{flavour}"
         if show:
             say(f"building chapter {ch.name} ({'reference' if flavour == 'reference' else 'your'} code) ...")
-        ok, output = build([f"graded_{ch.name}_{flavour}"], build_dir=build_dir)
-        if ok:
-            binary = graded_binary(ch, flavour, build_dir)
-            results.append(grader.ChapterResult(ch, grader.run_binary(binary, ch, timeout, JOBS)))
+        ok, output = build([target], build_dir=build_dir)
+        if not ok:
+            error = grader.first_compiler_error(output)
+            results.append(grader.ChapterResult(ch, grader.all_tests(ch, entries, "compile_error", "does not compile: "
+                                                                     + error.splitlines()[0]), compile_error=error))
             continue
-        error = grader.first_compiler_error(output)
-        manifest = []
-        if build([f"graded_{ch.name}_reference"], build_dir=build_dir)[0]:  # the reference knows the test list
-            manifest = grader.read_manifest(graded_binary(ch, "reference", build_dir))
-        results.append(grader.ChapterResult(ch, grader.compile_error_results(ch, manifest, error), compile_error=error))
+        problems = check_objects(build_dir, target, flavour)
+        if problems:
+            results.append(grader.ChapterResult(ch, grader.all_tests(ch, entries, "rejected", "not run: " + problems[0]),
+                                                rejected="\n".join(problems[:12])))
+            continue
+        binary = graded_binary(ch, flavour, build_dir)
+        results.append(grader.ChapterResult(ch, grader.grade_binary(binary, ch, timeout, JOBS, contained)))
     return results
+
+
+def course_build(submission):
+    """build-course/: the workbook's own sources and headers with only the submission's exercise files
+    (chapters/NN_topic/*.cpp) swapped in; an exercise file missing from the submission is graded as the stub."""
+    stage = os.path.join(ROOT, "build-course", "submission")
+    shutil.rmtree(stage, ignore_errors=True)
+    taken, missing = 0, []
+    for ch in grader.load_chapters():
+        os.makedirs(os.path.join(stage, ch.name))
+        for stub in sorted(glob.glob(os.path.join(ROOT, "chapters", ch.name, "*.cpp"))):
+            name = os.path.basename(stub)
+            candidates = [os.path.join(submission, "chapters", ch.name, name), os.path.join(submission, ch.name, name)]
+            src = next((c for c in candidates if os.path.isfile(c) and not os.path.islink(c)), None)
+            if src:
+                taken += 1
+            else:
+                missing.append(f"{ch.name}/{name}")
+            shutil.copyfile(src or stub, os.path.join(stage, ch.name, name))
+    say(f"course mode: {taken} exercise files from {submission}" +
+        (f"; not submitted, graded as stubs: {', '.join(missing)}" if missing and len(missing) < 12 else
+         f"; {len(missing)} not submitted, graded as stubs" if missing else ""))
+    build_dir = os.path.join(ROOT, "build-course")
+    configure(build_dir, [f"-DWB_CHAPTERS_DIR={stage}"])
+    return build_dir
 
 
 def cmd_grade(args):
     flavour = "reference" if args.solutions else "learner"
     chapters = grader.select_chapters(args.chapters)
+    report_dir = os.path.abspath(args.reports) if args.reports else REPORTS
+    grader.remove_reports(report_dir)
     start = time.monotonic()
-    results = grade_chapters(chapters, flavour, args.timeout)
+    build_dir, contained = BUILD, sandbox.bwrap_usable()
+    if args.course:
+        if args.solutions:
+            raise SystemExit("wb: --course grades a submission; --solutions grades the reference")
+        if not contained:
+            raise SystemExit("wb: course mode runs every test in a bubblewrap sandbox, and bubblewrap cannot run "
+                             "here (apt-get install bubblewrap; inside a container, allow user namespaces)")
+        build_dir = course_build(os.path.abspath(args.submission or ROOT))
+    elif not contained:
+        say("bubblewrap is not available: tests run without the sandbox (apt-get install bubblewrap)")
+    results = grade_chapters(chapters, flavour, args.timeout, build_dir=build_dir, contained=contained)
     grader.print_scoreboard(results, flavour)
-    grader.write_reports(results, REPORTS)
-    say(f"graded in {time.monotonic() - start:.1f} s")
+    grader.write_reports(results, report_dir, time.monotonic() - start)
+    say(f"graded in {time.monotonic() - start:.1f} s" + ("" if report_dir == REPORTS else f"; reports in {report_dir}"))
     return 0  # grading ran: the score is in the report, not the exit code
 
 
@@ -294,7 +382,8 @@ def run_mutants(chapters, tally):
                     if not ok:
                         tally.check(False, name, "does not compile: " + grader.first_compiler_error(output))
                         continue
-                    results = grader.run_binary(os.path.join(BUILD, "tests", target), ch, 10.0, JOBS, m.exercise)
+                    results = grader.grade_binary(os.path.join(BUILD, "tests", target), ch, 10.0, JOBS,
+                                                  sandbox.bwrap_usable(), m.exercise)
                     caught = [r.test for r in results if r.status != "passed"]
                     if tally.check(bool(results) and bool(caught), name,
                                    f"every {m.exercise} test passed: the tests miss this mistake ({m.description})"):
@@ -368,6 +457,15 @@ def cmd_test(_args=None):
         print("  " + summary.group(0))
     else:
         tally.check(False, "ctest", proc.stdout[-2000:] + proc.stderr[-2000:])
+
+    say("the test list the grader reads from the sources is the one the harness registers ...")
+    for ch in chapters:
+        parsed = sorted((e.exercise, e.test, e.points, e.hint) for e in ch.manifest())
+        registered = sorted((r["exercise"], r["test"], r["points"], r["hint"])
+                            for r in grader.read_registry(graded_binary(ch, "reference")))
+        tally.check(parsed == registered, f"manifest of {ch.name} matches the harness's registry",
+                    f"only in the sources: {sorted(set(parsed) - set(registered))[:3]}; "
+                    f"only registered: {sorted(set(registered) - set(parsed))[:3]}")
 
     say("the reference must score full marks ...")
     for cr in grade_chapters(chapters, "reference", show=False):
@@ -453,6 +551,12 @@ def main(argv):
         parser.add_argument("chapters", nargs="*")
         parser.add_argument("--solutions", action="store_true", help="grade the reference in solutions/")
         parser.add_argument("--timeout", type=float, default=10.0, help="seconds per test (default 10)")
+        parser.add_argument("--course", action="store_true",
+                            help="course mode: build from the workbook's own sources with only the submitted exercise "
+                                 "files, and run every test in the sandbox (required)")
+        parser.add_argument("--submission", help="with --course: the folder holding the submission "
+                                                 "(chapters/NN_topic/*.cpp or NN_topic/*.cpp); default: this tree")
+        parser.add_argument("--reports", help="where to write results.json and junit.xml (default build/reports)")
         return cmd_grade(parser.parse_args(rest))
     if command == "run":
         parser.add_argument("chapter")

@@ -1,10 +1,15 @@
 // main() of every graded test binary.
-//   --wb-manifest          print the graded tests (exercise, test, points, hint) as JSON and exit
-//   WB_RESULT_FILE=path    append one JSON line per finished test: status, points, first failure
-// tools/grader.py runs each test in its own process (--gtest_filter=Exercise.Test) with a timeout,
-// so a crash or endless loop costs only that test; a missing result line means it crashed.
+//   --wb-manifest       print the graded tests (exercise, test, points, hint) as JSON and exit; the
+//                       self-test compares it with the list tools/manifest.py reads from the sources
+//                       (the grader never asks a binary that links learner code for its tests)
+//   WB_RESULT_FD=n      write one JSON line per finished test on descriptor n: status, first failure
+// tools/grader.py runs each test in its own sandboxed process (--gtest_filter=Exercise.Test) with a
+// timeout, so a crash or endless loop costs only that test; a missing result line means it crashed.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -46,7 +51,7 @@ const wb::grading::GradedInfo* find_graded(const std::string& exercise, const st
 
 class ResultWriter : public ::testing::EmptyTestEventListener {
 public:
-    explicit ResultWriter(const char* path) : path_(path) {}
+    explicit ResultWriter(int fd) : fd_(fd) {}
 
     void OnTestStart(const ::testing::TestInfo&) override {
         wb::grading::not_implemented_function().clear();
@@ -67,18 +72,23 @@ public:
         const std::string& stub = wb::grading::not_implemented_function();
         const bool passed = info.result()->Passed();
         const char* status = passed ? "passed" : !stub.empty() ? "not_attempted" : "failed";
-        std::string line = "{\"exercise\": " + json_string(info.test_suite_name()) +
-                           ", \"test\": " + json_string(info.name()) + ", \"status\": \"" + status +
-                           "\", \"points\": " + std::to_string(g ? g->points : 0) +
-                           ", \"stub\": " + json_string(stub) + ", \"message\": " + json_string(first_failure_) + "}\n";
-        if (FILE* f = std::fopen(path_, "a")) {
-            std::fputs(line.c_str(), f);
-            std::fclose(f);
+        if (!g) status = "failed";  // a GoogleTest test that is not a graded test earns nothing
+        const std::string message = first_failure_.size() > kMaxMessage ? first_failure_.substr(0, kMaxMessage) + "..."
+                                                                       : first_failure_;
+        const std::string line = "{\"exercise\": " + json_string(info.test_suite_name()) +
+                                 ", \"test\": " + json_string(info.name()) + ", \"status\": \"" + status +
+                                 "\", \"stub\": " + json_string(stub) + ", \"message\": " + json_string(message) + "}\n";
+        for (std::size_t done = 0; done < line.size();) {
+            const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            done += static_cast<std::size_t>(n);
         }
     }
 
 private:
-    const char* path_;
+    static constexpr std::size_t kMaxMessage = 4000;
+    int fd_;
     std::string first_failure_;
 };
 
@@ -98,7 +108,7 @@ int main(int argc, char** argv) {
             return 0;
         }
     ::testing::InitGoogleTest(&argc, argv);
-    if (const char* path = std::getenv("WB_RESULT_FILE"))
-        ::testing::UnitTest::GetInstance()->listeners().Append(new ResultWriter(path));
+    if (const char* fd = std::getenv("WB_RESULT_FD"))
+        ::testing::UnitTest::GetInstance()->listeners().Append(new ResultWriter(std::atoi(fd)));
     return RUN_ALL_TESTS();
 }

@@ -83,6 +83,13 @@ def copy_mathjax(html):
 
 
 def main():
+    # Looked up when the site is built, not when CMake configures: a configure that ran before the
+    # docs packages were installed must not leave a build that cannot find them.
+    missing = [what for what, ok in [("doxygen (apt-get install doxygen)", shutil.which("doxygen")),
+                                     ("MathJax (apt-get install libjs-mathjax)", os.path.isdir(MATHJAX))] if not ok]
+    if missing:
+        print("docs: error: not installed: " + ", ".join(missing) + "; ./wb docs installs them", file=sys.stderr)
+        return 1
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "docs")
     pages = os.path.join(out, "pages")
     html = os.path.join(out, "html")

@@ -291,8 +291,8 @@ def print_scoreboard(results, flavour):
             for line in cr.compile_error.splitlines():
                 print("      " + line)
         if cr.rejected:
-            print(paint("  ✘ not run: your code uses what graded code may not (no points for this chapter until "
-                        "it does not):", "31"))
+            print(paint("  ✘ not run: graded code may compute, print and throw, but not touch files, the environment, "
+                        "other processes, signals, exits or the grader. Remove these and grade again:", "31"))
             for line in cr.rejected.splitlines():
                 print("      " + line)
         next_up, blocked_by = None, ""

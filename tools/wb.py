@@ -10,6 +10,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import attacks  # noqa: E402
 import grader  # noqa: E402
 import manifest  # noqa: E402
 import objcheck  # noqa: E402
@@ -29,6 +30,7 @@ USAGE = """usage: ./wb COMMAND [ARGS]
                                      stubs zero, every mutant rejected, docs without warnings
   docs                               build the documentation site into build/docs/html
   mutants [CHAPTER...]               only the mutant part of the self-test
+  attacks                            only the grader-under-attack part of the self-test
   fixtures                           regenerate the PyTorch golden tensors (tests/fixtures/)
   bench cnn [--rounds N]             chapter 07 kernels and one training epoch against PyTorch:
                                      one JSON line per case with ms, torch_ms and their ratio
@@ -93,7 +95,8 @@ def chapters_dir_of(build_dir):
 def linked_libraries(build_dir, target, flavour):
     """The chapter libraries of one flavour that a graded binary links (its own and its DEPENDS)."""
     out = subprocess.run(["ninja", "-C", build_dir, "-t", "query", f"tests/{target}"], capture_output=True, text=True)
-    return sorted({l.strip() for l in out.stdout.splitlines() if re.fullmatch(rf"tests/lib\w+_{flavour}\.a", l.strip())})
+    paths = {l.strip().lstrip("| ") for l in out.stdout.splitlines()}  # "| lib.a": an implicit input
+    return sorted(p for p in paths if re.fullmatch(rf"tests/lib\w+_{flavour}\.a", p))
 
 
 def check_objects(build_dir, target, flavour):
@@ -491,6 +494,9 @@ def cmd_test(_args=None):
     say("mutants: each common mistake must fail at least one graded test of its exercise ...")
     run_mutants(chapters, tally)
 
+    say("the grader under attack: each tests/attacks/*.cpp as the learner's softmax.cpp must score 0 ...")
+    attacks.run(tally, sys.modules[__name__])
+
     say("programs (reference kernels, smoke run) ...")
     for ch in chapters:
         program = os.path.join(BUILD, "programs", f"run_{ch.name}_reference")
@@ -526,6 +532,13 @@ def cmd_test(_args=None):
     say(f"self-test finished in {time.monotonic() - start:.0f} s")
     for name in tally.failed:
         print(f"  failed: {name}")
+    print(f"{tally.passed} passed, {len(tally.failed)} failed")
+    return 0 if not tally.failed else 1
+
+
+def cmd_attacks(_args=None):
+    tally = Tally()
+    attacks.run(tally, sys.modules[__name__])
     print(f"{tally.passed} passed, {len(tally.failed)} failed")
     return 0 if not tally.failed else 1
 
@@ -570,7 +583,7 @@ def main(argv):
     if command == "mutants":
         parser.add_argument("chapters", nargs="*")
         return cmd_mutants(parser.parse_args(rest))
-    commands = {"test": cmd_test, "docs": cmd_docs, "fixtures": cmd_fixtures}
+    commands = {"test": cmd_test, "docs": cmd_docs, "fixtures": cmd_fixtures, "attacks": cmd_attacks}
     if command not in commands:
         print(USAGE)
         return 2

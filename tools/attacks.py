@@ -1,0 +1,147 @@
+"""The grader under attack (part of ./wb test).
+
+Each tests/attacks/*.cpp is a learner's chapters/01_attention/softmax.cpp written to get points without
+solving anything, or to break the grader. Its header says what grading must give:
+    // expect: rejected             statuses every chapter 01 test may have (always 0 points)
+    // unchecked: not_attempted     the same, graded once more without the object check: the sandbox
+                                    and the verdict checks must hold on their own
+Every attack must also leave a complete report (all 62 points listed, valid JSON and XML, printable text),
+no process behind, and the harness, the goldens and the reference untouched.
+"""
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+import xml.etree.ElementTree as ET
+
+import grader
+import sandbox
+from grader import ROOT
+
+ATTACKS = os.path.join(ROOT, "tests", "attacks")
+BUILD = os.path.join(ROOT, "build-attacks")
+CHAPTER = "01_attention"
+TARGET_FILE = "softmax.cpp"
+TIMEOUT = 3.0
+PROTECTED = ["tests/harness", "tests/fixtures", "solutions/01_attention", "tools"]
+
+
+def parse(path):
+    header = {}
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"//\s*(attack|expect|unchecked):\s*(.*)", line, re.I)
+            if m:
+                header[m.group(1).lower()] = m.group(2).strip()
+    return header.get("attack", os.path.basename(path)), set(header.get("expect", "").split()), \
+        set(header.get("unchecked", "").split())
+
+
+def protected_digest():
+    h = hashlib.sha256()
+    for top in PROTECTED:
+        for folder, _, files in sorted(os.walk(os.path.join(ROOT, top))):
+            for name in sorted(files):
+                if "__pycache__" in folder:
+                    continue
+                path = os.path.join(folder, name)
+                h.update(path.encode())
+                with open(path, "rb") as f:
+                    h.update(f.read())
+    return h.hexdigest()
+
+
+def survivors():
+    """Processes whose program lives in build-attacks/ (a test's children that outlived it)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if os.readlink(f"/proc/{pid}/exe").startswith(BUILD + "/"):
+                found.append(pid)
+        except OSError:
+            pass
+    return found
+
+
+def report_problems(report_dir, expected_tests, expected_points):
+    try:
+        with open(os.path.join(report_dir, "results.json"), encoding="utf-8") as f:
+            text = f.read()
+        report = json.loads(text)
+        ET.parse(os.path.join(report_dir, "junit.xml"))
+    except (OSError, ValueError, ET.ParseError) as e:
+        return f"the reports are missing or invalid: {e}"
+    if re.search(r"[\x00-\x08\x0b-\x1f\x7f]", text) or "\\u001b" in text or "\\u0007" in text:
+        return "results.json carries control characters"
+    total = sum(t["max_score"] for t in report["tests"])
+    if len(report["tests"]) != expected_tests or total != expected_points or report["score"] != 0:
+        return f"results.json lists {len(report['tests'])} tests worth {total} and scores {report['score']}"
+    return ""
+
+
+def run(tally, wb):
+    """wb: the tools/wb.py module (configure, build, grade_chapters)."""
+    chapter = grader.select_chapters([CHAPTER])[0]
+    entries = chapter.manifest()
+    points = sum(e.points for e in entries)
+    if not tally.check(sandbox.bwrap_usable(), "bubblewrap can sandbox the tests on this machine"):
+        return
+    stage = os.path.join(BUILD, "chapters")
+    shutil.rmtree(stage, ignore_errors=True)
+    os.makedirs(BUILD, exist_ok=True)
+    archive = subprocess.run(["git", "archive", "HEAD", "chapters"], cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", BUILD], input=archive.stdout, check=True)
+    wb.configure(BUILD, [f"-DWB_CHAPTERS_DIR={stage}"])
+    reports = os.path.join(BUILD, "reports")
+    target = os.path.join(stage, CHAPTER, TARGET_FILE)
+    before = protected_digest()
+    for path in sorted(f for f in os.listdir(ATTACKS) if f.endswith(".cpp")):
+        what, expect, unchecked = parse(os.path.join(ATTACKS, path))
+        name = f"attack {path}"
+        shutil.copyfile(os.path.join(ATTACKS, path), target)
+        marker = os.path.join(BUILD, "grandchild-was-here")
+        if os.path.exists(marker):
+            os.remove(marker)
+        grader.remove_reports(reports)
+        start = time.monotonic()
+        results = wb.grade_chapters([chapter], "learner", TIMEOUT, show=False, build_dir=BUILD, contained=True)
+        grader.write_reports(results, reports, time.monotonic() - start)
+        with open(os.path.join(reports, "results.json"), "rb") as f:
+            written = f.read()
+        cr = results[0]
+        statuses = {t.status for t in cr.tests}
+        problems = []
+        if cr.score != 0 or not statuses <= expect:
+            problems.append(f"scored {cr.score}/{cr.max_score} with statuses {sorted(statuses)}, expected {sorted(expect)}")
+        problems.append(report_problems(reports, len(entries), points))
+        if unchecked:  # the same binary once more, without the object check: the next layers must hold
+            binary = wb.graded_binary(chapter, "learner", BUILD)
+            deeper = grader.grade_binary(binary, chapter, TIMEOUT, wb.JOBS, True)
+            deep_statuses = {t.status for t in deeper}
+            if sum(t.score for t in deeper) != 0 or not deep_statuses <= unchecked:
+                problems.append(f"without the object check it scored {sum(t.score for t in deeper)} with statuses "
+                                f"{sorted(deep_statuses)}, expected {sorted(unchecked)}")
+        time.sleep(0.3)  # a detached child would act now
+        left = survivors()
+        if left:
+            problems.append(f"{len(left)} of its processes outlived grading")
+            for pid in left:
+                try:
+                    os.kill(int(pid), 9)
+                except OSError:
+                    pass
+        if os.path.exists(marker):
+            problems.append("a process it started wrote into the build tree")
+        if open(os.path.join(reports, "results.json"), "rb").read() != written:
+            problems.append("results.json changed after the grader wrote it")
+        if protected_digest() != before:
+            problems.append("the harness, the goldens, the reference or the tools changed")
+            subprocess.run(["git", "checkout", "--", *PROTECTED], cwd=ROOT)
+            before = protected_digest()
+        problems = [p for p in problems if p]
+        if tally.check(not problems, name, "; ".join(problems) + f" ({what})"):
+            print(f"  {grader.paint('ok', '32')}   {path:<34} {', '.join(sorted(statuses))}"
+                  + (f"; unchecked: {', '.join(sorted(deep_statuses))}" if unchecked else ""), flush=True)

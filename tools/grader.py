@@ -202,11 +202,10 @@ def verdict(outcome, entry, timeout):
     return status, clean_text(message.replace(ROOT + "/", "")), clean_text(stub, 200)
 
 
-def run_one(binary, entry, timeout, contained):
+def run_one(runner, entry, timeout):
     """Runs one graded test in its own process; returns a TestResult (points from the manifest)."""
     result = TestResult("", entry.exercise, entry.test, entry.points, entry.hint, error_path=entry.error_path)
-    outcome = sandbox.run([binary, f"--gtest_filter={entry.exercise}.{entry.test}", "--gtest_brief=1"],
-                          timeout, read_only=[FIXTURES], env=test_env(), sandbox=contained)
+    outcome = runner.run([f"--gtest_filter={entry.exercise}.{entry.test}", "--gtest_brief=1"], timeout, test_env())
     result.status, result.message, result.stub = verdict(outcome, entry, timeout)
     return result
 
@@ -216,21 +215,22 @@ def all_tests(chapter, entries, status, message):
             for e in entries]
 
 
-def grade_binary(binary, chapter, timeout, jobs, contained, only_exercise=None):
-    """Every graded test of the chapter (or of one exercise) run against `binary`."""
+def grade_binary(binary, chapter, timeout, jobs, level=None, only_exercise=None):
+    """Every graded test of the chapter (or of one exercise) run against `binary`, contained at `level`
+    (sandbox.level() when None)."""
     entries = chapter.manifest()
     if only_exercise:
         entries = [e for e in entries if e.exercise == only_exercise]
-    # One start-up run first: code that hangs or dies before any test would otherwise cost every test.
-    probe = sandbox.run([binary, "--gtest_list_tests"], timeout, read_only=[FIXTURES], env=test_env(),
-                        sandbox=contained)
-    if probe.timed_out:
-        return all_tests(chapter, entries, "timed_out", f"the test program hangs before any test starts (after "
-                         f"{timeout:g} s): a global variable whose initialisation never ends?")
-    if probe.returncode != 0:
-        return all_tests(chapter, entries, "crashed", "before any test started, " + died_message(probe))
-    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        results = list(pool.map(lambda e: run_one(binary, e, timeout, contained), entries))
+    with sandbox.Runner(binary, FIXTURES, level) as runner:
+        # One start-up run first: code that hangs or dies before any test would otherwise cost every test.
+        probe = runner.run(["--gtest_list_tests"], timeout, test_env())
+        if probe.timed_out:
+            return all_tests(chapter, entries, "timed_out", f"the test program hangs before any test starts (after "
+                             f"{timeout:g} s): a global variable whose initialisation never ends?")
+        if probe.returncode != 0:
+            return all_tests(chapter, entries, "crashed", "before any test started, " + died_message(probe))
+        with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(lambda e: run_one(runner, e, timeout), entries))
     for r in results:
         r.chapter = chapter.name
     return hold_error_path_points(results)

@@ -109,10 +109,8 @@ def check_objects(build_dir, target, flavour):
     return problems
 
 
-def grade_chapters(chapters, flavour, timeout=10.0, show=True, build_dir=BUILD, contained=None):
+def grade_chapters(chapters, flavour, timeout=10.0, show=True, build_dir=BUILD, level=None):
     """Builds and grades each chapter; every graded test of every chapter appears in the results."""
-    if contained is None:
-        contained = sandbox.bwrap_usable()
     results = []
     for ch in chapters:
         try:
@@ -134,7 +132,7 @@ def grade_chapters(chapters, flavour, timeout=10.0, show=True, build_dir=BUILD, 
                                                 rejected="\n".join(problems[:12])))
             continue
         binary = graded_binary(ch, flavour, build_dir)
-        results.append(grader.ChapterResult(ch, grader.grade_binary(binary, ch, timeout, JOBS, contained)))
+        results.append(grader.ChapterResult(ch, grader.grade_binary(binary, ch, timeout, JOBS, level)))
     return results
 
 
@@ -169,17 +167,17 @@ def cmd_grade(args):
     report_dir = os.path.abspath(args.reports) if args.reports else REPORTS
     grader.remove_reports(report_dir)
     start = time.monotonic()
-    build_dir, contained = BUILD, sandbox.bwrap_usable()
+    build_dir, level = BUILD, sandbox.level()
     if args.course:
         if args.solutions:
             raise SystemExit("wb: --course grades a submission; --solutions grades the reference")
-        if not contained:
-            raise SystemExit("wb: course mode runs every test in a bubblewrap sandbox, and bubblewrap cannot run "
-                             "here (apt-get install bubblewrap; inside a container, allow user namespaces)")
+        if level == "none":
+            raise SystemExit("wb: course mode contains every test (bubblewrap, or as root a user id of its own), "
+                             "and neither works here: run it as root, or apt-get install bubblewrap")
         build_dir = course_build(os.path.abspath(args.submission or ROOT))
-    elif not contained:
-        say("bubblewrap is not available: tests run without the sandbox (apt-get install bubblewrap)")
-    results = grade_chapters(chapters, flavour, args.timeout, build_dir=build_dir, contained=contained)
+    if level != "bwrap":
+        say(f"tests run contained by {sandbox.describe(level)}; bubblewrap would hide the tree from them")
+    results = grade_chapters(chapters, flavour, args.timeout, build_dir=build_dir, level=level)
     grader.print_scoreboard(results, flavour)
     grader.write_reports(results, report_dir, time.monotonic() - start)
     say(f"graded in {time.monotonic() - start:.1f} s" + ("" if report_dir == REPORTS else f"; reports in {report_dir}"))
@@ -386,7 +384,7 @@ def run_mutants(chapters, tally):
                         tally.check(False, name, "does not compile: " + grader.first_compiler_error(output))
                         continue
                     results = grader.grade_binary(os.path.join(BUILD, "tests", target), ch, 10.0, JOBS,
-                                                  sandbox.bwrap_usable(), m.exercise)
+                                                  only_exercise=m.exercise)
                     caught = [r.test for r in results if r.status != "passed"]
                     if tally.check(bool(results) and bool(caught), name,
                                    f"every {m.exercise} test passed: the tests miss this mistake ({m.description})"):

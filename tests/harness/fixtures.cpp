@@ -1,5 +1,7 @@
 #include "tests/harness/fixtures.hpp"
 
+#include <cstdlib>
+
 #include "framework/serialize.hpp"
 
 namespace fixtures {
@@ -20,7 +22,9 @@ std::vector<int> as_ints(const wb::Tensor& t) {
 }
 
 Golden load(const std::string& chapter, const std::string& name) {
-    const std::string path = std::string(WB_FIXTURE_ROOT) + "/" + chapter + "/" + name + ".wbt";
+    // The grader may run a test from a copy of the fixtures (tools/sandbox.py, "uid" level).
+    const char* root = std::getenv("WB_FIXTURE_ROOT");
+    const std::string path = std::string(root ? root : WB_FIXTURE_ROOT) + "/" + chapter + "/" + name + ".wbt";
     std::map<std::string, wb::Tensor> tensors;
     try {
         for (auto& t : wb::load_tensors(path)) tensors.emplace(std::move(t.name), std::move(t.tensor));

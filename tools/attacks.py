@@ -8,7 +8,6 @@ solving anything, or to break the grader. Its header says what grading must give
 Every attack must also leave a complete report (all 62 points listed, valid JSON and XML, printable text),
 no process behind, and the harness, the goldens and the reference untouched.
 """
-import hashlib
 import json
 import os
 import re
@@ -40,18 +39,22 @@ def parse(path):
         set(header.get("unchecked", "").split())
 
 
-def protected_digest():
-    h = hashlib.sha256()
+def protected_files():
+    """{path: bytes} of everything an attack must not change (small: sources, goldens, tools)."""
+    files = {}
     for top in PROTECTED:
-        for folder, _, files in sorted(os.walk(os.path.join(ROOT, top))):
-            for name in sorted(files):
-                if "__pycache__" in folder:
-                    continue
-                path = os.path.join(folder, name)
-                h.update(path.encode())
-                with open(path, "rb") as f:
-                    h.update(f.read())
-    return h.hexdigest()
+        for folder, _, names in os.walk(os.path.join(ROOT, top)):
+            for name in names:
+                if "__pycache__" not in folder:
+                    with open(os.path.join(folder, name), "rb") as f:
+                        files[os.path.join(folder, name)] = f.read()
+    return files
+
+
+def restore(snapshot):
+    for path, data in snapshot.items():
+        with open(path, "wb") as f:
+            f.write(data)
 
 
 def survivors():
@@ -103,7 +106,7 @@ def run_at(tally, wb, level):
     wb.configure(BUILD, [f"-DWB_CHAPTERS_DIR={stage}"])
     reports = os.path.join(BUILD, "reports")
     target = os.path.join(stage, CHAPTER, TARGET_FILE)
-    before = protected_digest()
+    before = protected_files()
     for path in sorted(f for f in os.listdir(ATTACKS) if f.endswith(".cpp")):
         what, expect, unchecked = parse(os.path.join(ATTACKS, path))
         name = f"attack {path} ({level})"
@@ -143,10 +146,9 @@ def run_at(tally, wb, level):
             problems.append("a process it started wrote into the build tree")
         if open(os.path.join(reports, "results.json"), "rb").read() != written:
             problems.append("results.json changed after the grader wrote it")
-        if protected_digest() != before:
+        if protected_files() != before:
             problems.append("the harness, the goldens, the reference or the tools changed")
-            subprocess.run(["git", "checkout", "--", *PROTECTED], cwd=ROOT)
-            before = protected_digest()
+            restore(before)
         problems = [p for p in problems if p]
         if tally.check(not problems, name, "; ".join(problems) + f" ({what})"):
             print(f"  {grader.paint('ok', '32')}   {path:<34} {', '.join(sorted(statuses))}"

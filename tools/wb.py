@@ -132,7 +132,12 @@ def grade_chapters(chapters, flavour, timeout=10.0, show=True, build_dir=BUILD, 
                                                 rejected="\n".join(problems[:12])))
             continue
         binary = graded_binary(ch, flavour, build_dir)
-        results.append(grader.ChapterResult(ch, grader.grade_binary(binary, ch, timeout, JOBS, level)))
+        try:
+            results.append(grader.ChapterResult(ch, grader.grade_binary(binary, ch, timeout, JOBS, level)))
+        except Exception as e:  # a fault of the grader itself: still a report, every test listed, none passed
+            results.append(grader.ChapterResult(ch, grader.all_tests(
+                ch, entries, "crashed", f"the grader failed on this chapter ({type(e).__name__}: {e}); "
+                                        "please report it")))
     return results
 
 

@@ -189,13 +189,15 @@ def verdict(outcome, entry, timeout):
     try:
         if len(lines) != 1:
             raise ValueError(f"{len(lines)} results for one test")
+        if len(lines[0]) > 16384:  # the harness caps its messages at 4000 characters
+            raise ValueError("a result longer than any the harness writes")
         record = json.loads(lines[0].decode("utf-8", errors="replace"))
         if not isinstance(record, dict) or record.get("exercise") != entry.exercise or record.get("test") != entry.test:
             raise ValueError("a result for another test")
         status, message, stub = record.get("status"), record.get("message"), record.get("stub")
         if status not in RECORD_STATUSES or not isinstance(message, str) or not isinstance(stub, str):
             raise ValueError("a malformed result")
-    except ValueError as e:  # json.JSONDecodeError is a ValueError
+    except (ValueError, RecursionError) as e:  # json.JSONDecodeError is a ValueError
         return "crashed", f"the test process reported {clean_text(str(e), 200)}, not a verdict of this test", ""
     if outcome.returncode != (0 if status == "passed" else 1):
         return "crashed", f"the test finished, then the process ended with {signal_name(outcome.returncode)}", ""
@@ -205,8 +207,11 @@ def verdict(outcome, entry, timeout):
 def run_one(runner, entry, timeout):
     """Runs one graded test in its own process; returns a TestResult (points from the manifest)."""
     result = TestResult("", entry.exercise, entry.test, entry.points, entry.hint, error_path=entry.error_path)
-    outcome = runner.run([f"--gtest_filter={entry.exercise}.{entry.test}", "--gtest_brief=1"], timeout, test_env())
-    result.status, result.message, result.stub = verdict(outcome, entry, timeout)
+    try:
+        outcome = runner.run([f"--gtest_filter={entry.exercise}.{entry.test}", "--gtest_brief=1"], timeout, test_env())
+        result.status, result.message, result.stub = verdict(outcome, entry, timeout)
+    except Exception as e:  # a fault of the grader: this test is lost, never the report
+        result.status, result.message = "crashed", f"the grader failed on this test ({type(e).__name__}: {e})"
     return result
 
 

@@ -24,7 +24,8 @@ ATTACKS = os.path.join(ROOT, "tests", "attacks")
 BUILD = os.path.join(ROOT, "build-attacks")
 CHAPTER = "01_attention"
 TARGET_FILE = "softmax.cpp"
-TIMEOUT = 3.0
+TIMEOUT = 3.0         # seconds per test
+BUILD_TIMEOUT = 15.0  # seconds for the learner's build (include_bomb.cpp)
 PROTECTED = ["tests/harness", "tests/fixtures", "solutions/01_attention", "tools"]
 
 
@@ -86,70 +87,73 @@ def report_problems(report_dir, expected_tests, expected_points):
 
 
 def run(tally, wb):
-    """wb: the tools/wb.py module (configure, build, grade_chapters). Runs the attacks at every containment
-    level this machine has, but "none" where a stronger one exists."""
+    """wb: the tools/wb.py module (configure, build, grade_chapters). Each attack is built once and graded
+    at every containment level this machine has ("none" only where there is no other)."""
     levels = [l for l in sandbox.available() if l != "none"] or ["none"]
-    for level in levels:
-        run_at(tally, wb, level)
-
-
-def run_at(tally, wb, level):
+    print(f"  containment levels here: {', '.join(sandbox.describe(l) for l in levels)}")
     chapter = grader.select_chapters([CHAPTER])[0]
-    entries = chapter.manifest()
-    points = sum(e.points for e in entries)
-    print(f"  tests contained by {sandbox.describe(level)}:")
     stage = os.path.join(BUILD, "chapters")
     shutil.rmtree(stage, ignore_errors=True)
     os.makedirs(BUILD, exist_ok=True)
     archive = subprocess.run(["git", "archive", "HEAD", "chapters"], cwd=ROOT, capture_output=True, check=True)
     subprocess.run(["tar", "-x", "-C", BUILD], input=archive.stdout, check=True)
     wb.configure(BUILD, [f"-DWB_CHAPTERS_DIR={stage}"])
-    reports = os.path.join(BUILD, "reports")
-    target = os.path.join(stage, CHAPTER, TARGET_FILE)
     before = protected_files()
-    for path in sorted(f for f in os.listdir(ATTACKS) if f.endswith(".cpp")):
-        what, expect, unchecked = parse(os.path.join(ATTACKS, path))
-        name = f"attack {path} ({level})"
-        shutil.copyfile(os.path.join(ATTACKS, path), target)
-        marker = os.path.join(BUILD, "grandchild-was-here")
-        if os.path.exists(marker):
-            os.remove(marker)
-        grader.remove_reports(reports)
-        start = time.monotonic()
-        results = wb.grade_chapters([chapter], "learner", TIMEOUT, show=False, build_dir=BUILD, level=level)
-        grader.write_reports(results, reports, time.monotonic() - start)
-        with open(os.path.join(reports, "results.json"), "rb") as f:
-            written = f.read()
-        cr = results[0]
-        statuses = {t.status for t in cr.tests}
-        problems = []
-        if cr.score != 0 or not statuses <= expect:
-            problems.append(f"scored {cr.score}/{cr.max_score} with statuses {sorted(statuses)}, expected {sorted(expect)}")
-        problems.append(report_problems(reports, len(entries), points))
-        if unchecked:  # the same binary once more, without the object check: the next layers must hold
-            binary = wb.graded_binary(chapter, "learner", BUILD)
-            deeper = grader.grade_binary(binary, chapter, TIMEOUT, wb.JOBS, level)
-            deep_statuses = {t.status for t in deeper}
-            if sum(t.score for t in deeper) != 0 or not deep_statuses <= unchecked:
-                problems.append(f"without the object check it scored {sum(t.score for t in deeper)} with statuses "
-                                f"{sorted(deep_statuses)}, expected {sorted(unchecked)}")
-        time.sleep(0.3)  # a detached child would act now
-        left = survivors()
-        if left:
-            problems.append(f"{len(left)} of its processes outlived grading")
-            for pid in left:
-                try:
-                    os.kill(int(pid), 9)
-                except OSError:
-                    pass
-        if os.path.exists(marker):
-            problems.append("a process it started wrote into the build tree")
-        if open(os.path.join(reports, "results.json"), "rb").read() != written:
-            problems.append("results.json changed after the grader wrote it")
-        if protected_files() != before:
-            problems.append("the harness, the goldens, the reference or the tools changed")
-            restore(before)
-        problems = [p for p in problems if p]
-        if tally.check(not problems, name, "; ".join(problems) + f" ({what})"):
-            print(f"  {grader.paint('ok', '32')}   {path:<34} {', '.join(sorted(statuses))}"
-                  + (f"; unchecked: {', '.join(sorted(deep_statuses))}" if unchecked else ""), flush=True)
+    saved_timeout, wb.LEARNER_BUILD_TIMEOUT = wb.LEARNER_BUILD_TIMEOUT, BUILD_TIMEOUT
+    try:
+        for path in sorted(f for f in os.listdir(ATTACKS) if f.endswith(".cpp")):
+            shutil.copyfile(os.path.join(ATTACKS, path), os.path.join(stage, CHAPTER, TARGET_FILE))
+            for level in levels:
+                run_one(tally, wb, chapter, path, level, before)
+    finally:
+        wb.LEARNER_BUILD_TIMEOUT = saved_timeout
+
+
+def run_one(tally, wb, chapter, path, level, before):
+    entries = chapter.manifest()
+    points = sum(e.points for e in entries)
+    reports = os.path.join(BUILD, "reports")
+    what, expect, unchecked = parse(os.path.join(ATTACKS, path))
+    name = f"attack {path} ({level})"
+    marker = os.path.join(BUILD, "grandchild-was-here")
+    if os.path.exists(marker):
+        os.remove(marker)
+    grader.remove_reports(reports)
+    start = time.monotonic()
+    results = wb.grade_chapters([chapter], "learner", TIMEOUT, show=False, build_dir=BUILD, level=level)
+    grader.write_reports(results, reports, time.monotonic() - start)
+    with open(os.path.join(reports, "results.json"), "rb") as f:
+        written = f.read()
+    cr = results[0]
+    statuses = {t.status for t in cr.tests}
+    problems = []
+    if cr.score != 0 or not statuses <= expect:
+        problems.append(f"scored {cr.score}/{cr.max_score} with statuses {sorted(statuses)}, expected {sorted(expect)}")
+    problems.append(report_problems(reports, len(entries), points))
+    deep_statuses = set()
+    if unchecked:  # the same binary once more, without the object check: the next layers must hold
+        deeper = grader.grade_binary(wb.graded_binary(chapter, "learner", BUILD), chapter, TIMEOUT, wb.JOBS, level)
+        deep_statuses = {t.status for t in deeper}
+        if sum(t.score for t in deeper) != 0 or not deep_statuses <= unchecked:
+            problems.append(f"without the object check it scored {sum(t.score for t in deeper)} with statuses "
+                            f"{sorted(deep_statuses)}, expected {sorted(unchecked)}")
+    time.sleep(0.3)  # a detached child would act now
+    left = survivors()
+    if left:
+        problems.append(f"{len(left)} of its processes outlived grading")
+        for pid in left:
+            try:
+                os.kill(int(pid), 9)
+            except OSError:
+                pass
+    if os.path.exists(marker):
+        problems.append("a process it started wrote into the build tree")
+    if open(os.path.join(reports, "results.json"), "rb").read() != written:
+        problems.append("results.json changed after the grader wrote it")
+    if protected_files() != before:
+        problems.append("the harness, the goldens, the reference or the tools changed")
+        restore(before)
+    problems = [p for p in problems if p]
+    if tally.check(not problems, name, "; ".join(problems) + f" ({what})"):
+        print(f"  {grader.paint('ok', '32')}   {path:<40} {level:<5} {', '.join(sorted(statuses))}"
+              + (f"; unchecked: {', '.join(sorted(deep_statuses))}" if unchecked else ""), flush=True)

@@ -1,6 +1,6 @@
 // Attack: exception messages with invalid UTF-8, terminal escapes and XML-invalid control characters,
 // which once ended the grader in a traceback and made junit.xml invalid.
-// expect: failed crashed held not_attempted
+// expect: failed not_attempted
 #include <stdexcept>
 
 #include "chapters/01_attention/softmax.hpp"

@@ -11,6 +11,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import attacks  # noqa: E402
+import consistency  # noqa: E402
 import grader  # noqa: E402
 import manifest  # noqa: E402
 import objcheck  # noqa: E402
@@ -492,6 +493,9 @@ def cmd_test(_args=None):
         tally.check(parsed == registered, f"manifest of {ch.name} matches the harness's registry",
                     f"only in the sources: {sorted(set(parsed) - set(registered))[:3]}; "
                     f"only registered: {sorted(set(registered) - set(parsed))[:3]}")
+
+    say("one source of truth: chapter.json, the test sources, the stub files and the README agree ...")
+    consistency.check(tally)
 
     say("the reference must score full marks ...")
     for cr in grade_chapters(chapters, "reference", show=False):

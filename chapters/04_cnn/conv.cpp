@@ -1,4 +1,4 @@
-// Exercises Conv2dNaive, Conv2dIm2col and Conv2dBackward. Contracts and math: conv.hpp. Grade: ./wb grade 04
+// Exercises Conv2dNaive, Conv2dIm2col, Conv2dBackward and Conv2dReluPool. Contracts and math: conv.hpp. Grade: ./wb grade 04
 #include "chapters/04_cnn/conv.hpp"
 
 #include "chapters/04_cnn/shapes.hpp"

@@ -1,4 +1,4 @@
-// Reference: 2-D convolution forward (naive and im2col + GEMM) and backward.
+// Reference: 2-D convolution forward (naive and im2col + GEMM), backward, and the fused conv + ReLU + max-pool block.
 // The im2col path is the one the framework's Conv2D layer trains with, so it is batch-parallel
 // (each worker takes whole images) and allocates once per worker per call, never per element.
 #include "chapters/04_cnn/conv.hpp"

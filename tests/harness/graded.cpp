@@ -1,5 +1,6 @@
 #include "tests/harness/graded.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <sstream>
 
@@ -31,6 +32,19 @@ void run_graded(void (*body)()) {
     } catch (const std::exception& e) {
         GTEST_FAIL() << "threw an exception the test did not expect: " << e.what();
     }
+}
+
+bool names_op(const std::string& message, const std::string& op) {
+    if (op.empty()) return false;
+    const auto is_name_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    for (std::size_t at = message.find(op); at != std::string::npos; at = message.find(op, at + 1)) {
+        const std::size_t end = at + op.size();
+        const bool starts = at == 0 || !(is_name_char(message[at - 1]) || message[at - 1] == ':');
+        const bool ends = end == message.size() || !(is_name_char(message[end]) ||
+                                                    (message[end] == ':' && end + 1 < message.size() && message[end + 1] == ':'));
+        if (starts && ends) return true;
+    }
+    return false;
 }
 
 static std::string index_string(const Shape& shape, std::size_t flat) {

@@ -1,16 +1,13 @@
 // Graded tests for exercise MultiHeadForward. Goldens: tests/fixtures/01_attention/multihead_*.wbt,
 // from torch.nn.MultiheadAttention(8, 2, batch_first=True) with the weights stored beside them.
 #include "chapters/01_attention/multihead.hpp"
+#include "tests/graded/01_attention/multihead_common.hpp"
 #include "tests/harness/fixtures.hpp"
 #include "tests/harness/graded.hpp"
 
 using namespace wb;
-
-MultiHeadWeights weights_from(const fixtures::Golden& g) {
-    return {g.integer("heads"), g["w_q"], g["w_k"], g["w_v"], g["b_q"], g["b_k"], g["b_v"], g["w_o"], g["b_o"]};
-}
-
-std::vector<int> lengths_from(const fixtures::Golden& g) { return fixtures::as_ints(g["lengths"]); }
+using multihead_test::lengths_from;
+using multihead_test::weights_from;
 
 GRADED_TEST(MultiHeadForward, MatchesTorchMultiheadAttention, 3,
             "Head h takes columns h*Dh .. h*Dh+Dh-1 of each projection; merge them back in the same order before W_o.") {

@@ -1,13 +1,13 @@
 // Graded tests for exercise MultiHeadBackward. Goldens: tests/fixtures/01_attention/multihead_*.wbt (autograd).
 #include "chapters/01_attention/multihead.hpp"
 #include "framework/gradcheck.hpp"
+#include "tests/graded/01_attention/multihead_common.hpp"
 #include "tests/harness/fixtures.hpp"
 #include "tests/harness/graded.hpp"
 
 using namespace wb;
-
-MultiHeadWeights weights_from(const fixtures::Golden& g);  // 06_multihead_forward_test.cpp
-std::vector<int> lengths_from(const fixtures::Golden& g);
+using multihead_test::lengths_from;
+using multihead_test::weights_from;
 
 GRADED_TEST(MultiHeadBackward, InputGradientsMatchAutograd, 2,
             "Chain back through W_o, the heads (attention_backward) and the three input projections: dX = dY W.") {

@@ -16,9 +16,12 @@ inline wb::Conv2dParams params_of(const fixtures::Golden& g) {
     return {g.integer("stride"), g.integer("padding"), g.integer("dilation")};
 }
 
+/// Whether the fixture's convolution has a bias (one case has none).
+inline bool has_bias(const std::string& name) { return name != "conv_big_stride_no_bias"; }
+
 /// The fixture's bias, or an empty tensor for the no-bias case.
 inline wb::Tensor bias_of(const std::string& name, const fixtures::Golden& g) {
-    return name == "conv_big_stride_no_bias" ? wb::Tensor() : g["b"];
+    return has_bias(name) ? g["b"] : wb::Tensor();
 }
 
 }  // namespace cnn_test

@@ -1,0 +1,42 @@
+"""One source of truth per fact, checked by ./wb test.
+
+- The exercises of a chapter: tests/graded/NN_topic/chapter.json (id, title, file, functions).
+- Points and hints: GRADED_TEST(...) in the test sources (tools/manifest.py).
+Everything that repeats them must agree: every exercise has graded tests and every test an exercise,
+each stub file's first line names exactly the exercises that chapter.json puts in it, and the README's
+chapter table states each chapter's exercise count and points as the sources do.
+"""
+import os
+import re
+
+import grader
+from grader import ROOT
+
+
+def exercises_named(first_line):
+    """'// Exercises A, B and C. ...' or '// Exercise A. ...' -> ['A', 'B', 'C']."""
+    m = re.match(r"//\s*Exercises?\s+(.*?)\.\s", first_line + " ")
+    return re.split(r",\s*|\s+and\s+", m.group(1)) if m else []
+
+
+def check(tally):
+    with open(os.path.join(ROOT, "README.md")) as f:
+        readme = f.read()
+    for ch in grader.load_chapters():
+        entries = ch.manifest()
+        ids = [e["id"] for e in ch.exercises]
+        tested = {e.exercise for e in entries}
+        tally.check(set(ids) == tested, f"{ch.name}: every exercise in chapter.json has graded tests and every "
+                    "graded test an exercise", f"untested: {sorted(set(ids) - tested)}, unlisted: {sorted(tested - set(ids))}")
+        for file in sorted({e["file"] for e in ch.exercises}):
+            path = os.path.join(ROOT, "chapters", ch.name, file)
+            first = open(path).readline().strip() if os.path.isfile(path) else ""
+            listed = [e["id"] for e in ch.exercises if e["file"] == file]
+            tally.check(exercises_named(first) == listed, f"chapters/{ch.name}/{file} names its exercises",
+                        f"its first line names {exercises_named(first)}, chapter.json puts {listed} there")
+        points = sum(e.points for e in entries)
+        row = next((l for l in readme.splitlines() if l.startswith("|") and f"(chapters/{ch.name}/README.md)" in l), "")
+        m = re.search(r"(\d+) exercises?, (\d+) points", row)
+        stated = (int(m.group(1)), int(m.group(2))) if m else None
+        tally.check(stated == (len(ids), points), f"README's table states chapter {ch.number}'s size",
+                    f"it says {stated}, the sources have {len(ids)} exercises and {points} points")

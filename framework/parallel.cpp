@@ -150,4 +150,15 @@ void parallel_for(int n, const std::function<void(int, int)>& body) {
     pool.run(n, body);
 }
 
+void parallel_chunks(int n, int chunks, const std::function<void(int, int, int)>& body) {
+    if (n <= 0 || chunks <= 0) return;
+    parallel_for(chunks, [&](int first, int last) {
+        for (int k = first; k < last; ++k) {
+            const int begin = static_cast<int>(static_cast<long>(n) * k / chunks);
+            const int end = static_cast<int>(static_cast<long>(n) * (k + 1) / chunks);
+            if (begin < end) body(k, begin, end);
+        }
+    });
+}
+
 }  // namespace wb

@@ -11,6 +11,11 @@ namespace wb {
 /// threads: an exception in a worker is rethrown here after all ranges finish.
 void parallel_for(int n, const std::function<void(int begin, int end)>& body);
 
+/// Calls body(chunk, begin, end) for chunk = 0 .. chunks-1, in parallel, where chunk k covers
+/// [n k / chunks, n (k + 1) / chunks). The chunks depend only on n and chunks, never on which thread
+/// runs them or when: per-chunk partial sums added in chunk order give the same bits on every run.
+void parallel_chunks(int n, int chunks, const std::function<void(int chunk, int begin, int end)>& body);
+
 /// Worker count: WB_THREADS from the environment if set, else std::thread::hardware_concurrency().
 int thread_count();
 

@@ -438,6 +438,22 @@ def run_sanitized(chapters, tally):
             print(f"  {paint('ok', '32')}   {name}")
 
 
+def run_thread_sanitizer(tally):
+    tsan = os.path.join(ROOT, "build-tsan")
+    if not os.path.isfile(os.path.join(tsan, "build.ninja")):
+        proc = subprocess.run(["cmake", "--preset", "tsan"], cwd=ROOT, capture_output=True, text=True)
+        if not tally.check(proc.returncode == 0, "configure the tsan preset", proc.stderr[-1000:]):
+            return
+    proc = subprocess.run(["cmake", "--build", tsan, "--target", "framework_tests"], capture_output=True, text=True)
+    if not tally.check(proc.returncode == 0, "the tsan build", grader.first_compiler_error(proc.stdout + proc.stderr)):
+        return
+    run = subprocess.run([os.path.join(tsan, "tests", "framework_tests")], capture_output=True, text=True,
+                         errors="replace", env=dict(os.environ, WB_THREADS="4", TSAN_OPTIONS="halt_on_error=1"))
+    report = [l for l in (run.stdout + run.stderr).splitlines() if "ThreadSanitizer" in l or "FAILED" in l]
+    if tally.check(run.returncode == 0, "framework_tests under ThreadSanitizer", " | ".join(report[:3])):
+        print(f"  {paint('ok', '32')}   framework_tests, 4 workers, no data race")
+
+
 def pristine_stubs_build():
     """A build whose learner libraries compile chapters/ as committed (git HEAD): build-stubs/."""
     pristine = os.path.join(ROOT, "build-stubs", "pristine")
@@ -539,6 +555,20 @@ def cmd_test(_args=None):
                 tally.check("metrics.json" in os.listdir(out_dir) and pictures and not broken,
                             f"program {ch.name} writes metrics.json and its PNG pictures",
                             f"wrote {sorted(os.listdir(out_dir))}, not PNG: {broken}")
+            if os.path.isfile(os.path.join(out_dir, "weights.wbt")):
+                # A training program: the same seed and thread count give the same bits. Four workers, so that
+                # partial sums added in arrival order would show (with two, a + b == b + a hides it).
+                runs = []
+                for k in (1, 2):
+                    folder = f"{out_dir}-threads4-{k}"
+                    shutil.rmtree(folder, ignore_errors=True)
+                    os.makedirs(folder)
+                    subprocess.run([program, folder, "--smoke"], capture_output=True, env=dict(os.environ, WB_THREADS="4"))
+                    path = os.path.join(folder, "weights.wbt")
+                    runs.append(open(path, "rb").read() if os.path.isfile(path) else None)
+                tally.check(runs[0] is not None and runs[0] == runs[1],
+                            f"program {ch.name} trains to the same bits twice (same seed, 4 threads)",
+                            "weights.wbt differs between two runs")
 
     say("benchmarks (a smoke run: ours builds, runs and reports every kernel case) ...")
     ok, output = build(["bench_cnn"])
@@ -552,6 +582,9 @@ def cmd_test(_args=None):
 
     say("sanitizers: framework tests and the reference under AddressSanitizer + UBSan (debug preset) ...")
     run_sanitized(chapters, tally)
+
+    say("ThreadSanitizer: the framework tests, the thread pool's among them, with four workers (tsan preset) ...")
+    run_thread_sanitizer(tally)
 
     say("docs (warnings are errors) ...")
     tally.check(cmd_docs() == 0, "docs build without warnings")

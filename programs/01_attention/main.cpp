@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "chapters/01_attention/attention.hpp"
 #include "chapters/01_attention/positional.hpp"
 #include "chapters/01_attention/scores.hpp"
@@ -126,17 +128,13 @@ int main(int argc, char** argv) {
         write_png(out_dir + "/attention_weights.png", labelled_heatmap(weights, labels, 40, 0.0f, 1.0f));
     }
 
-    std::ofstream json(out_dir + "/metrics.json");
-    json << "{\"flavour\": \"" << WB_FLAVOUR << "\", \"keys\": 64, \"rows\": [\n";
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        const Row& r = rows[i];
-        json << "  {\"d\": " << r.d << ", \"var_raw\": " << r.var_raw << ", \"var_scaled\": " << r.var_scaled
-             << ", \"max_weight_raw\": " << r.max_raw << ", \"max_weight_scaled\": " << r.max_scaled
-             << ", \"entropy_raw\": " << r.entropy_raw << ", \"entropy_scaled\": " << r.entropy_scaled
-             << ", \"grad_raw\": " << r.grad_raw << ", \"grad_scaled\": " << r.grad_scaled << "}"
-             << (i + 1 < rows.size() ? ",\n" : "\n");
-    }
-    json << "]}\n";
+    nlohmann::json metrics{{"flavour", WB_FLAVOUR}, {"keys", 64}, {"rows", nlohmann::json::array()}};
+    for (const Row& r : rows)
+        metrics["rows"].push_back({{"d", r.d}, {"var_raw", r.var_raw}, {"var_scaled", r.var_scaled},
+                                   {"max_weight_raw", r.max_raw}, {"max_weight_scaled", r.max_scaled},
+                                   {"entropy_raw", r.entropy_raw}, {"entropy_scaled", r.entropy_scaled},
+                                   {"grad_raw", r.grad_raw}, {"grad_scaled", r.grad_scaled}});
+    std::ofstream(out_dir + "/metrics.json") << metrics.dump(2) << "\n";
     std::printf("\nWrote %s/metrics.json, %s/scale_saturation.png (top half raw, bottom half scaled; rows D = 16..512,\n"
                 "columns the 64 weights of one query sorted) and %s/attention_weights.png (causal, 12 positions,\n"
                 "weights in percent).\n",

@@ -7,8 +7,9 @@
 //            cross-entropy) on footwear (sandal, sneaker, ankle boot) vs the rest.
 //   10class: the corrected model: the same trunk, Dense 10, softmax cross-entropy.
 // Writes to the output folder: metrics.json (per epoch: train loss, test loss, test accuracy,
-// seconds), confusion.png (the confusion matrix, labelled, with counts) and mistakes.png (misclassified
-// test images with their true and predicted classes).
+// seconds), confusion.png (the confusion matrix, labelled, with counts), mistakes.png (misclassified
+// test images with their true and predicted classes) and weights.wbt (the trained parameters: the same
+// seed and thread count give the same bits, which ./wb test checks).
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -17,11 +18,15 @@
 #include <numeric>
 #include <string>
 
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
 #include "chapters/07_cnn_program/models.hpp"
 #include "chapters/07_cnn_program/training.hpp"
 #include "framework/data.hpp"
 #include "framework/kernel_layers/cnn_layers.hpp"
 #include "framework/png.hpp"
+#include "framework/serialize.hpp"
 
 using namespace wb;
 
@@ -34,21 +39,20 @@ struct Options {
 
 static Options parse(int argc, char** argv) {
     Options o;
-    if (argc > 1 && argv[1][0] != '-') o.out_dir = argv[1];
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto value = [&]() -> std::string {
-            if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
-            return argv[++i];
-        };
-        if (a == "--epochs") o.epochs = std::stoi(value());
-        else if (a == "--task") o.task = value();
-        else if (a == "--limit") o.limit = std::stoi(value());
-        else if (a == "--smoke") o.limit = 3000;
-        else if (a[0] == '-') throw std::invalid_argument("unknown option " + a);
+    CLI::App app{"Trains the chapter 07 CNN on Fashion-MNIST with your kernels", "run_07"};
+    app.add_option("out_dir", o.out_dir, "output folder");
+    app.add_option("--epochs", o.epochs, "training epochs")->check(CLI::PositiveNumber);
+    app.add_option("--task", o.task, "binary (the source's model) or 10class (the fix)")
+        ->check(CLI::IsMember({"binary", "10class"}));
+    app.add_option("--limit", o.limit, "train on the first N images only (0: all)")->check(CLI::NonNegativeNumber);
+    bool smoke = false;
+    app.add_flag("--smoke", smoke, "a quick run: 3000 training images");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        std::exit(app.exit(e));
     }
-    if (o.task != "binary" && o.task != "10class") throw std::invalid_argument("--task must be binary or 10class");
-    if (o.epochs < 1) throw std::invalid_argument("--epochs must be at least 1");
+    if (smoke) o.limit = 3000;
     return o;
 }
 
@@ -89,7 +93,7 @@ int main(int argc, char** argv) {
     try {
         o = parse(argc, argv);
         data = load_fashion_mnist();
-    } catch (const std::exception& e) {
+    } catch (const std::exception& e) {  // a missing or corrupt data file names its path
         std::fprintf(stderr, "run 07: %s\n", e.what());
         return 2;
     }
@@ -175,15 +179,15 @@ int main(int argc, char** argv) {
             if (predicted(i) != truth(i)) wrong.push_back(i);
         if (!wrong.empty()) write_png(o.out_dir + "/mistakes.png", mistakes_sheet(data.test_x, wrong, truth, predicted, names));
 
-        std::ofstream json(o.out_dir + "/metrics.json");
-        json << "{\"task\": \"" << o.task << "\", \"kernels\": \"" << WB_FLAVOUR << "\", \"train_images\": "
-             << data.train_x.dim(0) << ", \"parameters\": " << model.parameter_count() << ", \"epochs\": [\n";
+        nlohmann::json metrics{{"task", o.task}, {"kernels", WB_FLAVOUR}, {"train_images", data.train_x.dim(0)},
+                               {"parameters", model.parameter_count()}, {"epochs", nlohmann::json::array()}};
         for (std::size_t e = 0; e < history.size(); ++e)
-            json << "  {\"epoch\": " << e + 1 << ", \"train_loss\": " << history[e].loss << ", \"test_loss\": "
-                 << history[e].val_loss << ", \"test_accuracy\": " << history[e].val_metric << ", \"seconds\": "
-                 << history[e].seconds << "}" << (e + 1 < history.size() ? ",\n" : "\n");
-        json << "]}\n";
-        std::printf("\ntest accuracy %.4f after %d epoch(s); wrote %s/metrics.json, confusion.png, mistakes.png\n",
+            metrics["epochs"].push_back({{"epoch", e + 1}, {"train_loss", history[e].loss},
+                                         {"test_loss", history[e].val_loss}, {"test_accuracy", history[e].val_metric},
+                                         {"seconds", history[e].seconds}});
+        std::ofstream(o.out_dir + "/metrics.json") << metrics.dump(2) << "\n";
+        save_weights(o.out_dir + "/weights.wbt", model.params());
+        std::printf("\ntest accuracy %.4f after %d epoch(s); wrote %s/metrics.json, confusion.png, mistakes.png, weights.wbt\n",
                     history.back().val_metric, o.epochs, o.out_dir.c_str());
     } catch (const NotImplemented& e) {
         std::fprintf(stderr, "\nrun 07: %s() is still a stub. Finish that exercise first (./wb grade 04 07 shows which).\n",

@@ -4,7 +4,6 @@
 #include "chapters/04_cnn/conv.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <vector>
 
 #include "chapters/04_cnn/shapes.hpp"
@@ -99,13 +98,13 @@ Conv2dGrads batched_conv_backward(const Tensor& x, const Tensor& w, const ConvGe
                                   bool has_bias, bool need_dx, DConvOf dconv_of) {
     const int K = g.C * g.KH * g.KW, P = g.OH * g.OW;
     Conv2dGrads grads{need_dx ? Tensor(x.shape()) : Tensor(), Tensor(w.shape()), has_bias ? Tensor({g.F}) : Tensor()};
-    std::vector<std::vector<float>> partial_dw(static_cast<std::size_t>(thread_count()));
+    // One partial dW and db per chunk of images, added in chunk order: the same bits on every run.
+    const int chunks = std::min(thread_count(), g.N);
+    std::vector<std::vector<float>> partial_dw(static_cast<std::size_t>(chunks));
     std::vector<std::vector<float>> partial_db(partial_dw.size());
-    std::atomic<int> next_slot{0};
-    parallel_for(g.N, [&](int begin, int end) {
-        const int slot = next_slot++;
-        std::vector<float>& dw = partial_dw[static_cast<std::size_t>(slot)];
-        std::vector<float>& db = partial_db[static_cast<std::size_t>(slot)];
+    parallel_chunks(g.N, chunks, [&](int chunk, int begin, int end) {
+        std::vector<float>& dw = partial_dw[static_cast<std::size_t>(chunk)];
+        std::vector<float>& db = partial_db[static_cast<std::size_t>(chunk)];
         dw.assign(static_cast<std::size_t>(g.F) * K, 0.0f);
         db.assign(static_cast<std::size_t>(g.F), 0.0f);
         std::vector<float> cols(static_cast<std::size_t>(K) * P), scratch;

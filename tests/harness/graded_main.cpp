@@ -15,33 +15,13 @@
 #include <cstring>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/harness/registry.hpp"
 
 namespace {
 
 using wb::grading::registry;
-
-std::string json_string(const std::string& s) {
-    std::string out = "\"";
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
-            case '\r': out += "\\r"; break;
-            default:
-                if (c < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    return out + "\"";
-}
 
 const wb::grading::GradedInfo* find_graded(const std::string& exercise, const std::string& test) {
     for (const auto& g : registry())
@@ -75,9 +55,10 @@ public:
         if (!g) status = "failed";  // a GoogleTest test that is not a graded test earns nothing
         const std::string message = first_failure_.size() > kMaxMessage ? first_failure_.substr(0, kMaxMessage) + "..."
                                                                        : first_failure_;
-        const std::string line = "{\"exercise\": " + json_string(info.test_suite_name()) +
-                                 ", \"test\": " + json_string(info.name()) + ", \"status\": \"" + status +
-                                 "\", \"stub\": " + json_string(stub) + ", \"message\": " + json_string(message) + "}\n";
+        // error_handler::replace: a message with invalid UTF-8 still makes a record (with U+FFFD)
+        const std::string line = nlohmann::json{{"exercise", info.test_suite_name()}, {"test", info.name()},
+                                                {"status", status}, {"stub", stub}, {"message", message}}
+                                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
         for (std::size_t done = 0; done < line.size();) {
             const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
             if (n < 0 && errno == EINTR) continue;
@@ -97,14 +78,10 @@ private:
 int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i)
         if (std::strcmp(argv[i], "--wb-manifest") == 0) {
-            std::string out = "[\n";
-            for (std::size_t k = 0; k < registry().size(); ++k) {
-                const auto& g = registry()[k];
-                out += "  {\"exercise\": " + json_string(g.exercise) + ", \"test\": " + json_string(g.test) +
-                       ", \"points\": " + std::to_string(g.points) + ", \"hint\": " + json_string(g.hint) + "}" +
-                       (k + 1 < registry().size() ? ",\n" : "\n");
-            }
-            std::fputs((out + "]\n").c_str(), stdout);
+            nlohmann::json list = nlohmann::json::array();
+            for (const auto& g : registry())
+                list.push_back({{"exercise", g.exercise}, {"test", g.test}, {"points", g.points}, {"hint", g.hint}});
+            std::fputs((list.dump(2) + "\n").c_str(), stdout);
             return 0;
         }
     ::testing::InitGoogleTest(&argc, argv);

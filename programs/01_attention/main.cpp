@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "chapters/01_attention/attention.hpp"
@@ -61,7 +62,12 @@ static double variance(const Tensor& t) {
 }
 
 int main(int argc, char** argv) {
-    const std::string out_dir = argc > 1 ? argv[1] : "build/out/01";
+    std::string out_dir = "build/out/01";
+    CLI::App app{"Chapter 01's experiment: why attention divides the scores by sqrt(D)", "run_01"};
+    app.add_option("out_dir", out_dir, "output folder");
+    bool smoke = false;  // accepted for symmetry with chapter 07: this experiment is quick anyway
+    app.add_flag("--smoke", smoke, "the same run (it takes a second)");
+    CLI11_PARSE(app, argc, argv);
     std::filesystem::create_directories(out_dir);
     std::printf("Chapter 01: why divide by sqrt(D)?  (kernels: %s)\n\n", WB_FLAVOUR);
     std::printf("q, k ~ N(0, 1) entries; 256 queries x 64 keys per D. Uniform weights: max 0.016, entropy 4.16.\n\n");

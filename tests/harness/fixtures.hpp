@@ -16,6 +16,8 @@ public:
         : path_(std::move(path)), tensors_(std::move(tensors)) {}
     /// Throws wb::IoError naming the file and the missing key.
     const wb::Tensor& operator[](const std::string& key) const;
+    /// Whether the file holds a tensor of that name (an optional one, such as a bias).
+    bool has(const std::string& key) const { return tensors_.count(key) > 0; }
     /// A scalar stored as a (1) tensor, e.g. a configuration value.
     float scalar(const std::string& key) const { return (*this)[key][0]; }
     int integer(const std::string& key) const { return static_cast<int>(scalar(key)); }

@@ -8,7 +8,7 @@
 #include "chapters/07_cnn_program/models.hpp"
 #include "chapters/07_cnn_program/training.hpp"
 #include "framework/data.hpp"
-#include "framework/kernel_layers/cnn_layers.hpp"
+#include "layers/cnn_layers.hpp"
 #include "framework/random.hpp"
 
 using namespace wb;

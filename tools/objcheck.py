@@ -143,7 +143,7 @@ def check_object(obj, allowed_roots, deps, trusted_symbols=frozenset()):
         if not any(path == r or path.startswith(r.rstrip("/") + "/") for r in allowed_roots) \
                 or DENIED_HEADERS.search(path):
             problems.append(f"{label} is compiled from {dep}: exercise files may include only the chapter's "
-                            "headers, framework/ and the system's headers")
+                            "headers, framework/, layers/ and the system's headers")
     return problems
 
 

@@ -107,19 +107,27 @@ def linked_libraries(build_dir, target, flavour):
     return sorted(p for p in paths if re.fullmatch(rf"tests/lib\w+_{flavour}\.a", p))
 
 
-def trusted_parts(build_dir, target, flavour):
-    """The targets `target` needs that hold no code of `flavour`: the framework, the harness, the tests."""
+def link_inputs(build_dir, target):
+    """The objects and libraries of this build that ninja links into tests/<target>."""
     out = subprocess.run(["ninja", "-C", build_dir, "-t", "query", f"tests/{target}"], capture_output=True, text=True)
     parts = {l.strip().lstrip("| ") for l in out.stdout.splitlines() if l.startswith("    ")}
-    return sorted(p for p in parts if (p.endswith(".a") or p.endswith(".o")) and not p.startswith("/")
-                  and not re.search(rf"_{flavour}(\.a|\.dir/)", p))
+    return sorted(p for p in parts if (p.endswith(".a") or p.endswith(".o")) and not p.startswith("/"))
+
+
+def trusted_parts(build_dir, target, flavour):
+    """What `target` links that is built from no file of `flavour` (framework, harness, tests): built
+    before the learner's files, without their time limit."""
+    return [p for p in link_inputs(build_dir, target) if not re.search(rf"_{flavour}(\.a|\.dir/)", p)]
 
 
 def check_objects(build_dir, target, flavour):
     """What objcheck finds in every learner (or reference) library linked into `target`."""
     source_root = chapters_dir_of(build_dir) if flavour == "learner" else os.path.join(ROOT, "solutions")
-    roots = [source_root, os.path.join(ROOT, "chapters"), os.path.join(ROOT, "framework"), "/usr/include", "/usr/lib/gcc"]
-    trusted = [os.path.join(build_dir, p) for p in trusted_parts(build_dir, target, flavour)]
+    roots = [source_root, os.path.join(ROOT, "chapters"), os.path.join(ROOT, "framework"), os.path.join(ROOT, "layers"),
+             "/usr/include", "/usr/lib/gcc"]
+    # the workbook's own code, layers built for this flavour included (only tests/lib*_<flavour>.a are the learner's)
+    trusted = [os.path.join(build_dir, p) for p in link_inputs(build_dir, target)
+               if not re.fullmatch(rf"tests/lib\w+_{flavour}\.a|tests/CMakeFiles/\w+_{flavour}\.dir/.*", p)]
     trusted_symbols = objcheck.defined_symbols(trusted + [objcheck.GTEST_LIBRARY], build_dir)
     problems = []
     for library in linked_libraries(build_dir, target, flavour):

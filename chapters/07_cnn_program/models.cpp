@@ -1,7 +1,7 @@
 // Exercise BuildModels. Contracts: models.hpp. Grade: ./wb grade 07
 #include "chapters/07_cnn_program/models.hpp"
 
-#include "framework/kernel_layers/cnn_layers.hpp"
+#include "layers/cnn_layers.hpp"
 
 namespace wb {
 

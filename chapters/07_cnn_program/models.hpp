@@ -14,7 +14,7 @@ namespace wb {
 /// Dense 1 + Sigmoid [Dense(1, activation='sigmoid')] -> (N, 1), the probability of class 1.
 /// Parameters: 320 + 5409 = 5729, as Keras's summary. Train it with binary cross-entropy (wb::bce_loss).
 /// It can only answer yes/no: one sigmoid unit is one probability.
-/// Use wb::Conv2D and wb::MaxPool2D (framework/kernel_layers/cnn_layers.hpp): they run your chapter 04 kernels.
+/// Use wb::Conv2D and wb::MaxPool2D (layers/cnn_layers.hpp): they run your chapter 04 kernels.
 Sequential build_binary_model(Rng& rng);
 
 /// The corrected model for ten classes: the same trunk, then Dense 10 giving logits (N, 10).

@@ -1,7 +1,7 @@
 // Reference: the source's binary classifier and the corrected 10-class model.
 #include "chapters/07_cnn_program/models.hpp"
 
-#include "framework/kernel_layers/cnn_layers.hpp"
+#include "layers/cnn_layers.hpp"
 
 namespace wb {
 

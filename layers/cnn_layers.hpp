@@ -1,6 +1,6 @@
-// Layers whose kernels are chapter 04 exercises: the framework core does not include this file.
-// The library wb_cnn_layers is linked with either the learner's chapter 04 (chapters/04_cnn) or the
-// reference (solutions/04_cnn), so the same model trains on whichever kernels were linked.
+// Layers whose kernels are chapter 04 exercises. They live above the chapters (the framework never
+// depends on a chapter) and are built once per flavour: cnn_layers_learner on the learner's chapter 04
+// (chapters/04_cnn), cnn_layers_reference on the reference (solutions/04_cnn), each linked to its own.
 #pragma once
 #include "chapters/04_cnn/conv.hpp"
 #include "chapters/04_cnn/pool.hpp"

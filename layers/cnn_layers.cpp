@@ -1,4 +1,4 @@
-#include "framework/kernel_layers/cnn_layers.hpp"
+#include "layers/cnn_layers.hpp"
 
 namespace wb {
 

@@ -136,7 +136,7 @@ def first_compiler_error(output):
     """The first 'file:line:col: error:' of a build log, with the source line and caret after it."""
     lines = output.splitlines()
     for i, line in enumerate(lines):
-        if re.search(r":\d+:\d+: (fatal )?error:", line) or re.search(r"undefined reference to|multiple definition of", line):
+        if re.search(r":\d+:\d+: (fatal )?error:|^build: error:", line) or re.search(r"undefined reference to|multiple definition of", line):
             text = line.replace(ROOT + "/", "")
             context = [l for l in lines[i + 1:i + 3] if l.strip() and "error:" not in l and not l.startswith("[")]
             return clean_text("\n".join([text] + context))

@@ -68,18 +68,21 @@ def configure(build_dir=BUILD, options=None):
             f.write(wanted)
 
 
-def build(targets, quiet=True, build_dir=BUILD, timeout=None):
-    """Builds the targets; returns (ok, output). timeout: seconds, after which the whole build is killed."""
+def build(targets, quiet=True, build_dir=BUILD, timeout=None, untrusted=False):
+    """Builds the targets; returns (ok, output). timeout: seconds, after which the whole build is killed.
+    untrusted: the targets compile learner code, which ccache must neither serve nor store."""
     configure(build_dir)
     cmd = ["cmake", "--build", build_dir, "--target", *targets]
+    env = dict(os.environ, CCACHE_DISABLE="1") if untrusted else None
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            errors="replace", start_new_session=True)
+                            errors="replace", start_new_session=True, env=env)
     try:
         output, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, 9)
-        output, _ = proc.communicate()
-        return False, f"error: the build took longer than {timeout:g} s and was stopped\n" + output[-2000:]
+        proc.communicate()
+        return False, (f"build: error: compiling your files took longer than {timeout:g} s and was stopped "
+                       "(a file that includes itself, or a template that never ends?)")
     if not quiet and proc.returncode != 0:
         print(output)
     return proc.returncode == 0, output
@@ -149,7 +152,7 @@ def grade_chapters(chapters, flavour, timeout=10.0, show=True, build_dir=BUILD, 
         # What is not the learner's code is built first, without a time limit (the first build is long);
         # then the learner's files, within LEARNER_BUILD_TIMEOUT.
         build(trusted_parts(build_dir, target, flavour), build_dir=build_dir)
-        ok, output = build([target], build_dir=build_dir, timeout=LEARNER_BUILD_TIMEOUT)
+        ok, output = build([target], build_dir=build_dir, timeout=LEARNER_BUILD_TIMEOUT, untrusted=flavour == "learner")
         if not ok:
             error = grader.first_compiler_error(output)
             results.append(grader.ChapterResult(ch, grader.all_tests(ch, entries, "compile_error", "does not compile: "

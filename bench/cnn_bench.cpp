@@ -10,6 +10,7 @@
 #include "framework/data.hpp"
 #include "layers/cnn_layers.hpp"
 #include "framework/random.hpp"
+#include "framework/training.hpp"
 
 using namespace wb;
 
@@ -70,8 +71,8 @@ void train_epoch_binary(benchmark::State& state) {
         Adam adam(1e-3f);
         FitOptions o;
         o.progress = false;
-        o.step = [&](const Tensor& x, const Tensor& y) { return train_step(model, x, y, bce_loss, adam); };
-        benchmark::DoNotOptimize(model.fit(data.train_x, targets, bce_loss, adam, {}, o));
+        const StepFn step = [&](const Tensor& x, const Tensor& y) { return train_step(model, x, y, bce_loss, adam); };
+        benchmark::DoNotOptimize(fit(model, data.train_x, targets, step, bce_loss, {}, o));
     }
 }
 

@@ -1,5 +1,7 @@
 // Losses with mean reduction, as PyTorch's defaults. Each returns the loss and dL/d(input).
 #pragma once
+#include <functional>
+
 #include "framework/tensor.hpp"
 
 namespace wb {
@@ -8,6 +10,9 @@ struct LossResult {
     double loss;  ///< mean over the batch (and elements)
     Tensor grad;  ///< dL/d(pred or logits), same shape as pred
 };
+
+/// loss(pred, target) -> value and dL/dpred; e.g. wb::softmax_cross_entropy_loss.
+using LossFn = std::function<LossResult(const Tensor& pred, const Tensor& target)>;
 
 /// L = mean((pred - target)^2) over all elements; dL/dpred = 2 (pred - target) / n.
 LossResult mse_loss(const Tensor& pred, const Tensor& target);

@@ -1,5 +1,7 @@
 #include "framework/tensor.hpp"
 
+#include <cstring>
+
 #include "framework/random.hpp"
 
 namespace wb {
@@ -115,6 +117,22 @@ void shape_mismatch(const char* op, const char* name_a, const Tensor& a, const c
                     const Tensor& b, const std::string& why) {
     throw ShapeError(std::string(op) + ": " + name_a + " " + to_string(a.shape()) + " and " +
                      name_b + " " + to_string(b.shape()) + " disagree: " + why);
+}
+
+Tensor take_rows(const Tensor& x, const std::vector<int>& indices) {
+    if (x.rank() < 1) throw ShapeError("take_rows: x has shape " + to_string(x.shape()) + ", needs rank >= 1");
+    Shape shape = x.shape();
+    const std::size_t row = shape[0] == 0 ? 0 : x.size() / static_cast<std::size_t>(shape[0]);
+    shape[0] = static_cast<int>(indices.size());
+    Tensor out(shape);
+    for (std::size_t i = 0; i < indices.size(); ++i) {
+        if (indices[i] < 0 || indices[i] >= x.dim(0))
+            throw ShapeError("take_rows: index " + std::to_string(indices[i]) + " outside x " +
+                             to_string(x.shape()));
+        std::memcpy(out.data() + i * row, x.data() + static_cast<std::size_t>(indices[i]) * row,
+                    row * sizeof(float));
+    }
+    return out;
 }
 
 }  // namespace wb

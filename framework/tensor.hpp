@@ -129,4 +129,8 @@ void require_rank(const char* op, const char* name, const Tensor& t, int rank);
 [[noreturn]] void shape_mismatch(const char* op, const char* name_a, const Tensor& a,
                                  const char* name_b, const Tensor& b, const std::string& why);
 
+/// The rows `indices` of x along dim 0, in that order: (N, ...) -> (indices.size(), ...).
+/// Throws ShapeError naming take_rows for an index outside [0, N).
+Tensor take_rows(const Tensor& x, const std::vector<int>& indices);
+
 }  // namespace wb

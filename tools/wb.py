@@ -265,7 +265,7 @@ def cmd_fixtures(_args=None):
 # ---------------------------------------------------------------- benchmarks
 
 # glibc's default hands big blocks to mmap and returns them on free, so a training loop page-faults its
-# activations in again every step. The C++ side turns that off with mallopt (framework/model.cpp);
+# activations in again every step. Our programs turn that off with mallopt (framework/heap.hpp);
 # PyTorch gets the same settings through the environment, so both run on the same allocator.
 HEAP_ENV = {"MALLOC_MMAP_THRESHOLD_": str(256 << 20), "MALLOC_TRIM_THRESHOLD_": str(1 << 30)}
 CNN_KERNELS = ["conv_forward", "conv_backward", "maxpool_forward", "maxpool_backward"]

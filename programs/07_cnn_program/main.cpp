@@ -24,9 +24,11 @@
 #include "chapters/07_cnn_program/models.hpp"
 #include "chapters/07_cnn_program/training.hpp"
 #include "framework/data.hpp"
+#include "framework/heap.hpp"
 #include "layers/cnn_layers.hpp"
 #include "framework/png.hpp"
 #include "framework/serialize.hpp"
+#include "framework/training.hpp"
 
 using namespace wb;
 
@@ -88,6 +90,7 @@ static Image mistakes_sheet(const Tensor& images, const std::vector<int>& wrong,
 }
 
 int main(int argc, char** argv) {
+    keep_freed_memory_for_reuse();  // training reuses the same large blocks every step
     Options o;
     Dataset data;
     try {
@@ -121,15 +124,15 @@ int main(int argc, char** argv) {
                     model.summary({32, 1, 28, 28}).c_str());
 
         Adam adam(1e-3f);
-        FitOptions fit;
-        fit.epochs = o.epochs;
-        fit.batch_size = 32;
-        fit.seed = 1;
-        fit.val_x = &data.test_x;
-        fit.val_y = &test_y;
-        fit.metric_name = "acc";
-        fit.step = [&](const Tensor& x, const Tensor& y) { return train_step(model, x, y, loss, adam); };
-        const auto history = model.fit(data.train_x, train_y, loss, adam, accuracy, fit);
+        FitOptions options;
+        options.epochs = o.epochs;
+        options.batch_size = 32;
+        options.seed = 1;
+        options.val_x = &data.test_x;
+        options.val_y = &test_y;
+        options.metric_name = "acc";
+        const StepFn step = [&](const Tensor& x, const Tensor& y) { return train_step(model, x, y, loss, adam); };
+        const auto history = fit(model, data.train_x, train_y, step, loss, accuracy, options);
 
         // Predictions on the test set, for the confusion matrix and the mistakes.
         Tensor outputs;

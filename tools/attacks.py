@@ -16,9 +16,12 @@ import subprocess
 import time
 import xml.etree.ElementTree as ET
 
+import build
 import grader
+import project
+import registry
 import sandbox
-from grader import ROOT
+from project import ROOT
 
 ATTACKS = os.path.join(ROOT, "tests", "attacks")
 BUILD = os.path.join(ROOT, "build-attacks")
@@ -91,22 +94,22 @@ def run(tally, wb):
     at every containment level this machine has ("none" only where there is no other)."""
     levels = [l for l in sandbox.available() if l != "none"] or ["none"]
     print(f"  containment levels here: {', '.join(sandbox.describe(l) for l in levels)}")
-    chapter = grader.select_chapters([CHAPTER])[0]
+    chapter = registry.select_chapters([CHAPTER])[0]
     stage = os.path.join(BUILD, "chapters")
     shutil.rmtree(stage, ignore_errors=True)
     os.makedirs(BUILD, exist_ok=True)
     archive = subprocess.run(["git", "archive", "HEAD", "chapters"], cwd=ROOT, capture_output=True, check=True)
     subprocess.run(["tar", "-x", "-C", BUILD], input=archive.stdout, check=True)
-    wb.configure(BUILD, [f"-DWB_CHAPTERS_DIR={stage}"])
+    build.configure(BUILD, [f"-DWB_CHAPTERS_DIR={stage}"])
     before = protected_files()
-    saved_timeout, wb.LEARNER_BUILD_TIMEOUT = wb.LEARNER_BUILD_TIMEOUT, BUILD_TIMEOUT
+    saved_timeout, build.LEARNER_BUILD_TIMEOUT = build.LEARNER_BUILD_TIMEOUT, BUILD_TIMEOUT
     try:
         for path in sorted(f for f in os.listdir(ATTACKS) if f.endswith(".cpp")):
             shutil.copyfile(os.path.join(ATTACKS, path), os.path.join(stage, CHAPTER, TARGET_FILE))
             for level in levels:
-                run_one(tally, wb, chapter, path, level, before)
+                grader.run_one(tally, wb, chapter, path, level, before)
     finally:
-        wb.LEARNER_BUILD_TIMEOUT = saved_timeout
+        build.LEARNER_BUILD_TIMEOUT = saved_timeout
 
 
 def run_one(tally, wb, chapter, path, level, before):
@@ -118,10 +121,10 @@ def run_one(tally, wb, chapter, path, level, before):
     marker = os.path.join(BUILD, "grandchild-was-here")
     if os.path.exists(marker):
         os.remove(marker)
-    grader.remove_reports(reports)
+    reports.remove_reports(reports)
     start = time.monotonic()
-    results = wb.grade_chapters([chapter], "learner", TIMEOUT, show=False, build_dir=BUILD, level=level)
-    grader.write_reports(results, reports, time.monotonic() - start)
+    results = grader.grade_chapters([chapter], "learner", TIMEOUT, show=False, build_dir=BUILD, level=level)
+    reports.write_reports(results, reports, time.monotonic() - start)
     with open(os.path.join(reports, "results.json"), "rb") as f:
         written = f.read()
     cr = results[0]
@@ -132,7 +135,7 @@ def run_one(tally, wb, chapter, path, level, before):
     problems.append(report_problems(reports, len(entries), points))
     deep_statuses = set()
     if unchecked:  # the same binary once more, without the object check: the next layers must hold
-        deeper = grader.grade_binary(wb.graded_binary(chapter, "learner", BUILD), chapter, TIMEOUT, wb.JOBS, level)
+        deeper = grader.grade_binary(build.graded_binary(chapter, "learner", BUILD), chapter, TIMEOUT, project.JOBS, level)
         deep_statuses = {t.status for t in deeper}
         if sum(t.score for t in deeper) != 0 or not deep_statuses <= unchecked:
             problems.append(f"without the object check it scored {sum(t.score for t in deeper)} with statuses "
@@ -155,5 +158,5 @@ def run_one(tally, wb, chapter, path, level, before):
         restore(before)
     problems = [p for p in problems if p]
     if tally.check(not problems, name, "; ".join(problems) + f" ({what})"):
-        print(f"  {grader.paint('ok', '32')}   {path:<40} {level:<5} {', '.join(sorted(statuses))}"
+        print(f"  {project.paint('ok', '32')}   {path:<40} {level:<5} {', '.join(sorted(statuses))}"
               + (f"; unchecked: {', '.join(sorted(deep_statuses))}" if unchecked else ""), flush=True)

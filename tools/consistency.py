@@ -9,8 +9,8 @@ chapter table states each chapter's exercise count and points as the sources do.
 import os
 import re
 
-import grader
-from grader import ROOT
+import registry
+from project import ROOT
 
 
 def exercises_named(first_line):
@@ -22,7 +22,7 @@ def exercises_named(first_line):
 def check(tally):
     with open(os.path.join(ROOT, "README.md")) as f:
         readme = f.read()
-    for ch in grader.load_chapters():
+    for ch in registry.load_chapters():
         entries = ch.manifest()
         ids = [e["id"] for e in ch.exercises]
         tested = {e.exercise for e in entries}

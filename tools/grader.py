@@ -11,69 +11,32 @@ Statuses: passed, failed, held (an error-path test that passed while a valid-pat
 did not), not_attempted (a stub threw wb::NotImplemented), crashed, timed_out, compile_error, rejected.
 """
 import concurrent.futures
+import glob
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
-import sys
-import tempfile
-import unicodedata
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
+import build
 import manifest
+import objcheck
 import sandbox
+import registry
+import reports
+from project import BUILD, JOBS, ROOT, say
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GRADED_DIR = os.path.join(ROOT, "tests", "graded")
+
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 
-STATUS_LABEL = {
-    "passed": "passed", "failed": "failed", "held": "held back", "not_attempted": "not attempted",
-    "crashed": "crashed", "timed_out": "timed out", "compile_error": "does not compile", "rejected": "rejected",
-}
 RECORD_STATUSES = {"passed", "failed", "not_attempted"}  # what a test process may report itself
 
 
-def colour_enabled():
-    return sys.stdout.isatty() and os.environ.get("NO_COLOR") is None
-
-
-def paint(text, code):
-    return f"\x1b[{code}m{text}\x1b[0m" if colour_enabled() else text
-
-
-def clean_text(text, limit=2000):
-    """Printable text for the screen, JSON and XML: valid UTF-8, no control characters but newlines."""
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", errors="replace")
-    text = text.replace("\t", " ").replace("\r\n", "\n")
-    text = "".join(c for c in text if c == "\n" or unicodedata.category(c) not in ("Cc", "Cs", "Cn", "Co"))
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
 @dataclass
-class Chapter:
-    name: str           # "01_attention"
-    title: str
-    exercises: list     # [{"id", "title", "file", "functions"}]
-
-    @property
-    def number(self):
-        return self.name.split("_", 1)[0]
-
-    def exercise(self, exercise_id):
-        return next((e for e in self.exercises if e["id"] == exercise_id), None)
-
-    def exercise_of_function(self, function):
-        return next((e for e in self.exercises if function in e["functions"]), None)
-
-    def manifest(self):
-        return manifest.load(ROOT, self.name)
 
 
-@dataclass
 class TestResult:
     chapter: str
     exercise: str
@@ -91,8 +54,10 @@ class TestResult:
 
 
 @dataclass
+
+
 class ChapterResult:
-    chapter: Chapter
+    chapter: registry.Chapter
     tests: list = field(default_factory=list)
     compile_error: str = ""   # the first compiler error when the chapter does not build
     rejected: str = ""        # what the object check found, when the learner's code may not run
@@ -104,44 +69,6 @@ class ChapterResult:
     @property
     def max_score(self):
         return sum(t.points for t in self.tests)
-
-
-def load_chapters():
-    chapters = []
-    for name in sorted(os.listdir(GRADED_DIR)):
-        path = os.path.join(GRADED_DIR, name, "chapter.json")
-        if os.path.isfile(path):
-            with open(path) as f:
-                meta = json.load(f)
-            chapters.append(Chapter(meta["chapter"], meta["title"], meta["exercises"]))
-    return chapters
-
-
-def select_chapters(args):
-    """'01', '1', '01_attention' or 'attention' -> the chapters; none -> all."""
-    chapters = load_chapters()
-    if not args:
-        return chapters
-    chosen = []
-    for arg in args:
-        match = [c for c in chapters if arg in (c.name, c.number, c.number.lstrip("0"), c.name.split("_", 1)[1])]
-        if not match:
-            names = ", ".join(c.name for c in chapters)
-            raise SystemExit(f"wb: no chapter '{arg}'. Chapters: {names}")
-        chosen += [c for c in match if c not in chosen]
-    return chosen
-
-
-def first_compiler_error(output):
-    """The first 'file:line:col: error:' of a build log, with the source line and caret after it."""
-    lines = output.splitlines()
-    for i, line in enumerate(lines):
-        if re.search(r":\d+:\d+: (fatal )?error:|^build: error:", line) or re.search(r"undefined reference to|multiple definition of", line):
-            text = line.replace(ROOT + "/", "")
-            context = [l for l in lines[i + 1:i + 3] if l.strip() and "error:" not in l and not l.startswith("[")]
-            return clean_text("\n".join([text] + context))
-    tail = [l for l in lines if l.strip()][-5:]
-    return clean_text("\n".join(tail)) if tail else "the build failed without a compiler message"
 
 
 def read_registry(binary):
@@ -171,7 +98,7 @@ def died_message(outcome):
         return f"the test process wrote more than {sandbox.OUTPUT_LIMIT >> 20} MiB (a print inside a loop?)"
     if sig == signal.SIGXCPU:
         return "the test process used up its CPU time: look for a loop that never ends"
-    tail = [l for l in clean_text(outcome.output_tail).splitlines() if l.strip()][-3:]
+    tail = [l for l in reports.clean_text(outcome.output_tail).splitlines() if l.strip()][-3:]
     return (f"the test process died ({signal_name(outcome.returncode)})" + (": " + " | ".join(tail) if tail else "")
             + "; out-of-range index or null pointer?")
 
@@ -198,10 +125,10 @@ def verdict(outcome, entry, timeout):
         if status not in RECORD_STATUSES or not isinstance(message, str) or not isinstance(stub, str):
             raise ValueError("a malformed result")
     except (ValueError, RecursionError) as e:  # json.JSONDecodeError is a ValueError
-        return "crashed", f"the test process reported {clean_text(str(e), 200)}, not a verdict of this test", ""
+        return "crashed", f"the test process reported {reports.clean_text(str(e), 200)}, not a verdict of this test", ""
     if outcome.returncode != (0 if status == "passed" else 1):
         return "crashed", f"the test finished, then the process ended with {signal_name(outcome.returncode)}", ""
-    return status, clean_text(message.replace(ROOT + "/", "")), clean_text(stub, 200)
+    return status, reports.clean_text(message.replace(ROOT + "/", "")), reports.clean_text(stub, 200)
 
 
 def run_one(runner, entry, timeout):
@@ -254,238 +181,76 @@ def hold_error_path_points(results):
     return results
 
 
-# ---------------------------------------------------------------- the scoreboard
-
-def owner_of(function, chapter):
-    """'MaskedSoftmax' for a function of this chapter, 'chapter 04 Conv2dIm2col' for another's."""
-    for other in [chapter] + [c for c in load_chapters() if c.name != chapter.name]:
-        exercise = other.exercise_of_function(function)
-        if exercise:
-            return exercise["id"] if other.name == chapter.name else f"chapter {other.number} {exercise['id']}"
-    return function
-
-
-def exercise_state(chapter, exercise, tests):
-    """(label, detail) of one exercise from its tests."""
-    earned = sum(t.score for t in tests)
-    possible = sum(t.points for t in tests)
-    statuses = {t.status for t in tests}
-    if statuses == {"passed"}:
-        return "done", ""
-    if statuses == {"not_attempted"}:
-        stubs = sorted({t.stub for t in tests})
-        own = [s for s in stubs if s in exercise["functions"]]
-        if own:
-            return "todo", ""
-        return "blocked", f"needs {owner_of(stubs[0], chapter)} first ({stubs[0]} is still a stub)"
-    if statuses == {"compile_error"} or statuses == {"rejected"}:
-        return "compile", ""
-    return "partial" if earned > 0 else "failing", ""
+def check_objects(build_dir, target, flavour):
+    """What objcheck finds in every learner (or reference) library linked into `target`."""
+    source_root = build.chapters_dir_of(build_dir) if flavour == "learner" else os.path.join(ROOT, "solutions")
+    roots = [source_root, os.path.join(ROOT, "chapters"), os.path.join(ROOT, "framework"), os.path.join(ROOT, "layers"),
+             "/usr/include", "/usr/lib/gcc"]
+    # the workbook's own code, layers built for this flavour included (only tests/lib*_<flavour>.a are the learner's)
+    trusted = [os.path.join(build_dir, p) for p in build.link_inputs(build_dir, target)
+               if not re.fullmatch(rf"tests/lib\w+_{flavour}\.a|tests/CMakeFiles/\w+_{flavour}\.dir/.*", p)]
+    trusted_symbols = objcheck.defined_symbols(trusted + [objcheck.GTEST_LIBRARY], build_dir)
+    problems = []
+    for library in build.linked_libraries(build_dir, target, flavour):
+        problems += objcheck.check_library(build_dir, library, roots, trusted_symbols, source_root)
+    return problems
 
 
-def print_scoreboard(results, flavour):
-    total = sum(r.score for r in results)
-    possible = sum(r.max_score for r in results)
-    print()
-    for cr in results:
-        ch = cr.chapter
-        head = f"Chapter {ch.number} · {ch.title}"
-        print(paint(f"{head:<60} {cr.score:>3} / {cr.max_score} points", "1"))
-        if cr.compile_error:
-            print(paint("  ✘ does not compile (no points for this chapter until it does):", "31"))
-            for line in cr.compile_error.splitlines():
-                print("      " + line)
-        if cr.rejected:
-            print(paint("  ✘ not run: graded code may compute, print and throw, but not touch files, the environment, "
-                        "other processes, signals, exits or the grader. Remove these and grade again:", "31"))
-            for line in cr.rejected.splitlines():
-                print("      " + line)
-        next_up, blocked_by = None, ""
-        for ex in ch.exercises:
-            tests = [t for t in cr.tests if t.exercise == ex["id"]]
-            if not tests:
-                continue
-            earned, possible_ex = sum(t.score for t in tests), sum(t.points for t in tests)
-            state, detail = exercise_state(ch, ex, tests)
-            mark = {"done": paint("✔", "32"), "todo": paint("·", "2"), "blocked": paint("·", "2"),
-                    "compile": paint("✘", "31")}.get(state, paint("✘", "31"))
-            note = {"todo": "not attempted", "blocked": detail,
-                    "compile": STATUS_LABEL[tests[0].status]}.get(state, "")
-            print(f"  {mark} {ex['id']:<20} {ex['title']:<44} {earned:>2}/{possible_ex:<2} {paint(note, '2')}")
-            if state in ("partial", "failing"):
-                stubbed = [t for t in tests if t.status == "not_attempted"]
-                for t in tests:
-                    if t.status in ("passed", "not_attempted"):
-                        continue
-                    print(f"      {paint('✘', '31')} {t.test} ({t.points} pt{'s' if t.points != 1 else ''}, "
-                          f"{STATUS_LABEL[t.status]}): {shorten(t.message, 400)}")
-                    print(f"        {paint('hint:', '33')} {t.hint}")
-                if stubbed:
-                    stubs = ", ".join(sorted({f"{t.stub}() of {owner_of(t.stub, ch)}" for t in stubbed}))
-                    print(f"      {paint('·', '2')} {len(stubbed)} more test{'s' if len(stubbed) != 1 else ''} "
-                          f"stop at {stubs}, still a stub")
-            if next_up is None and state != "done":
-                next_up = ex
-                blocked_by = detail if state == "blocked" else ""
-        if next_up is not None and not (cr.compile_error or cr.rejected):
-            fns = ", ".join(next_up["functions"])
-            where = f"chapters/{ch.name}/{next_up['file']}" if flavour == "learner" else f"solutions/{ch.name}/{next_up['file']}"
-            print(f"  {paint('next:', '36')} {next_up['id']} — {fns} in {where}" + (f"; {blocked_by}" if blocked_by else ""))
-        elif not (cr.compile_error or cr.rejected):
-            has_program = os.path.isfile(os.path.join(ROOT, "programs", ch.name, "main.cpp"))
-            print(f"  {paint('chapter complete', '32')}" +
-                  (f": ./wb run {ch.number} runs its program with your code" if has_program else ""))
-        print()
-    print(paint(f"Total: {total} / {possible} points", "1") + f"  ({flavour} code; reports in build/reports/)")
-
-
-def shorten(text, limit):
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
-# ---------------------------------------------------------------- reports
-
-def remove_reports(report_dir):
-    """Called when a run starts: a report left from an earlier run must never stand for this one."""
-    for name in ("results.json", "junit.xml"):
+def grade_chapters(chapters, flavour, timeout=10.0, show=True, build_dir=BUILD, level=None):
+    """Builds and grades each chapter; every graded test of every chapter appears in the results."""
+    results = []
+    for ch in chapters:
         try:
-            os.remove(os.path.join(report_dir, name))
-        except FileNotFoundError:
-            pass
+            entries = ch.manifest()
+        except manifest.ManifestError as e:
+            raise SystemExit(f"wb: {e}")
+        target = f"graded_{ch.name}_{flavour}"
+        if show:
+            say(f"building chapter {ch.name} ({'reference' if flavour == 'reference' else 'your'} code) ...")
+        # What is not the learner's code is built first, without a time limit (the first build is long);
+        # then the learner's files, within LEARNER_BUILD_TIMEOUT.
+        build.build(build.trusted_parts(build_dir, target, flavour), build_dir=build_dir)
+        ok, output = build.build([target], build_dir=build_dir, timeout=build.LEARNER_BUILD_TIMEOUT, untrusted=flavour == "learner")
+        if not ok:
+            error = build.first_compiler_error(output)
+            results.append(ChapterResult(ch, all_tests(ch, entries, "compile_error", "does not compile: "
+                                                                     + error.splitlines()[0]), compile_error=error))
+            continue
+        problems = check_objects(build_dir, target, flavour)
+        if problems:
+            results.append(ChapterResult(ch, all_tests(ch, entries, "rejected", "not run: " + problems[0]),
+                                                rejected="\n".join(problems[:12])))
+            continue
+        binary = build.graded_binary(ch, flavour, build_dir)
+        try:
+            results.append(ChapterResult(ch, grade_binary(binary, ch, timeout, JOBS, level)))
+        except Exception as e:  # a fault of the grader itself: still a report, every test listed, none passed
+            results.append(ChapterResult(ch, all_tests(
+                ch, entries, "crashed", f"the grader failed on this chapter ({type(e).__name__}: {e}); "
+                                        "please report it")))
+    return results
 
 
-def _write_atomically(path, data):
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp_" + os.path.basename(path))
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-
-
-def gradescope_report(results, execution_time):
-    """results.json with only the keys Gradescope's autograder specification documents."""
-    tests = []
-    for cr in results:
-        for ti, t in enumerate(cr.tests, 1):
-            status = STATUS_LABEL[t.status]
-            output = status if t.status == "passed" else f"{status}: {t.message}\nhint: {t.hint}"
-            tests.append({
-                "name": f"{cr.chapter.name} / {t.exercise}.{t.test}",
-                "number": f"{cr.chapter.number.lstrip('0') or '0'}.{ti}",
-                "score": t.score,
-                "max_score": t.points,
-                "status": "passed" if t.status == "passed" else "failed",
-                "output": shorten_keep_lines(clean_text(output), 500),
-                "tags": [t.status, cr.chapter.name, t.exercise],
-            })
-    return {
-        "score": sum(r.score for r in results),
-        "execution_time": round(execution_time, 1),
-        "output": "; ".join(f"chapter {r.chapter.name}: {r.score}/{r.max_score}" for r in results),
-        "visibility": "visible",
-        "stdout_visibility": "visible",
-        "tests": tests,
-    }
-
-
-def junit_report(results):
-    suites = ET.Element("testsuites", tests=str(sum(len(cr.tests) for cr in results)))
-    for cr in results:
-        failures = sum(1 for t in cr.tests if t.status in ("failed", "held", "compile_error", "rejected"))
-        errors = sum(1 for t in cr.tests if t.status in ("crashed", "timed_out"))
-        skipped = sum(1 for t in cr.tests if t.status == "not_attempted")
-        suite = ET.SubElement(suites, "testsuite", name=cr.chapter.name, tests=str(len(cr.tests)),
-                              failures=str(failures), errors=str(errors), skipped=str(skipped))
-        for t in cr.tests:
-            case = ET.SubElement(suite, "testcase", classname=f"{cr.chapter.name}.{t.exercise}", name=t.test)
-            ET.SubElement(case, "properties").extend([
-                ET.Element("property", name="points", value=str(t.points)),
-                ET.Element("property", name="status", value=t.status)])
-            message = clean_text(t.message)
-            if t.status == "not_attempted":
-                ET.SubElement(case, "skipped", message=f"not attempted: {clean_text(t.stub)}")
-            elif t.status in ("crashed", "timed_out"):
-                ET.SubElement(case, "error", message=STATUS_LABEL[t.status]).text = message
-            elif t.status != "passed":
-                ET.SubElement(case, "failure", message=shorten(message, 200)).text = f"{message}\nhint: {t.hint}"
-    return ET.tostring(suites, encoding="utf-8", xml_declaration=True)
-
-
-def write_reports(results, report_dir, execution_time=0.0):
-    os.makedirs(report_dir, exist_ok=True)
-    report = json.dumps(gradescope_report(results, execution_time), indent=2, ensure_ascii=False) + "\n"
-    _write_atomically(os.path.join(report_dir, "results.json"), report.encode("utf-8"))
-    _write_atomically(os.path.join(report_dir, "junit.xml"), junit_report(results))
-
-
-def shorten_keep_lines(text, limit):
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
-# ---------------------------------------------------------------- mutants
-
-@dataclass
-class Mutant:
-    path: str
-    chapter: str
-    exercise: str
-    file: str
-    description: str
-    edits: list  # [(find, replace)]
-
-
-def load_mutants(chapter):
-    folder = os.path.join(ROOT, "tests", "mutants", chapter)
-    mutants = []
-    if not os.path.isdir(folder):
-        return mutants
-    for name in sorted(os.listdir(folder)):
-        if name.endswith(".mutant"):
-            mutants.append(parse_mutant(os.path.join(folder, name), chapter))
-    return mutants
-
-
-def parse_mutant(path, chapter):
-    """Format: '# description' lines, 'exercise: X', 'file: y.cpp', then blocks
-    '--- find' / '--- replace' / '--- end' holding exact text of the reference file."""
-    header, edits, mode, find, replace = {}, [], None, [], []
-    description = []
-    with open(path) as f:
-        for line in f.read().splitlines():
-            if line.startswith("--- "):
-                marker = line[4:].strip()
-                if marker == "find":
-                    mode, find, replace = "find", [], []
-                elif marker == "replace":
-                    mode = "replace"
-                elif marker == "end":
-                    edits.append(("\n".join(find), "\n".join(replace)))
-                    mode = None
-                continue
-            if mode == "find":
-                find.append(line)
-            elif mode == "replace":
-                replace.append(line)
-            elif line.startswith("#"):
-                description.append(line.lstrip("# ").strip())
-            elif ":" in line:
-                key, value = line.split(":", 1)
-                header[key.strip()] = value.strip()
-    if not edits or "exercise" not in header or "file" not in header:
-        raise SystemExit(f"wb: {path}: a mutant needs 'exercise:', 'file:' and at least one find/replace block")
-    return Mutant(path, chapter, header["exercise"], header["file"], " ".join(description), edits)
-
-
-def apply_mutant(mutant):
-    """The reference file's text with the mutant's edits; each find must match exactly once."""
-    source = os.path.join(ROOT, "solutions", mutant.chapter, mutant.file)
-    with open(source) as f:
-        text = f.read()
-    for find, replace in mutant.edits:
-        count = text.count(find)
-        if count != 1:
-            raise ValueError(f"{os.path.relpath(mutant.path, ROOT)}: its find block occurs {count} times in "
-                             f"solutions/{mutant.chapter}/{mutant.file} (must be exactly once): update the mutant")
-        text = text.replace(find, replace)
-    return text
+def course_build(submission):
+    """build-course/: the workbook's own sources and headers with only the submission's exercise files
+    (chapters/NN_topic/*.cpp) swapped in; an exercise file missing from the submission is graded as the stub."""
+    stage = os.path.join(ROOT, "build-course", "submission")
+    shutil.rmtree(stage, ignore_errors=True)
+    taken, missing = 0, []
+    for ch in registry.load_chapters():
+        os.makedirs(os.path.join(stage, ch.name))
+        for stub in sorted(glob.glob(os.path.join(ROOT, "chapters", ch.name, "*.cpp"))):
+            name = os.path.basename(stub)
+            candidates = [os.path.join(submission, "chapters", ch.name, name), os.path.join(submission, ch.name, name)]
+            src = next((c for c in candidates if os.path.isfile(c) and not os.path.islink(c)), None)
+            if src:
+                taken += 1
+            else:
+                missing.append(f"{ch.name}/{name}")
+            shutil.copyfile(src or stub, os.path.join(stage, ch.name, name))
+    say(f"course mode: {taken} exercise files from {submission}" +
+        (f"; not submitted, graded as stubs: {', '.join(missing)}" if missing and len(missing) < 12 else
+         f"; {len(missing)} not submitted, graded as stubs" if missing else ""))
+    build_dir = os.path.join(ROOT, "build-course")
+    build.configure(build_dir, [f"-DWB_CHAPTERS_DIR={stage}"])
+    return build_dir

@@ -3,7 +3,7 @@
 Points, hints and the test list come from `GRADED_TEST(Exercise, Name, points, "hint")` in
 tests/graded/NN_topic/*.cpp, never from a binary that links the learner's code (that binary could
 print any list it likes). A test whose body expects a ShapeError is an error-path test: its points
-count only once every valid-path test of the same exercise passes (see grader.apply_held_points).
+count only once every valid-path test of the same exercise passes (see grader.hold_error_path_points).
 """
 import os
 import re

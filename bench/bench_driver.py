@@ -1,0 +1,119 @@
+"""./wb bench cnn: our chapter 07 kernels and one training epoch against PyTorch and libtorch, interleaved
+over rounds; one JSON line per case (bench/README.md has the method)."""
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
+import build  # noqa: E402
+from project import BUILD, JOBS, ROOT, say  # noqa: E402
+
+
+# glibc's default hands big blocks to mmap and returns them on free, so a training loop page-faults its
+# activations in again every step. Our programs turn that off with mallopt (framework/heap.hpp);
+# PyTorch gets the same settings through the environment, so both run on the same allocator.
+HEAP_ENV = {"MALLOC_MMAP_THRESHOLD_": str(256 << 20), "MALLOC_TRIM_THRESHOLD_": str(1 << 30)}
+
+CNN_KERNELS = ["conv_forward", "conv_backward", "maxpool_forward", "maxpool_backward"]
+
+
+def run_google_benchmark(binary, filter_regex, repetitions):
+    """{case: median real time in ms} of a Google Benchmark binary."""
+    out = subprocess.run([binary, f"--benchmark_filter={filter_regex}", "--benchmark_format=json",
+                          f"--benchmark_repetitions={repetitions}", "--benchmark_report_aggregates_only=true"],
+                         capture_output=True, text=True, env=dict(os.environ, **HEAP_ENV), check=True)
+    medians = {}
+    for b in json.loads(out.stdout)["benchmarks"]:
+        # one repetition reports the run itself; several report aggregates, of which we keep the median
+        if b.get("aggregate_name", "median") != "median":
+            continue
+        scale = {"ms": 1.0, "us": 1e-3, "ns": 1e-6, "s": 1e3}[b["time_unit"]]
+        name = b["run_name"].split("/")
+        case = name[0] + ("_unfused" if len(name) > 1 and name[1] == "0" else "")
+        medians[case] = b["real_time"] * scale
+    return medians
+
+
+def torch_available():
+    return subprocess.run(["/usr/bin/python3", "-c", "import torch"], capture_output=True).returncode == 0
+
+
+def run_torch(case, threads, mkldnn, repeats=None):
+    cmd = ["/usr/bin/python3", os.path.join(ROOT, "bench", "cnn_torch.py"), case, str(threads), "1" if mkldnn else "0"]
+    if repeats:
+        cmd.append(str(repeats))
+    out = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, **HEAP_ENV), check=True)
+    return json.loads(out.stdout)
+
+
+def cmd_bench(args):
+    if args.name != "cnn":
+        raise SystemExit("wb: the benchmarks are: cnn")
+    ok, output = build.build(["bench_cnn"])
+    if not ok:
+        print(build.first_compiler_error(output))
+        return 1
+    binary = os.path.join(BUILD, "bench", "bench_cnn")
+    libtorch = os.path.join(BUILD, "bench", "bench_cnn_libtorch")
+    if not build.build(["bench_cnn_libtorch"])[0]:  # only where Debian's libtorch-dev is installed
+        libtorch = None
+        say("libtorch (Debian's libtorch-dev) is not installed: no C++ peer")
+    peer = torch_available()
+    if not peer:
+        say("PyTorch is not installed: C++ timings only (apt-get install python3-torch for the ratios)")
+    configs = [(t, m) for t in sorted({1, JOBS}) for m in (True, False)]  # the peers: keep their fastest
+    median = lambda xs: sorted(xs)[len(xs) // 2]
+    results = {}
+    say(f"kernels at the chapter 07 shapes (batch 32, 1x28x28 -> 32x26x26 -> 32x13x13), {args.rounds} interleaved rounds ...")
+    kernel_ours = {case: [] for case in CNN_KERNELS}
+    kernel_torch = {(case, c): [] for case in CNN_KERNELS for c in configs}
+    blas = ""  # the BLAS libraries the PyTorch process loaded
+    for _ in range(args.rounds):  # each round: ours, then every peer setting, so both see the same machine
+        ours = run_google_benchmark(binary, "conv|maxpool", 1)
+        for case in CNN_KERNELS:
+            kernel_ours[case].append(ours[case])
+            for c in configs if peer else []:
+                out = run_torch(case, c[0], c[1])
+                kernel_torch[(case, c)].append(out["ms"])
+                blas = out["blas"]
+    for case in CNN_KERNELS:
+        results[case] = {"ms": median(kernel_ours[case]),
+                         "torch": [{"threads": c[0], "mkldnn": c[1], "ms": median(kernel_torch[(case, c)]), "peer": "pytorch"}
+                                   for c in configs if kernel_torch[(case, c)]]}
+    say(f"one training epoch (60000 images, batch 32), {args.rounds} interleaved rounds ...")
+    epoch_ours, epoch_unfused = [], []
+    epoch_torch = {c: [] for c in configs}
+    epoch_libtorch = {c: [] for c in configs}
+    for _ in range(args.rounds):
+        times = run_google_benchmark(binary, "train_epoch_binary", 1)
+        epoch_ours.append(times["train_epoch_binary"])
+        epoch_unfused.append(times["train_epoch_binary_unfused"])
+        for c in configs:
+            if peer:
+                epoch_torch[c].append(run_torch("train_epoch_binary", c[0], c[1], 1)["ms"])
+            if libtorch:
+                out = subprocess.run([libtorch, str(c[0]), "1" if c[1] else "0"], capture_output=True, text=True,
+                                     env=dict(os.environ, **HEAP_ENV), check=True)
+                epoch_libtorch[c].append(json.loads(out.stdout)["ms"])
+    peers = [{"threads": c[0], "mkldnn": c[1], "ms": median(v), "peer": "pytorch"}
+             for c, v in epoch_torch.items() if v]
+    peers += [{"threads": c[0], "mkldnn": c[1], "ms": median(v), "peer": "libtorch"}
+              for c, v in epoch_libtorch.items() if v]
+    results["train_epoch_binary"] = {"ms": median(epoch_ours), "torch": peers}
+    results["train_epoch_binary_unfused"] = {"ms": median(epoch_unfused), "torch": peers}
+    for case, r in results.items():
+        line = {"case": case, "ms": round(r["ms"], 4)}
+        if r["torch"]:
+            best = min(r["torch"], key=lambda t: t["ms"])  # the faster peer, at its fastest setting
+            line.update({"torch_ms": round(best["ms"], 4), "ratio": round(best["ms"] / r["ms"], 2),
+                         "torch_peer": best.get("peer", "pytorch"), "torch_threads": best["threads"],
+                         "torch_mkldnn": best["mkldnn"]})
+            for name in ("pytorch", "libtorch"):
+                mine = [t["ms"] for t in r["torch"] if t.get("peer", "pytorch") == name]
+                if mine and case.startswith("train_epoch"):
+                    line[f"{name}_ms"] = round(min(mine), 4)
+        print(json.dumps(line))
+    if blas:
+        say(f"PyTorch ran with BLAS: {blas}")
+    return 0

@@ -1,0 +1,134 @@
+"""Configuring and building: the release preset in build/, and the other build folders (course mode,
+the committed stubs, the attacks), with only the targets a command needs."""
+import os
+import re
+import shutil
+import subprocess
+
+from project import BUILD, ROOT, paint, say
+import reports
+
+
+LEARNER_BUILD_TIMEOUT = 180.0  # seconds to compile and link a chapter's exercise files
+
+
+def configure(build_dir=BUILD, options=None):
+    """Configures build_dir unless it is configured already, with the same options, and no Debian package
+    was installed since (./wb writes build/.packages-installed when it installs one: a tool that was
+    missing at the last configure, cached as NOTFOUND, is found again)."""
+    ninja_file = os.path.join(build_dir, "build.ninja")
+    stamp = os.path.join(BUILD, ".packages-installed")
+    options_file = os.path.join(build_dir, ".wb-configure-options")
+    wanted = "\n".join(options) if options is not None else None
+    if (os.path.isfile(ninja_file) and not (os.path.isfile(stamp) and os.path.getmtime(stamp) > os.path.getmtime(ninja_file))
+            and (wanted is None or (open(options_file).read() if os.path.isfile(options_file) else "") == wanted)):
+        return
+    say(f"configuring the build in {os.path.relpath(build_dir, ROOT)}/ (cmake --preset release) ...")
+    proc = subprocess.run(["cmake", "--preset", "release", "-B", build_dir, *(options or [])], cwd=ROOT,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        print(proc.stdout + proc.stderr)
+        raise SystemExit("wb: cmake could not configure the build; see the messages above")
+    if wanted is not None:
+        with open(options_file, "w") as f:
+            f.write(wanted)
+
+
+def build(targets, quiet=True, build_dir=BUILD, timeout=None, untrusted=False):
+    """Builds the targets; returns (ok, output). timeout: seconds, after which the whole build is killed.
+    untrusted: the targets compile learner code, which ccache must neither serve nor store."""
+    configure(build_dir)
+    cmd = ["cmake", "--build", build_dir, "--target", *targets]
+    env = dict(os.environ, CCACHE_DISABLE="1") if untrusted else None
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            errors="replace", start_new_session=True, env=env)
+    try:
+        output, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 9)
+        proc.communicate()
+        return False, (f"build: error: compiling your files took longer than {timeout:g} s and was stopped "
+                       "(a file that includes itself, or a template that never ends?)")
+    if not quiet and proc.returncode != 0:
+        print(output)
+    return proc.returncode == 0, output
+
+
+def graded_binary(chapter, flavour, build_dir=BUILD):
+    return os.path.join(build_dir, "tests", f"graded_{chapter.name}_{flavour}")
+
+
+def first_compiler_error(output):
+    """The first 'file:line:col: error:' of a build log, with the source line and caret after it."""
+    lines = output.splitlines()
+    for i, line in enumerate(lines):
+        if re.search(r":\d+:\d+: (fatal )?error:|^build: error:", line) or re.search(r"undefined reference to|multiple definition of", line):
+            text = line.replace(ROOT + "/", "")
+            context = [l for l in lines[i + 1:i + 3] if l.strip() and "error:" not in l and not l.startswith("[")]
+            return reports.clean_text("\n".join([text] + context))
+    tail = [l for l in lines if l.strip()][-5:]
+    return reports.clean_text("\n".join(tail)) if tail else "the build failed without a compiler message"
+
+
+def chapters_dir_of(build_dir):
+    """WB_CHAPTERS_DIR of a configured build: where its learner libraries' exercise files come from."""
+    with open(os.path.join(build_dir, "CMakeCache.txt")) as f:
+        for line in f:
+            if line.startswith("WB_CHAPTERS_DIR:"):
+                return line.split("=", 1)[1].strip()
+    return os.path.join(ROOT, "chapters")
+
+
+def link_inputs(build_dir, target):
+    """The objects and libraries of this build that ninja links into tests/<target>."""
+    out = subprocess.run(["ninja", "-C", build_dir, "-t", "query", f"tests/{target}"], capture_output=True, text=True)
+    parts = {l.strip().lstrip("| ") for l in out.stdout.splitlines() if l.startswith("    ")}
+    return sorted(p for p in parts if (p.endswith(".a") or p.endswith(".o")) and not p.startswith("/"))
+
+
+def trusted_parts(build_dir, target, flavour):
+    """What `target` links that is built from no file of `flavour` (framework, harness, tests): built
+    before the learner's files, without their time limit."""
+    return [p for p in link_inputs(build_dir, target) if not re.search(rf"_{flavour}(\.a|\.dir/)", p)]
+
+
+def linked_libraries(build_dir, target, flavour):
+    """The chapter libraries of one flavour that a graded binary links (its own and its DEPENDS)."""
+    out = subprocess.run(["ninja", "-C", build_dir, "-t", "query", f"tests/{target}"], capture_output=True, text=True)
+    paths = {l.strip().lstrip("| ") for l in out.stdout.splitlines()}  # "| lib.a": an implicit input
+    return sorted(p for p in paths if re.fullmatch(rf"tests/lib\w+_{flavour}\.a", p))
+
+
+def pristine_stubs_build():
+    """A build whose learner libraries compile chapters/ as committed (git HEAD): build-stubs/."""
+    pristine = os.path.join(ROOT, "build-stubs", "pristine")
+    shutil.rmtree(pristine, ignore_errors=True)
+    os.makedirs(pristine)
+    archive = subprocess.run(["git", "archive", "HEAD", "chapters"], cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", pristine], input=archive.stdout, check=True)
+    build_dir = os.path.join(ROOT, "build-stubs")
+    proc = subprocess.run(["cmake", "--preset", "release", "-B", build_dir,
+                           f"-DWB_CHAPTERS_DIR={os.path.join(pristine, 'chapters')}"],
+                          cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode != 0:
+        print(proc.stdout + proc.stderr)
+        raise SystemExit("wb: cmake could not configure build-stubs/")
+    return build_dir
+
+
+def chapters_modified():
+    proc = subprocess.run(["git", "status", "--porcelain", "--", "chapters"], cwd=ROOT, capture_output=True, text=True)
+    return proc.returncode == 0 and proc.stdout.strip() != ""
+
+
+def build_docs():
+    """Builds the documentation site; warnings are errors. Returns 0 when it built cleanly."""
+    ok, output = build(["docs"])
+    warnings = [l for l in output.splitlines() if "warning:" in l or "error:" in l]
+    for line in warnings[:30]:
+        print(line)
+    if not ok or warnings:
+        say(paint(f"the docs build failed with {len(warnings)} warning(s)", "31"))
+        return 1
+    say(f"docs built: {os.path.join(BUILD, 'docs', 'html', 'index.html')}")
+    return 0

@@ -1,0 +1,58 @@
+"""The chapter registry: tests/graded/NN_topic/chapter.json, the one list of a chapter's exercises."""
+import json
+import os
+from dataclasses import dataclass
+
+import manifest
+from project import ROOT
+
+
+GRADED_DIR = os.path.join(ROOT, "tests", "graded")
+
+
+@dataclass
+
+
+class Chapter:
+    name: str           # "01_attention"
+    title: str
+    exercises: list     # [{"id", "title", "file", "functions"}]
+
+    @property
+    def number(self):
+        return self.name.split("_", 1)[0]
+
+    def exercise(self, exercise_id):
+        return next((e for e in self.exercises if e["id"] == exercise_id), None)
+
+    def exercise_of_function(self, function):
+        return next((e for e in self.exercises if function in e["functions"]), None)
+
+    def manifest(self):
+        return manifest.load(ROOT, self.name)
+
+
+def load_chapters():
+    chapters = []
+    for name in sorted(os.listdir(GRADED_DIR)):
+        path = os.path.join(GRADED_DIR, name, "chapter.json")
+        if os.path.isfile(path):
+            with open(path) as f:
+                meta = json.load(f)
+            chapters.append(Chapter(meta["chapter"], meta["title"], meta["exercises"]))
+    return chapters
+
+
+def select_chapters(args):
+    """'01', '1', '01_attention' or 'attention' -> the chapters; none -> all."""
+    chapters = load_chapters()
+    if not args:
+        return chapters
+    chosen = []
+    for arg in args:
+        match = [c for c in chapters if arg in (c.name, c.number, c.number.lstrip("0"), c.name.split("_", 1)[1])]
+        if not match:
+            names = ", ".join(c.name for c in chapters)
+            raise SystemExit(f"wb: no chapter '{arg}'. Chapters: {names}")
+        chosen += [c for c in match if c not in chosen]
+    return chosen

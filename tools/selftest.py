@@ -1,0 +1,204 @@
+"""./wb test: the workbook's whole self-test. Ends with the line 'N passed, N failed'."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+import attacks
+import build
+import consistency
+import grader
+import mutants
+import registry
+import reports
+from project import BUILD, JOBS, ROOT, paint, say
+
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+import bench_driver  # noqa: E402
+
+
+class Tally:
+    def __init__(self):
+        self.passed = 0
+        self.failed = []
+
+    def check(self, ok, name, detail=""):
+        if ok:
+            self.passed += 1
+        else:
+            self.failed.append(name)
+            print(f"  {paint('FAIL', '31')} {name}" + (f": {detail}" if detail else ""), flush=True)
+        return ok
+
+
+def run_sanitized(chapters, tally):
+    debug = os.path.join(ROOT, "build-debug")
+    if not os.path.isfile(os.path.join(debug, "build.ninja")):
+        proc = subprocess.run(["cmake", "--preset", "debug"], cwd=ROOT, capture_output=True, text=True)
+        if not tally.check(proc.returncode == 0, "configure the debug preset", proc.stderr[-1000:]):
+            return
+    binaries = ["framework_tests"] + [f"graded_{ch.name}_reference" for ch in chapters]
+    proc = subprocess.run(["cmake", "--build", debug, "--target", *binaries], capture_output=True, text=True)
+    if not tally.check(proc.returncode == 0, "the debug build", build.first_compiler_error(proc.stdout + proc.stderr)):
+        return
+    for name in binaries:
+        run = subprocess.run([os.path.join(debug, "tests", name)], capture_output=True, text=True, errors="replace")
+        report = [l for l in (run.stdout + run.stderr).splitlines() if "ERROR: " in l or "runtime error" in l or "FAILED" in l]
+        if tally.check(run.returncode == 0, f"{name} under ASan + UBSan", " | ".join(report[:3])):
+            print(f"  {paint('ok', '32')}   {name}")
+
+
+def run_thread_sanitizer(tally):
+    tsan = os.path.join(ROOT, "build-tsan")
+    if not os.path.isfile(os.path.join(tsan, "build.ninja")):
+        proc = subprocess.run(["cmake", "--preset", "tsan"], cwd=ROOT, capture_output=True, text=True)
+        if not tally.check(proc.returncode == 0, "configure the tsan preset", proc.stderr[-1000:]):
+            return
+    proc = subprocess.run(["cmake", "--build", tsan, "--target", "framework_tests"], capture_output=True, text=True)
+    if not tally.check(proc.returncode == 0, "the tsan build", build.first_compiler_error(proc.stdout + proc.stderr)):
+        return
+    run = subprocess.run([os.path.join(tsan, "tests", "framework_tests")], capture_output=True, text=True,
+                         errors="replace", env=dict(os.environ, WB_THREADS="4", TSAN_OPTIONS="halt_on_error=1"))
+    report = [l for l in (run.stdout + run.stderr).splitlines() if "ThreadSanitizer" in l or "FAILED" in l]
+    if tally.check(run.returncode == 0, "framework_tests under ThreadSanitizer", " | ".join(report[:3])):
+        print(f"  {paint('ok', '32')}   framework_tests, 4 workers, no data race")
+
+
+def cmd_test(_args=None):
+    start = time.monotonic()
+    tally = Tally()
+    chapters = registry.load_chapters()
+
+    say("building everything (framework, both libraries, graded tests, programs) ...")
+    ok, output = build.build(["all"])
+    if not tally.check(ok, "the build", build.first_compiler_error(output)):
+        print(f"{tally.passed} passed, {len(tally.failed)} failed")
+        return 1
+
+    say("framework unit tests (ctest) ...")
+    proc = subprocess.run(["ctest", "--test-dir", BUILD, "-j", str(JOBS), "--output-on-failure"],
+                          capture_output=True, text=True)
+    summary = re.search(r"(\d+)% tests passed, (\d+) tests failed out of (\d+)", proc.stdout)
+    if summary:
+        failed, total = int(summary.group(2)), int(summary.group(3))
+        tally.passed += total - failed
+        for line in proc.stdout.splitlines():
+            if re.search(r"\(Failed\)|\(SEGFAULT\)|\(Timeout\)", line):
+                tally.check(False, "framework test " + line.split("-", 1)[-1].strip())
+        print("  " + summary.group(0))
+    else:
+        tally.check(False, "ctest", proc.stdout[-2000:] + proc.stderr[-2000:])
+
+    say("the test list the grader reads from the sources is the one the harness registers ...")
+    for ch in chapters:
+        parsed = sorted((e.exercise, e.test, e.points, e.hint) for e in ch.manifest())
+        registered = sorted((r["exercise"], r["test"], r["points"], r["hint"])
+                            for r in grader.read_registry(build.graded_binary(ch, "reference")))
+        tally.check(parsed == registered, f"manifest of {ch.name} matches the harness's registry",
+                    f"only in the sources: {sorted(set(parsed) - set(registered))[:3]}; "
+                    f"only registered: {sorted(set(registered) - set(parsed))[:3]}")
+
+    say("one source of truth: chapter.json, the test sources, the stub files and the README agree ...")
+    consistency.check(tally)
+
+    say("the reference must score full marks ...")
+    for cr in grader.grade_chapters(chapters, "reference", show=False):
+        for t in cr.tests:
+            tally.check(t.status == "passed", f"reference {cr.chapter.name} {t.exercise}.{t.test}",
+                        f"{reports.STATUS_LABEL[t.status]}: {t.message}")
+        print(f"  {cr.chapter.name}: {cr.score} / {cr.max_score} points")
+
+    say("the stubs must score zero, every test 'not attempted' ...")
+    stubs_build = BUILD
+    if build.chapters_modified():
+        # grade the stubs as committed, not the learner's work in progress
+        stubs_build = build.pristine_stubs_build()
+        say(f"chapters/ has local changes: checking the committed stubs (git HEAD) in {os.path.relpath(stubs_build, ROOT)}/")
+    for cr in grader.grade_chapters(chapters, "learner", show=False, build_dir=stubs_build):
+        tally.check(not cr.compile_error, f"stubs of {cr.chapter.name} compile", cr.compile_error)
+        for t in cr.tests:
+            tally.check(t.status == "not_attempted", f"stub {cr.chapter.name} {t.exercise}.{t.test}",
+                        f"{reports.STATUS_LABEL[t.status]}: {t.message}")
+        print(f"  {cr.chapter.name}: {cr.score} / {cr.max_score} points, "
+              f"{sum(t.status == 'not_attempted' for t in cr.tests)} of {len(cr.tests)} not attempted")
+
+    say("mutants: each common mistake must fail at least one graded test of its exercise ...")
+    mutants.run_mutants(chapters, tally)
+
+    say("the grader under attack: each tests/attacks/*.cpp as the learner's softmax.cpp must score 0 ...")
+    attacks.run(tally, sys.modules[__name__])
+
+    say("programs (reference kernels, smoke run) ...")
+    for ch in chapters:
+        program = os.path.join(BUILD, "programs", f"run_{ch.name}_reference")
+        if os.path.exists(program):
+            out_dir = os.path.join(BUILD, "out-selftest", ch.number)
+            os.makedirs(out_dir, exist_ok=True)
+            for stale in os.listdir(out_dir):
+                os.remove(os.path.join(out_dir, stale))
+            proc = subprocess.run([program, out_dir, "--smoke"], capture_output=True, text=True)
+            if tally.check(proc.returncode == 0, f"program {ch.name} runs", proc.stderr[-500:]):
+                pictures = [f for f in sorted(os.listdir(out_dir)) if f.endswith(".png")]
+                broken = [f for f in pictures if open(os.path.join(out_dir, f), "rb").read(8) != b"\x89PNG\r\n\x1a\n"]
+                tally.check("metrics.json" in os.listdir(out_dir) and pictures and not broken,
+                            f"program {ch.name} writes metrics.json and its PNG pictures",
+                            f"wrote {sorted(os.listdir(out_dir))}, not PNG: {broken}")
+            if os.path.isfile(os.path.join(out_dir, "weights.wbt")):
+                # A training program: the same seed and thread count give the same bits. Four workers, so that
+                # partial sums added in arrival order would show (with two, a + b == b + a hides it).
+                runs = []
+                for k in (1, 2):
+                    folder = f"{out_dir}-threads4-{k}"
+                    shutil.rmtree(folder, ignore_errors=True)
+                    os.makedirs(folder)
+                    subprocess.run([program, folder, "--smoke"], capture_output=True, env=dict(os.environ, WB_THREADS="4"))
+                    path = os.path.join(folder, "weights.wbt")
+                    runs.append(open(path, "rb").read() if os.path.isfile(path) else None)
+                tally.check(runs[0] is not None and runs[0] == runs[1],
+                            f"program {ch.name} trains to the same bits twice (same seed, 4 threads)",
+                            "weights.wbt differs between two runs")
+
+    say("benchmarks (a smoke run: ours builds, runs and reports every kernel case) ...")
+    ok, output = build.build(["bench_cnn"])
+    if tally.check(ok, "bench_cnn builds", build.first_compiler_error(output)):
+        try:
+            times = bench_driver.run_google_benchmark(os.path.join(BUILD, "bench", "bench_cnn"), "conv|maxpool", 1)
+            tally.check(all(times.get(case, 0) > 0 for case in bench_driver.CNN_KERNELS), "bench_cnn reports every kernel case",
+                        f"got {times}")
+        except (subprocess.CalledProcessError, ValueError, KeyError) as e:
+            tally.check(False, "bench_cnn runs", str(e))
+
+    say("sanitizers: framework tests and the reference under AddressSanitizer + UBSan (debug preset) ...")
+    run_sanitized(chapters, tally)
+
+    say("ThreadSanitizer: the framework tests, the thread pool's among them, with four workers (tsan preset) ...")
+    run_thread_sanitizer(tally)
+
+    say("docs (warnings are errors) ...")
+    tally.check(build.build_docs() == 0, "docs build without warnings")
+
+    say(f"self-test finished in {time.monotonic() - start:.0f} s")
+    for name in tally.failed:
+        print(f"  failed: {name}")
+    print(f"{tally.passed} passed, {len(tally.failed)} failed")
+    return 0 if not tally.failed else 1
+
+
+def cmd_attacks(_args=None):
+    tally = Tally()
+    attacks.run(tally, sys.modules[__name__])
+    print(f"{tally.passed} passed, {len(tally.failed)} failed")
+    return 0 if not tally.failed else 1
+
+
+def cmd_mutants(args):
+    tally = Tally()
+    ok, output = build.build(["all"])
+    if not ok:
+        print(build.first_compiler_error(output))
+        return 1
+    mutants.run_mutants(registry.select_chapters(args.chapters), tally)
+    print(f"{tally.passed} passed, {len(tally.failed)} failed")
+    return 0 if not tally.failed else 1

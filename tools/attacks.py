@@ -89,9 +89,9 @@ def report_problems(report_dir, expected_tests, expected_points):
     return ""
 
 
-def run(tally, wb):
-    """wb: the tools/wb.py module (configure, build, grade_chapters). Each attack is built once and graded
-    at every containment level this machine has ("none" only where there is no other)."""
+def run(tally):
+    """Each attack is built once and graded at every containment level this machine has ("none" only
+    where there is no other)."""
     levels = [l for l in sandbox.available() if l != "none"] or ["none"]
     print(f"  containment levels here: {', '.join(sandbox.describe(l) for l in levels)}")
     chapter = registry.select_chapters([CHAPTER])[0]
@@ -107,12 +107,12 @@ def run(tally, wb):
         for path in sorted(f for f in os.listdir(ATTACKS) if f.endswith(".cpp")):
             shutil.copyfile(os.path.join(ATTACKS, path), os.path.join(stage, CHAPTER, TARGET_FILE))
             for level in levels:
-                grader.run_one(tally, wb, chapter, path, level, before)
+                attack_once(tally, chapter, path, level, before)
     finally:
         build.LEARNER_BUILD_TIMEOUT = saved_timeout
 
 
-def run_one(tally, wb, chapter, path, level, before):
+def attack_once(tally, chapter, path, level, before):
     entries = chapter.manifest()
     points = sum(e.points for e in entries)
     reports = os.path.join(BUILD, "reports")

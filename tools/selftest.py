@@ -128,7 +128,7 @@ def cmd_test(_args=None):
     mutants.run_mutants(chapters, tally)
 
     say("the grader under attack: each tests/attacks/*.cpp as the learner's softmax.cpp must score 0 ...")
-    attacks.run(tally, sys.modules[__name__])
+    attacks.run(tally)
 
     say("programs (reference kernels, smoke run) ...")
     for ch in chapters:
@@ -188,7 +188,7 @@ def cmd_test(_args=None):
 
 def cmd_attacks(_args=None):
     tally = Tally()
-    attacks.run(tally, sys.modules[__name__])
+    attacks.run(tally)
     print(f"{tally.passed} passed, {len(tally.failed)} failed")
     return 0 if not tally.failed else 1
 

@@ -20,6 +20,7 @@ import build
 import grader
 import project
 import registry
+import reports
 import sandbox
 from project import ROOT
 
@@ -115,24 +116,24 @@ def run(tally):
 def attack_once(tally, chapter, path, level, before):
     entries = chapter.manifest()
     points = sum(e.points for e in entries)
-    reports = os.path.join(BUILD, "reports")
+    report_dir = os.path.join(BUILD, "reports")
     what, expect, unchecked = parse(os.path.join(ATTACKS, path))
     name = f"attack {path} ({level})"
     marker = os.path.join(BUILD, "grandchild-was-here")
     if os.path.exists(marker):
         os.remove(marker)
-    reports.remove_reports(reports)
+    reports.remove_reports(report_dir)
     start = time.monotonic()
     results = grader.grade_chapters([chapter], "learner", TIMEOUT, show=False, build_dir=BUILD, level=level)
-    reports.write_reports(results, reports, time.monotonic() - start)
-    with open(os.path.join(reports, "results.json"), "rb") as f:
+    reports.write_reports(results, report_dir, time.monotonic() - start)
+    with open(os.path.join(report_dir, "results.json"), "rb") as f:
         written = f.read()
     cr = results[0]
     statuses = {t.status for t in cr.tests}
     problems = []
     if cr.score != 0 or not statuses <= expect:
         problems.append(f"scored {cr.score}/{cr.max_score} with statuses {sorted(statuses)}, expected {sorted(expect)}")
-    problems.append(report_problems(reports, len(entries), points))
+    problems.append(report_problems(report_dir, len(entries), points))
     deep_statuses = set()
     if unchecked:  # the same binary once more, without the object check: the next layers must hold
         deeper = grader.grade_binary(build.graded_binary(chapter, "learner", BUILD), chapter, TIMEOUT, project.JOBS, level)
@@ -151,7 +152,7 @@ def attack_once(tally, chapter, path, level, before):
                 pass
     if os.path.exists(marker):
         problems.append("a process it started wrote into the build tree")
-    if open(os.path.join(reports, "results.json"), "rb").read() != written:
+    if open(os.path.join(report_dir, "results.json"), "rb").read() != written:
         problems.append("results.json changed after the grader wrote it")
     if protected_files() != before:
         problems.append("the harness, the goldens, the reference or the tools changed")

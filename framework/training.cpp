@@ -27,20 +27,29 @@ std::vector<EpochRecord> fit(Sequential& model, const Tensor& x, const Tensor& y
         if (o.shuffle)  // Fisher-Yates with our own generator, so the order is the same everywhere
             for (int i = n - 1; i > 0; --i) std::swap(order[i], order[rng.below(static_cast<std::uint64_t>(i) + 1)]);
         ProgressBar bar("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(o.epochs), steps, o.progress);
-        double loss_sum = 0.0;
-        long seen = 0;
+        double loss_sum = 0.0, window_sum = 0.0;
+        long seen = 0, window_images = 0;
+        std::vector<CurvePoint> curve;
         char text[96];
         for (long s = 0; s < steps; ++s) {
             const int begin = static_cast<int>(s * o.batch_size);
             const int end = std::min(n, begin + o.batch_size);
             const std::vector<int> idx(order.begin() + begin, order.begin() + end);
             const Tensor bx = take_rows(x, idx), by = take_rows(y, idx);
-            loss_sum += step(bx, by) * (end - begin);
+            const double batch_loss = step(bx, by) * (end - begin);
+            loss_sum += batch_loss;
             seen += end - begin;
+            window_sum += batch_loss;
+            window_images += end - begin;
+            if ((s + 1) % std::max(1, o.curve_every) == 0 || s + 1 == steps) {
+                curve.push_back({static_cast<long>(epoch) * n + seen, window_sum / window_images});
+                window_sum = 0.0;
+                window_images = 0;
+            }
             std::snprintf(text, sizeof text, "loss %.4f", loss_sum / seen);
             bar.update(s + 1, text);
         }
-        EpochRecord rec{loss_sum / seen, nan, nan, bar.elapsed_seconds()};
+        EpochRecord rec{loss_sum / seen, nan, nan, bar.elapsed_seconds(), std::move(curve)};
         std::string shown = text;
         if (o.val_x && o.val_y) {
             const Evaluation e = evaluate(model, *o.val_x, *o.val_y, loss, metric);

@@ -25,6 +25,14 @@ struct FitOptions {
     std::string metric_name = "acc";
     const Tensor* val_x = nullptr;  ///< optional held-out data, evaluated after each epoch
     const Tensor* val_y = nullptr;
+    int curve_every = 50;  ///< batches per point of EpochRecord::loss_curve
+};
+
+/// One point of a training-loss curve: after `images` training images (counted from the first epoch),
+/// the mean loss of the last FitOptions::curve_every batches.
+struct CurvePoint {
+    long images;
+    double loss;
 };
 
 struct EpochRecord {
@@ -32,6 +40,7 @@ struct EpochRecord {
     double val_loss;     ///< NaN without validation data
     double val_metric;   ///< NaN without validation data or metric
     double seconds;      ///< wall time of the epoch's training steps
+    std::vector<CurvePoint> loss_curve;  ///< the loss as it falls during the epoch (for charts)
 };
 
 struct Evaluation {

@@ -45,6 +45,7 @@ def convert_links(text, chapter):
     """[text](name.hpp) -> a reference to the documented header; ../NN_x/README.md -> that chapter's page."""
     text = re.sub(r"\]\(([\w]+\.hpp)\)", lambda m: f"](@ref chapters/{chapter}/{m.group(1)})", text)
     text = re.sub(r"\]\(\.\./(\d\d_\w+)/README\.md\)", lambda m: f"](@ref chapter_{m.group(1)})", text)
+    text = re.sub(r"\]\(\.\./\.\./docs/images/([\w.-]+)\)", r"](\1)", text)  # images: Doxygen's IMAGE_PATH
     return text
 
 

@@ -145,6 +145,11 @@ def cmd_test(_args=None):
                 tally.check("metrics.json" in os.listdir(out_dir) and pictures and not broken,
                             f"program {ch.name} writes metrics.json and its PNG pictures",
                             f"wrote {sorted(os.listdir(out_dir))}, not PNG: {broken}")
+                charts = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "charts.py"), ch.number, out_dir],
+                                        capture_output=True, text=True)
+                drawn = re.findall(r"charts: (\S+\.png)", charts.stdout)
+                tally.check(charts.returncode == 0 and all(open(p, "rb").read(8) == b"\x89PNG\r\n\x1a\n" for p in drawn),
+                            f"charts of {ch.name} are drawn from its metrics.json", charts.stdout + charts.stderr[-500:])
             if os.path.isfile(os.path.join(out_dir, "weights.wbt")):
                 # A training program: the same seed and thread count give the same bits. Four workers, so that
                 # partial sums added in arrival order would show (with two, a + b == b + a hides it).

@@ -184,10 +184,13 @@ int main(int argc, char** argv) {
 
         nlohmann::json metrics{{"task", o.task}, {"kernels", WB_FLAVOUR}, {"train_images", data.train_x.dim(0)},
                                {"parameters", model.parameter_count()}, {"epochs", nlohmann::json::array()}};
-        for (std::size_t e = 0; e < history.size(); ++e)
+        for (std::size_t e = 0; e < history.size(); ++e) {
+            nlohmann::json curve = nlohmann::json::array();
+            for (const CurvePoint& p : history[e].loss_curve) curve.push_back({p.images, p.loss});
             metrics["epochs"].push_back({{"epoch", e + 1}, {"train_loss", history[e].loss},
                                          {"test_loss", history[e].val_loss}, {"test_accuracy", history[e].val_metric},
-                                         {"seconds", history[e].seconds}});
+                                         {"seconds", history[e].seconds}, {"loss_curve", curve}});
+        }
         std::ofstream(o.out_dir + "/metrics.json") << metrics.dump(2) << "\n";
         save_weights(o.out_dir + "/weights.wbt", model.params());
         std::printf("\ntest accuracy %.4f after %d epoch(s); wrote %s/metrics.json, confusion.png, mistakes.png, weights.wbt\n",

@@ -169,6 +169,10 @@ TEST(Sequential, FitLearnsXorAndReportsHistory) {
     const auto history = fit(model, x, y, step, softmax_cross_entropy_loss, argmax_accuracy, o);
     ASSERT_EQ(history.size(), 300u);
     EXPECT_LT(history.back().loss, history.front().loss);
+    // one batch per epoch: the curve gets the epoch's last batch, counted in images from the start
+    ASSERT_EQ(history[1].loss_curve.size(), 1u);
+    EXPECT_EQ(history[1].loss_curve[0].images, 8);
+    EXPECT_DOUBLE_EQ(history[1].loss_curve[0].loss, history[1].loss);
     EXPECT_EQ(evaluate(model, x, y, softmax_cross_entropy_loss, argmax_accuracy).metric, 1.0);
     EXPECT_EQ(model.parameter_count(), 2u * 16 + 16 + 16 * 2 + 2);
     EXPECT_NE(model.summary({4, 2}).find("total parameters: 82"), std::string::npos);

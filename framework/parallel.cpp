@@ -150,6 +150,19 @@ void parallel_for(int n, const std::function<void(int, int)>& body) {
     pool.run(n, body);
 }
 
+void parallel_accumulate(int n, std::size_t size, float* out, const std::function<void(int, int, float*)>& body) {
+    if (n <= 0) return;
+    const int chunks = std::min(thread_count(), n);
+    std::vector<std::vector<float>> sums(static_cast<std::size_t>(chunks));
+    parallel_chunks(n, chunks, [&](int chunk, int begin, int end) {
+        std::vector<float>& mine = sums[static_cast<std::size_t>(chunk)];
+        mine.assign(size, 0.0f);
+        body(begin, end, mine.data());
+    });
+    for (const std::vector<float>& chunk : sums)  // in chunk order: the same bits on every run
+        for (std::size_t i = 0; i < chunk.size(); ++i) out[i] += chunk[i];
+}
+
 void parallel_chunks(int n, int chunks, const std::function<void(int, int, int)>& body) {
     if (n <= 0 || chunks <= 0) return;
     parallel_for(chunks, [&](int first, int last) {

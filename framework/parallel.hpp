@@ -2,6 +2,7 @@
 // Kernels split the batch: each worker takes a contiguous range of images, so no two workers
 // write the same output. Threads start once; a call costs a wake-up, not a thread creation.
 #pragma once
+#include <cstddef>
 #include <functional>
 
 namespace wb {
@@ -15,6 +16,13 @@ void parallel_for(int n, const std::function<void(int begin, int end)>& body);
 /// [n k / chunks, n (k + 1) / chunks). The chunks depend only on n and chunks, never on which thread
 /// runs them or when: per-chunk partial sums added in chunk order give the same bits on every run.
 void parallel_chunks(int n, int chunks, const std::function<void(int chunk, int begin, int end)>& body);
+
+/// Sums per-item contributions into out[0, size) so that the same input gives the same bits every
+/// run: items [0, n) are split into min(thread_count(), n) chunks fixed by n alone (parallel_chunks),
+/// body(begin, end, sums) adds the contributions of items [begin, end) into its chunk's own zeroed
+/// buffer `sums` of `size` floats, and the chunks' buffers are then added to out in chunk order.
+void parallel_accumulate(int n, std::size_t size, float* out,
+                         const std::function<void(int begin, int end, float* sums)>& body);
 
 /// Worker count: WB_THREADS from the environment if set, else std::thread::hardware_concurrency().
 int thread_count();

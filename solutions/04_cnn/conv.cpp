@@ -1,12 +1,14 @@
-// Reference: 2-D convolution forward (naive and im2col + GEMM), backward, and the fused conv + ReLU + max-pool block.
-// The im2col path is the one the framework's Conv2D layer trains with, so it is batch-parallel
-// (each worker takes whole images) and allocates once per worker per call, never per element.
+// Reference: 2-D convolution forward (naive and im2col + GEMM), backward, and the fused conv + ReLU +
+// max-pool block. The im2col path is the one the framework's Conv2D layer trains with: it runs image by
+// image in parallel and calls the framework's convolution kernels (framework/conv_kernels.hpp: an
+// im2col of one image, its adjoint, a ReLU + max-pool pass), so each function here reads as its steps.
 #include "chapters/04_cnn/conv.hpp"
 
 #include <algorithm>
 #include <vector>
 
 #include "chapters/04_cnn/shapes.hpp"
+#include "framework/conv_kernels.hpp"
 #include "framework/linalg.hpp"
 #include "framework/parallel.hpp"
 
@@ -34,147 +36,34 @@ ConvGeometry check_conv(const char* op, const Tensor& x, const Tensor& w, const 
     return g;
 }
 
-// The output columns j in [begin, end) whose input column j * stride + offset lies inside [0, W);
-// the others read the zero padding. Found once per kernel column, so the copy loops below have no
-// bounds checks and vectorise.
-struct InsideSpan {
-    int begin, end;
-};
-InsideSpan inside_span(int offset, int stride, int W, int OW) {
-    InsideSpan s{0, OW};
-    while (s.begin < OW && s.begin * stride + offset < 0) ++s.begin;
-    while (s.end > s.begin && (s.end - 1) * stride + offset >= W) --s.end;
-    return s;
+ConvShape shape_of(const ConvGeometry& g, const Conv2dParams& p) {
+    return {g.C, g.H, g.W, g.KH, g.KW, p.stride, p.padding, p.dilation, g.OH, g.OW};
 }
 
-// im2col of one image (C, H, W) at `image` into cols (C*KH*KW, OH*OW).
-void im2col_into(const float* image, const ConvGeometry& g, const Conv2dParams& p, float* cols) {
-    for (int c = 0; c < g.C; ++c)
-        for (int u = 0; u < g.KH; ++u)
-            for (int v = 0; v < g.KW; ++v) {
-                float* row = cols + static_cast<std::size_t>((c * g.KH + u) * g.KW + v) * g.OH * g.OW;
-                const int x_offset = v * p.dilation - p.padding;  // input column of output column 0
-                const InsideSpan in_x = inside_span(x_offset, p.stride, g.W, g.OW);
-                for (int i = 0; i < g.OH; ++i) {
-                    const int y = i * p.stride + u * p.dilation - p.padding;
-                    float* out = row + static_cast<std::size_t>(i) * g.OW;
-                    if (y < 0 || y >= g.H) {  // a padding row
-                        std::fill(out, out + g.OW, 0.0f);
-                        continue;
-                    }
-                    const float* in = image + (static_cast<std::size_t>(c) * g.H + y) * g.W;
-                    std::fill(out, out + in_x.begin, 0.0f);
-                    for (int j = in_x.begin; j < in_x.end; ++j) out[j] = in[j * p.stride + x_offset];
-                    std::fill(out + in_x.end, out + g.OW, 0.0f);
-                }
-            }
-}
-
-// col2im: the adjoint of im2col. Adds cols (C*KH*KW, OH*OW) back into image (C, H, W); entries that
-// came from the padding have no input pixel to credit and are dropped.
-void col2im_add(const float* cols, const ConvGeometry& g, const Conv2dParams& p, float* image) {
-    for (int c = 0; c < g.C; ++c)
-        for (int u = 0; u < g.KH; ++u)
-            for (int v = 0; v < g.KW; ++v) {
-                const float* row = cols + static_cast<std::size_t>((c * g.KH + u) * g.KW + v) * g.OH * g.OW;
-                const int x_offset = v * p.dilation - p.padding;
-                const InsideSpan in_x = inside_span(x_offset, p.stride, g.W, g.OW);
-                for (int i = 0; i < g.OH; ++i) {
-                    const int y = i * p.stride + u * p.dilation - p.padding;
-                    if (y < 0 || y >= g.H) continue;
-                    const float* from = row + static_cast<std::size_t>(i) * g.OW;
-                    float* in = image + (static_cast<std::size_t>(c) * g.H + y) * g.W;
-                    for (int j = in_x.begin; j < in_x.end; ++j) in[j * p.stride + x_offset] += from[j];
-                }
-            }
-}
-
-// The backward pass shared by conv2d_backward and the fused block, batch-parallel. dconv_of(n, scratch)
-// returns image n's gradient with respect to the convolution output, (F, OH*OW), building it in the
-// worker's scratch vector (sized by dconv_of, once) if it is not stored anywhere. Per image: dW += dconv cols^T, db += row sums of dconv,
-// dX[n] = col2im(W^T dconv). Each worker sums dW and db over its own images; the sums are added last.
-template <class DConvOf>
-Conv2dGrads batched_conv_backward(const Tensor& x, const Tensor& w, const ConvGeometry& g, const Conv2dParams& p,
-                                  bool has_bias, bool need_dx, DConvOf dconv_of) {
-    const int K = g.C * g.KH * g.KW, P = g.OH * g.OW;
-    Conv2dGrads grads{need_dx ? Tensor(x.shape()) : Tensor(), Tensor(w.shape()), has_bias ? Tensor({g.F}) : Tensor()};
-    // One partial dW and db per chunk of images, added in chunk order: the same bits on every run.
-    const int chunks = std::min(thread_count(), g.N);
-    std::vector<std::vector<float>> partial_dw(static_cast<std::size_t>(chunks));
-    std::vector<std::vector<float>> partial_db(partial_dw.size());
-    parallel_chunks(g.N, chunks, [&](int chunk, int begin, int end) {
-        std::vector<float>& dw = partial_dw[static_cast<std::size_t>(chunk)];
-        std::vector<float>& db = partial_db[static_cast<std::size_t>(chunk)];
-        dw.assign(static_cast<std::size_t>(g.F) * K, 0.0f);
-        db.assign(static_cast<std::size_t>(g.F), 0.0f);
-        std::vector<float> cols(static_cast<std::size_t>(K) * P), scratch;
-        for (int n = begin; n < end; ++n) {
-            const float* d = dconv_of(n, scratch);
-            // dW += dO_n (F, P) cols_n^T (P, K)
-            im2col_into(x.data() + static_cast<std::size_t>(n) * g.C * g.H * g.W, g, p, cols.data());
-            gemm(false, true, g.F, K, P, 1.0f, d, cols.data(), 1.0f, dw.data());
-            // db[f] += sum over positions of dO_n[f]
-            for (int f = 0; f < g.F; ++f) db[static_cast<std::size_t>(f)] += sum(d + static_cast<std::size_t>(f) * P, P);
-            if (need_dx) {
-                // dcols (K, P) = W^T (K, F) dO_n (F, P); col2im sends each entry back to its pixel
-                gemm(true, false, K, P, g.F, 1.0f, w.data(), d, 0.0f, cols.data());
-                col2im_add(cols.data(), g, p, grads.dx.data() + static_cast<std::size_t>(n) * g.C * g.H * g.W);
-            }
-        }
-    });
-    for (std::size_t s = 0; s < partial_dw.size(); ++s) {
-        for (std::size_t i = 0; i < partial_dw[s].size(); ++i) grads.dw[i] += partial_dw[s][i];
-        if (has_bias)
-            for (std::size_t i = 0; i < partial_db[s].size(); ++i) grads.db[i] += partial_db[s][i];
+// One image's share of the backward pass, with dO_n (F, OH*OW) the gradient of its convolution output:
+//   dW += dO_n X_n^T, db += the row sums of dO_n   (into dw_db: the F*K values of dW, then the F of db)
+//   dX_n = col2im(W^T dO_n)                         (skipped when dx_n is null)
+// cols: (K, P) scratch.
+void backward_one_image(const float* dout_n, const float* x_n, const Tensor& w, const ConvShape& s, int F,
+                        float* dw_db, float* dx_n, std::vector<float>& cols) {
+    const int K = s.C * s.KH * s.KW, P = s.OH * s.OW;
+    im2col_image(x_n, s, cols.data());                                    // X_n (K, P)
+    gemm(false, true, F, K, P, 1.0f, dout_n, cols.data(), 1.0f, dw_db);  // dW (F, K) += dO_n (F, P) X_n^T (P, K)
+    float* db = dw_db + static_cast<std::size_t>(F) * K;
+    for (int f = 0; f < F; ++f) db[f] += sum(dout_n + static_cast<std::size_t>(f) * P, P);
+    if (dx_n) {
+        gemm(true, false, K, P, F, 1.0f, w.data(), dout_n, 0.0f, cols.data());  // dcols (K, P) = W^T (K, F) dO_n (F, P)
+        col2im_image_add(cols.data(), s, dx_n);                                 // each entry back to its pixel
     }
-    return grads;
 }
 
-// ReLU(max over each pool x pool window + bias) of one convolution plane (OH, OW), with the flat
-// index (offset by base) of each window's first maximum, or -1 where the ReLU cut it to 0. The 2x2 case, chapter 07's, is written out:
-// straight-line selects the compiler turns into vector code, where the general loops stay scalar.
-void relu_pool_plane(const float* plane, int OW, int pool, int PH, int PW, float bias, int base, float* out,
-                     int* argmax) {
-    for (int i = 0; i < PH; ++i) {
-        if (pool == 2) {
-            const float* r0 = plane + static_cast<std::size_t>(2 * i) * OW;
-            const float* r1 = r0 + OW;
-            const int top = base + 2 * i * OW;
-            for (int j = 0; j < PW; ++j) {
-                // candidates in row-major window order; a later one wins only if strictly greater
-                // (std::max(x, y) returns y only if x < y; the index arithmetic avoids branches,
-                // which mispredict half the time on this data)
-                const float a = r0[2 * j], b = r0[2 * j + 1], c = r1[2 * j], d = r1[2 * j + 1];
-                const int b_wins = b > a;
-                const float ab = std::max(a, b);
-                const int c_wins = c > ab;
-                const float abc = std::max(ab, c);
-                const int d_wins = d > abc;
-                const float best = std::max(abc, d);
-                int offset = b_wins;
-                offset += c_wins * (OW - offset);
-                offset += d_wins * (OW + 1 - offset);
-                const float value = best + bias;
-                out[i * PW + j] = std::max(value, 0.0f);
-                argmax[i * PW + j] = value > 0.0f ? top + 2 * j + offset : -1;  // -1: the ReLU cut it
-            }
-            continue;
-        }
-        for (int j = 0; j < PW; ++j) {
-            int best = (i * pool) * OW + j * pool;
-            float best_value = plane[best];
-            for (int u = 0; u < pool; ++u)
-                for (int v = 0; v < pool; ++v) {
-                    const int at = (i * pool + u) * OW + j * pool + v;
-                    const bool greater = plane[at] > best_value;
-                    best_value = greater ? plane[at] : best_value;
-                    best = greater ? at : best;
-                }
-            const float value = best_value + bias;  // max(a + b) = max(a) + b: add the bias once
-            out[i * PW + j] = value > 0.0f ? value : 0.0f;
-            argmax[i * PW + j] = value > 0.0f ? base + best : -1;  // -1: the ReLU cut it
-        }
-    }
+// The gradients from the summed dW and db (F*K + F values) and dX.
+Conv2dGrads grads_from(const std::vector<float>& dw_db, const Tensor& w, bool has_bias, Tensor dx) {
+    const std::size_t dw_size = w.size();
+    Tensor dw(w.shape(), std::vector<float>(dw_db.begin(), dw_db.begin() + static_cast<std::ptrdiff_t>(dw_size)));
+    Tensor db = has_bias ? Tensor({w.dim(0)}, std::vector<float>(dw_db.begin() + static_cast<std::ptrdiff_t>(dw_size), dw_db.end()))
+                         : Tensor();
+    return {std::move(dx), std::move(dw), std::move(db)};
 }
 
 }  // namespace
@@ -208,20 +97,33 @@ Tensor im2col(const Tensor& image, int kernel_h, int kernel_w, const Conv2dParam
     const Tensor x = image.reshaped({1, image.dim(0), image.dim(1), image.dim(2)});
     const ConvGeometry g = check_conv("im2col", x, Tensor({1, image.dim(0), kernel_h, kernel_w}), Tensor(), p);
     Tensor cols({g.C * g.KH * g.KW, g.OH * g.OW});
-    im2col_into(image.data(), g, p, cols.data());
+    // cols[(c KH + u) KW + v, i OW + j] = image[c, i s + u d - pad, j s + v d - pad], 0 in the padding
+    for (int c = 0; c < g.C; ++c)
+        for (int u = 0; u < g.KH; ++u)
+            for (int v = 0; v < g.KW; ++v) {
+                const int row = (c * g.KH + u) * g.KW + v;
+                for (int i = 0; i < g.OH; ++i)
+                    for (int j = 0; j < g.OW; ++j) {
+                        const int y = i * p.stride + u * p.dilation - p.padding;
+                        const int xx = j * p.stride + v * p.dilation - p.padding;
+                        const bool inside = y >= 0 && y < g.H && xx >= 0 && xx < g.W;
+                        cols(row, i * g.OW + j) = inside ? image(c, y, xx) : 0.0f;
+                    }
+            }
     return cols;
 }
 
 Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dParams& p) {
     const ConvGeometry g = check_conv("conv2d_forward", x, w, b, p);
+    const ConvShape s = shape_of(g, p);
     const int K = g.C * g.KH * g.KW, P = g.OH * g.OW;
     Tensor out = Tensor::uninitialized({g.N, g.F, g.OH, g.OW});  // every element is written below
     parallel_for(g.N, [&](int begin, int end) {
         std::vector<float> cols(static_cast<std::size_t>(K) * P);
         for (int n = begin; n < end; ++n) {
+            // out[n] (F, P) = W (F, K) im2col(x[n]) (K, P), then + b per row
             float* o = out.data() + static_cast<std::size_t>(n) * g.F * P;
-            // out[n] (F, P) = W (F, K) cols (K, P), then + b per row
-            im2col_into(x.data() + static_cast<std::size_t>(n) * g.C * g.H * g.W, g, p, cols.data());
+            im2col_image(x.data() + static_cast<std::size_t>(n) * g.C * g.H * g.W, s, cols.data());
             gemm(false, false, g.F, P, K, 1.0f, w.data(), cols.data(), 0.0f, o);
             if (!b.empty())
                 for (int f = 0; f < g.F; ++f) {
@@ -238,9 +140,20 @@ Conv2dGrads conv2d_backward(const Tensor& dout, const Tensor& x, const Tensor& w
                             const Conv2dParams& p, bool need_dx) {
     const ConvGeometry g = check_conv("conv2d_backward", x, w, Tensor(), p);
     require_shape("conv2d_backward", "dout", dout, {g.N, g.F, g.OH, g.OW});
-    const std::size_t per_image = static_cast<std::size_t>(g.F) * g.OH * g.OW;
-    return batched_conv_backward(x, w, g, p, has_bias, need_dx,
-                                 [&](int n, std::vector<float>&) { return dout.data() + n * per_image; });
+    const ConvShape s = shape_of(g, p);
+    const std::size_t K = static_cast<std::size_t>(g.C) * g.KH * g.KW, P = static_cast<std::size_t>(g.OH) * g.OW;
+    const std::size_t image_size = static_cast<std::size_t>(g.C) * g.H * g.W;
+    Tensor dx = need_dx ? Tensor(x.shape()) : Tensor();
+    // dW and db sum over the batch: each chunk of images adds into its own sums, which are then added
+    // in a fixed order (parallel_accumulate), so the same input gives the same bits on every run.
+    std::vector<float> dw_db(g.F * K + g.F);
+    parallel_accumulate(g.N, dw_db.size(), dw_db.data(), [&](int begin, int end, float* sums) {
+        std::vector<float> cols(K * P);
+        for (int n = begin; n < end; ++n)
+            backward_one_image(dout.data() + n * g.F * P, x.data() + n * image_size, w, s, g.F, sums,
+                               need_dx ? dx.data() + n * image_size : nullptr, cols);
+    });
+    return grads_from(dw_db, w, has_bias, std::move(dx));
 }
 
 ConvReluPoolResult conv2d_relu_maxpool_forward(const Tensor& x, const Tensor& w, const Tensor& b,
@@ -251,6 +164,7 @@ ConvReluPoolResult conv2d_relu_maxpool_forward(const Tensor& x, const Tensor& w,
         shape_mismatch(op, "x", x, "w", w,
                        "a pool of " + std::to_string(pool) + " does not fit the convolution output " +
                            std::to_string(g.OH) + "x" + std::to_string(g.OW));
+    const ConvShape s = shape_of(g, p);
     const int K = g.C * g.KH * g.KW, P = g.OH * g.OW, PH = g.OH / pool, PW = g.OW / pool;
     ConvReluPoolResult r{Tensor::uninitialized({g.N, g.F, PH, PW}),  // every element is written below
                          {x, w, !b.empty(), p, {g.N, g.F, g.OH, g.OW}, {g.N, g.F, PH, PW},
@@ -259,14 +173,14 @@ ConvReluPoolResult conv2d_relu_maxpool_forward(const Tensor& x, const Tensor& w,
         // per worker: one image's columns and convolution output, small enough to stay in cache
         std::vector<float> cols(static_cast<std::size_t>(K) * P), conv(static_cast<std::size_t>(g.F) * P);
         for (int n = begin; n < end; ++n) {
-            // conv (F, P) = W (F, K) cols (K, P) + b
-            im2col_into(x.data() + static_cast<std::size_t>(n) * g.C * g.H * g.W, g, p, cols.data());
+            // conv (F, P) = W (F, K) im2col(x[n]) (K, P); then per plane: ReLU(max over each window + b)
+            im2col_image(x.data() + static_cast<std::size_t>(n) * g.C * g.H * g.W, s, cols.data());
             gemm(false, false, g.F, P, K, 1.0f, w.data(), cols.data(), 0.0f, conv.data());
             for (int f = 0; f < g.F; ++f) {
                 const std::size_t out_base = (static_cast<std::size_t>(n) * g.F + f) * PH * PW;
-                relu_pool_plane(conv.data() + static_cast<std::size_t>(f) * P, g.OW, pool, PH, PW,
-                                b.empty() ? 0.0f : b(f), (n * g.F + f) * P, r.out.data() + out_base,
-                                r.cache.argmax.data() + out_base);
+                relu_maxpool_plane(conv.data() + static_cast<std::size_t>(f) * P, g.OW, pool, PH, PW,
+                                   b.empty() ? 0.0f : b(f), (n * g.F + f) * P, r.out.data() + out_base,
+                                   r.cache.argmax.data() + out_base);
             }
         }
     });
@@ -277,18 +191,27 @@ Conv2dGrads conv2d_relu_maxpool_backward(const Tensor& dout, const ConvReluPoolC
     const char* op = "conv2d_relu_maxpool_backward";
     require_shape(op, "dout", dout, c.out_shape);
     const ConvGeometry g = check_conv(op, c.x, c.w, Tensor(), c.conv);
-    const int P = g.OH * g.OW, pooled_per_image = c.out_shape[1] * c.out_shape[2] * c.out_shape[3];
-    return batched_conv_backward(c.x, c.w, g, c.conv, c.has_bias, need_dx, [&](int n, std::vector<float>& scratch) {
-        // each window's gradient goes to its winner, if the ReLU let the winner through (argmax != -1)
-        scratch.assign(static_cast<std::size_t>(g.F) * P, 0.0f);
-        float* dconv = scratch.data();
-        const int conv_base = n * g.F * P;
-        for (int q = n * pooled_per_image; q < (n + 1) * pooled_per_image; ++q) {
-            const int winner = c.argmax[static_cast<std::size_t>(q)];
-            if (winner >= 0) dconv[winner - conv_base] += dout[static_cast<std::size_t>(q)];
+    const ConvShape s = shape_of(g, c.conv);
+    const std::size_t K = static_cast<std::size_t>(g.C) * g.KH * g.KW, P = static_cast<std::size_t>(g.OH) * g.OW;
+    const std::size_t image_size = static_cast<std::size_t>(g.C) * g.H * g.W;
+    const int pooled_per_image = c.out_shape[1] * c.out_shape[2] * c.out_shape[3];
+    Tensor dx = need_dx ? Tensor(c.x.shape()) : Tensor();
+    std::vector<float> dw_db(g.F * K + g.F);
+    parallel_accumulate(g.N, dw_db.size(), dw_db.data(), [&](int begin, int end, float* sums) {
+        std::vector<float> cols(K * P), dconv(g.F * P);
+        for (int n = begin; n < end; ++n) {
+            // dconv (F, P): each window's gradient goes to its winner, if the ReLU let it through (argmax != -1)
+            std::fill(dconv.begin(), dconv.end(), 0.0f);
+            const int conv_base = n * g.F * static_cast<int>(P);
+            for (int q = n * pooled_per_image; q < (n + 1) * pooled_per_image; ++q) {
+                const int winner = c.argmax[static_cast<std::size_t>(q)];
+                if (winner >= 0) dconv[static_cast<std::size_t>(winner - conv_base)] += dout[static_cast<std::size_t>(q)];
+            }
+            backward_one_image(dconv.data(), c.x.data() + n * image_size, c.w, s, g.F, sums,
+                               need_dx ? dx.data() + n * image_size : nullptr, cols);
         }
-        return static_cast<const float*>(dconv);
     });
+    return grads_from(dw_db, c.w, c.has_bias, std::move(dx));
 }
 
 }  // namespace wb

@@ -1,0 +1,102 @@
+// framework/conv_kernels: the fast im2col, its adjoint and the ReLU + max-pool pass, against plain loops
+// written from their definitions, at every stride, padding and dilation edge and both pooling paths.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "framework/conv_kernels.hpp"
+#include "framework/random.hpp"
+#include "framework/tensor.hpp"
+
+using wb::ConvShape;
+
+namespace {
+
+ConvShape shape(int C, int H, int W, int K, int stride, int padding, int dilation) {
+    const int OH = (H + 2 * padding - dilation * (K - 1) - 1) / stride + 1;
+    const int OW = (W + 2 * padding - dilation * (K - 1) - 1) / stride + 1;
+    return {C, H, W, K, K, stride, padding, dilation, OH, OW};
+}
+
+// cols[(c KH + u) KW + v, i OW + j] = image[c, i s + u d - p, j s + v d - p], 0 outside
+std::vector<float> plain_im2col(const float* image, const ConvShape& s) {
+    std::vector<float> cols(static_cast<std::size_t>(s.C * s.KH * s.KW) * s.OH * s.OW);
+    for (int c = 0; c < s.C; ++c)
+        for (int u = 0; u < s.KH; ++u)
+            for (int v = 0; v < s.KW; ++v)
+                for (int i = 0; i < s.OH; ++i)
+                    for (int j = 0; j < s.OW; ++j) {
+                        const int y = i * s.stride + u * s.dilation - s.padding;
+                        const int x = j * s.stride + v * s.dilation - s.padding;
+                        const bool inside = y >= 0 && y < s.H && x >= 0 && x < s.W;
+                        cols[((static_cast<std::size_t>(c) * s.KH + u) * s.KW + v) * s.OH * s.OW + i * s.OW + j] =
+                            inside ? image[(static_cast<std::size_t>(c) * s.H + y) * s.W + x] : 0.0f;
+                    }
+    return cols;
+}
+
+const std::vector<ConvShape> kShapes = {
+    shape(1, 5, 5, 3, 1, 0, 1), shape(2, 7, 6, 3, 1, 1, 1), shape(3, 9, 11, 3, 2, 1, 1),
+    shape(2, 10, 9, 3, 1, 2, 2), shape(1, 4, 4, 5, 1, 2, 1),  // kernel wider than the image
+    shape(2, 13, 12, 3, 3, 0, 1), shape(1, 28, 28, 3, 1, 0, 1)};
+
+}  // namespace
+
+TEST(ConvKernels, Im2colImageMatchesItsDefinition) {
+    wb::Rng rng(5);
+    for (const ConvShape& s : kShapes) {
+        const wb::Tensor image = wb::Tensor::randn({s.C, s.H, s.W}, rng);
+        std::vector<float> cols(static_cast<std::size_t>(s.C * s.KH * s.KW) * s.OH * s.OW, -7.0f);
+        wb::im2col_image(image.data(), s, cols.data());
+        EXPECT_EQ(cols, plain_im2col(image.data(), s)) << "C=" << s.C << " H=" << s.H << " W=" << s.W << " K=" << s.KH
+                                                         << " stride " << s.stride << " padding " << s.padding
+                                                         << " dilation " << s.dilation;
+    }
+}
+
+TEST(ConvKernels, Col2imIsTheAdjointOfIm2col) {
+    // <im2col(x), y> = <x, col2im(y)> for every x and y, in double precision
+    wb::Rng rng(6);
+    for (const ConvShape& s : kShapes) {
+        const wb::Tensor x = wb::Tensor::randn({s.C, s.H, s.W}, rng);
+        const wb::Tensor y = wb::Tensor::randn({s.C * s.KH * s.KW, s.OH * s.OW}, rng);
+        const std::vector<float> cols = plain_im2col(x.data(), s);
+        std::vector<float> back(x.size(), 0.0f);
+        wb::col2im_image_add(y.data(), s, back.data());
+        double left = 0.0, right = 0.0;
+        for (std::size_t i = 0; i < cols.size(); ++i) left += static_cast<double>(cols[i]) * y[i];
+        for (std::size_t i = 0; i < back.size(); ++i) right += static_cast<double>(x[i]) * back[i];
+        EXPECT_NEAR(left, right, 1e-3 * (1.0 + std::abs(left)));
+    }
+}
+
+TEST(ConvKernels, Col2imAddsToWhatTheImageHolds) {
+    const ConvShape s = shape(1, 3, 3, 3, 1, 1, 1);
+    std::vector<float> image(9, 1.0f), cols(9 * 9, 0.0f);
+    wb::col2im_image_add(cols.data(), s, image.data());
+    EXPECT_EQ(image, std::vector<float>(9, 1.0f));
+}
+
+TEST(ConvKernels, ReluMaxpoolPlaneMatchesPlainLoopsForPoolTwoAndThree) {
+    wb::Rng rng(7);
+    for (int pool : {2, 3}) {
+        for (const float bias : {0.0f, 0.7f, -0.7f}) {
+            const int OH = 9, OW = 8, PH = OH / pool, PW = OW / pool, base = 1000;
+            wb::Tensor plane = wb::Tensor::randn({OH, OW}, rng);
+            plane(1, 1) = plane(1, 0) = plane(0, 1) = plane(0, 0) = 0.25f;  // a tie: the first one wins
+            std::vector<float> out(static_cast<std::size_t>(PH * PW));
+            std::vector<int> argmax(out.size());
+            wb::relu_maxpool_plane(plane.data(), OW, pool, PH, PW, bias, base, out.data(), argmax.data());
+            for (int i = 0; i < PH; ++i)
+                for (int j = 0; j < PW; ++j) {
+                    int best = i * pool * OW + j * pool;
+                    for (int u = 0; u < pool; ++u)
+                        for (int v = 0; v < pool; ++v)
+                            if (plane[(i * pool + u) * OW + j * pool + v] > plane[best]) best = (i * pool + u) * OW + j * pool + v;
+                    const float value = plane[best] + bias;
+                    EXPECT_EQ(out[i * PW + j], value > 0.0f ? value : 0.0f) << "pool " << pool << " at " << i << ", " << j;
+                    EXPECT_EQ(argmax[i * PW + j], value > 0.0f ? base + best : -1) << "pool " << pool << " at " << i << ", " << j;
+                }
+        }
+    }
+}

@@ -102,6 +102,7 @@ def cmd_bench(args):
               for c, v in epoch_libtorch.items() if v]
     results["train_epoch_binary"] = {"ms": median(epoch_ours), "torch": peers}
     results["train_epoch_binary_unfused"] = {"ms": median(epoch_unfused), "torch": peers}
+    lines = []
     for case, r in results.items():
         line = {"case": case, "ms": round(r["ms"], 4)}
         if r["torch"]:
@@ -114,6 +115,12 @@ def cmd_bench(args):
                 if mine and case.startswith("train_epoch"):
                     line[f"{name}_ms"] = round(min(mine), 4)
         print(json.dumps(line))
+        lines.append(line)
     if blas:
         say(f"PyTorch ran with BLAS: {blas}")
+    out_dir = os.path.join(BUILD, "out", "bench")
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, "cnn.json"), "w") as f:
+        json.dump({"blas": blas, "rounds": args.rounds, "cases": lines}, f, indent=2)
+    subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "charts.py"), "bench", out_dir])
     return 0

@@ -3,6 +3,7 @@ program wrote: ./wb run NN calls it after the program. Image grids and heatmaps 
 
     /usr/bin/python3 tools/charts.py 07 build/out/07      # writes build/out/07/training.png
     /usr/bin/python3 tools/charts.py 01 build/out/01      # writes build/out/01/scaling.png
+    /usr/bin/python3 tools/charts.py bench build/out/bench  # from ./wb bench cnn's cnn.json: cnn.png
 """
 import json
 import os
@@ -74,18 +75,44 @@ def scaling_chart(metrics, path):
     plt.close(fig)
 
 
+def bench_chart(results, path):
+    """./wb bench cnn: how many times faster than the faster peer (PyTorch or libtorch, at its best
+    setting) each case runs; 1 is parity."""
+    cases = [c for c in results["cases"] if "ratio" in c]
+    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.45 * len(cases)))
+    names = [c["case"].replace("_", " ") for c in cases]
+    ratios = [c["ratio"] for c in cases]
+    bars = ax.barh(names, ratios, color=["tab:green" if r >= 1 else "tab:red" for r in ratios])
+    ax.axvline(1.0, color="gray", linestyle=":")
+    def ms(value):
+        return f"{value:.0f}" if value >= 100 else f"{value:.3g}"
+
+    for bar, c in zip(bars, cases):
+        ax.annotate(f"{c['ratio']:.2f}x  ({ms(c['ms'])} ms vs {ms(c['torch_ms'])} ms, {c['torch_peer']})",
+                    (bar.get_width(), bar.get_y() + bar.get_height() / 2), xytext=(4, 0),
+                    textcoords="offset points", va="center")
+    ax.invert_yaxis()
+    ax.set_xlabel("speed relative to the faster peer (higher is faster)")
+    ax.set_xlim(0, max(ratios + [1.0]) * 1.6)
+    ax.set_title("Chapter 07 kernels and one training epoch against PyTorch and libtorch")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
 CHARTS = {"01": ("scaling.png", scaling_chart), "07": ("training.png", training_chart)}
+SOURCES = {"bench": ("cnn.json", "cnn.png", bench_chart)}
 
 
 def main(argv):
     chapter, folder = argv[0], argv[1]
-    if chapter not in CHARTS:
+    source, name, draw = SOURCES.get(chapter, ("metrics.json",) + CHARTS.get(chapter, (None, None)))
+    if draw is None:
         return 0
     if plt is None:
         print("charts: matplotlib is not installed (apt-get install python3-matplotlib); no charts drawn")
         return 1
-    name, draw = CHARTS[chapter]
-    with open(os.path.join(folder, "metrics.json")) as f:
+    with open(os.path.join(folder, source)) as f:
         metrics = json.load(f)
     with plt.rc_context(STYLE):
         draw(metrics, os.path.join(folder, name))

@@ -10,10 +10,6 @@
 #include <thread>
 #include <vector>
 
-#ifdef WB_OPENMP
-#include <omp.h>
-#endif
-
 namespace wb {
 
 int thread_count() {
@@ -137,32 +133,6 @@ private:
 
 }  // namespace
 
-#ifdef WB_OPENMP
-// The OpenMP variant, for the comparison with the pool above (cmake -DWB_OPENMP=ON; bench/README.md):
-// the same contiguous ranges, libgomp's own threads and wait policy (OMP_WAIT_POLICY, GOMP_SPINCOUNT).
-void parallel_for(int n, const std::function<void(int, int)>& body) {
-    if (n <= 0) return;
-    const int threads = std::min(thread_count(), n);
-    if (threads <= 1 || omp_in_parallel()) {
-        body(0, n);
-        return;
-    }
-    std::exception_ptr error;
-#pragma omp parallel num_threads(threads)
-    {
-        const int part = omp_get_thread_num(), parts = omp_get_num_threads();
-        const int begin = static_cast<int>(static_cast<long>(n) * part / parts);
-        const int end = static_cast<int>(static_cast<long>(n) * (part + 1) / parts);
-        try {
-            if (begin < end) body(begin, end);
-        } catch (...) {
-#pragma omp critical
-            if (!error) error = std::current_exception();
-        }
-    }
-    if (error) std::rethrow_exception(error);
-}
-#else
 void parallel_for(int n, const std::function<void(int, int)>& body) {
     if (n <= 0) return;
     const int threads = thread_count();
@@ -179,7 +149,6 @@ void parallel_for(int n, const std::function<void(int, int)>& body) {
     }
     pool.run(n, body);
 }
-#endif
 
 void parallel_accumulate(int n, std::size_t size, float* out, const std::function<void(int, int, float*)>& body) {
     if (n <= 0) return;

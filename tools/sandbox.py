@@ -3,7 +3,8 @@
 - "bwrap" (Debian's bubblewrap): the process sees only /usr, its own binary and the golden fixtures,
   all read-only, a private /tmp of 64 MiB, /proc and /dev; it has its own PID, network (none), IPC and
   UTS namespaces and runs as uid 65534; every process it starts dies with it (the PID namespace ends
-  when its first process does).
+  when its first process does). Started by root, bubblewrap itself runs under the slot's user id
+  below (where user namespaces allow), so RLIMIT_NPROC bounds the test's processes there too.
 - "uid" (root, where namespaces cannot be made: a chroot, a container without CAP_SYS_ADMIN): the
   process runs under a user id of its own that owns nothing, from a world-readable copy of the binary
   and the fixtures; it cannot write the tree or the reports, RLIMIT_NPROC bounds its processes, and
@@ -32,6 +33,7 @@ NOBODY = 65534
 # "uid" level: a user id per concurrent test, owned by nothing on the machine, different per grader process.
 UID_BASE = 200000 + (os.getpid() % 10000) * 16
 _level = None
+_bwrap_as_slot_uid = False
 _slots = threading.local()
 _slot_counter = iter(range(1 << 30))
 
@@ -47,13 +49,21 @@ class Outcome:
 
 def available():
     """The levels that work here, strongest first (checked once)."""
-    global _level
+    global _level, _bwrap_as_slot_uid
     if _level is None:
         exe = shutil.which("bwrap")
         _level = []
-        if exe and subprocess.run([exe, *_bwrap_base(), "--", "/usr/bin/true"], capture_output=True,
-                                  timeout=30).returncode == 0:
-            _level.append("bwrap")
+
+        def bwrap_runs(uid):
+            return subprocess.run([exe, *_bwrap_base(), "--", "/usr/bin/true"], capture_output=True, timeout=30,
+                                  preexec_fn=_child_setup(5, uid)).returncode == 0
+
+        if exe:
+            # As root, bubblewrap runs under a slot's own user id where user namespaces allow it, so that
+            # RLIMIT_NPROC counts the test's processes (it never limits root).
+            _bwrap_as_slot_uid = os.geteuid() == 0 and bwrap_runs(UID_BASE + 15)
+            if _bwrap_as_slot_uid or bwrap_runs(None):
+                _level.append("bwrap")
         if os.geteuid() == 0:
             _level.append("uid")
         _level.append("none")
@@ -120,11 +130,15 @@ class Runner:
     """Runs one binary's tests at a level; `with Runner(binary, fixtures) as r: r.run(args, timeout)`."""
 
     def __init__(self, binary, fixtures, lvl=None):
+        available()  # settles how bubblewrap is started
         self.level = lvl or level()
         self.binary, self.fixtures, self.stage = binary, fixtures, None
 
+    def _runs_as_slot_uid(self):
+        return self.level == "uid" or (self.level == "bwrap" and _bwrap_as_slot_uid)
+
     def __enter__(self):
-        if self.level == "uid":  # a copy the test's own user id can read, whatever the tree's modes
+        if self._runs_as_slot_uid():  # a copy the test's own user id can read, whatever the tree's modes
             self.stage = tempfile.mkdtemp(prefix="wb_stage_")
             os.chmod(self.stage, 0o755)
             staged = os.path.join(self.stage, os.path.basename(self.binary))
@@ -148,7 +162,7 @@ class Runner:
         what the process does."""
         env = dict(env, PATH="/usr/bin:/bin", WB_FIXTURE_ROOT=self.fixtures)
         argv = [self.binary, *args]
-        uid = _slot_uid() if self.level == "uid" else None
+        uid = _slot_uid() if self._runs_as_slot_uid() else None
         if self.level == "bwrap":
             argv = [shutil.which("bwrap"), *_bwrap_base(), "--ro-bind", self.binary, self.binary,
                     "--ro-bind", self.fixtures, self.fixtures, "--", *argv]

@@ -219,7 +219,7 @@ def grade_chapters(chapters, flavour, timeout=10.0, show=True, build_dir=BUILD, 
         problems = check_objects(build_dir, target, flavour)
         if problems:
             results.append(ChapterResult(ch, all_tests(ch, entries, "rejected", "not run: " + problems[0]),
-                                                rejected="\n".join(problems[:12])))
+                                                rejected="\n".join(p[:300] for p in problems[:12])))
             continue
         binary = build.graded_binary(ch, flavour, build_dir)
         try:
@@ -229,6 +229,20 @@ def grade_chapters(chapters, flavour, timeout=10.0, show=True, build_dir=BUILD, 
                 ch, entries, "crashed", f"the grader failed on this chapter ({type(e).__name__}: {e}); "
                                         "please report it")))
     return results
+
+
+MAX_EXERCISE_FILE = 1 << 20  # bytes: a larger "exercise file" is not taken
+
+
+def submitted_file(submission, parts):
+    """The regular file submission/parts..., if no part of that path is a symbolic link (a link could
+    point at solutions/ or at another student's files) and it is not too large; else None."""
+    path = submission
+    for part in parts:
+        path = os.path.join(path, part)
+        if os.path.islink(path) or not os.path.exists(path):
+            return None
+    return path if os.path.isfile(path) and os.path.getsize(path) <= MAX_EXERCISE_FILE else None
 
 
 def course_build(submission):
@@ -241,8 +255,8 @@ def course_build(submission):
         os.makedirs(os.path.join(stage, ch.name))
         for stub in sorted(glob.glob(os.path.join(ROOT, "chapters", ch.name, "*.cpp"))):
             name = os.path.basename(stub)
-            candidates = [os.path.join(submission, "chapters", ch.name, name), os.path.join(submission, ch.name, name)]
-            src = next((c for c in candidates if os.path.isfile(c) and not os.path.islink(c)), None)
+            candidates = [("chapters", ch.name, name), (ch.name, name)]
+            src = next((f for f in (submitted_file(submission, c) for c in candidates) if f), None)
             if src:
                 taken += 1
             else:

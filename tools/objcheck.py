@@ -62,8 +62,9 @@ DENIED_UNDEFINED = [re.compile(p) for p in [
 ]]
 
 # Defined symbols the learner's objects must not provide (anywhere in the name: "vtable for testing::...").
+# Replacing the global allocation functions would run learner code inside GoogleTest and the harness.
 DENIED_DEFINED = [re.compile(p) for p in [
-    r"\bwb::grading::", r"\bfixtures::", r"\btesting::", r"^main$",
+    r"\bwb::grading::", r"\bfixtures::", r"\btesting::", r"^main$", r"^operator (new|delete)(\[\])?\(",
 ]]
 
 # Identifiers the learner's own (preprocessed) lines may not contain, and pragmas they may not use.
@@ -89,15 +90,43 @@ SYSCALL = re.compile(r"\s(syscall|sysenter|int\s+\$0x80)\b")
 WEAK_TYPES = set("VvWwu")
 
 
-def _run(cmd):
-    return subprocess.run(cmd, capture_output=True, text=True, errors="replace").stdout
+MAX_NAME = 2048  # characters of a symbol name, mangled or demangled: the workbook's longest are ~300
+
+
+class Unreadable(Exception):
+    """An object whose symbols cannot be read within bounds (a name that demangles to megabytes)."""
+
+
+def _run(cmd, timeout=60):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=timeout).stdout
+    except subprocess.TimeoutExpired:
+        raise Unreadable(f"{os.path.basename(cmd[0])} took longer than {timeout} s on it")
 
 
 def _demangle(names):
+    """{mangled: demangled}. A short mangled name can demangle to hundreds of megabytes (nested
+    templates), so c++filt gets a time limit and every name a length limit."""
     if not names:
         return {}
-    out = subprocess.run(["c++filt"], input="\n".join(names) + "\n", capture_output=True, text=True).stdout
-    return dict(zip(names, out.splitlines()))
+    try:
+        proc = subprocess.Popen(["c++filt"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, errors="replace")
+        proc.stdin.write("\n".join(names) + "\n")
+        proc.stdin.close()
+        demangled = []
+        for _ in names:
+            line = proc.stdout.readline(MAX_NAME + 2)
+            if len(line) > MAX_NAME:
+                raise Unreadable(f"a symbol name demangles to more than {MAX_NAME} characters")
+            demangled.append(line.rstrip("\n"))
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        raise Unreadable("its symbols took too long to demangle")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return dict(zip(names, demangled))
 
 
 def symbols(obj):
@@ -106,6 +135,8 @@ def symbols(obj):
     for line in _run(["nm", "-P", "-g", obj]).splitlines():
         parts = line.split()
         if len(parts) >= 2 and not parts[0].endswith(":"):
+            if len(parts[0]) > MAX_NAME:
+                raise Unreadable(f"a symbol name is {len(parts[0])} characters long")
             rows.append((parts[0], parts[1]))
     names = _demangle([n for n, _ in rows])
     return [(n, names.get(n, n), t) for n, t in rows]
@@ -122,7 +153,11 @@ def check_object(obj, allowed_roots, deps, trusted_symbols=frozenset()):
     deps: the files it was compiled from (None: unknown, not checked)."""
     problems = []
     label = os.path.basename(obj).replace(".o", "")
-    for name, demangled, kind in symbols(obj):
+    try:
+        table = symbols(obj)
+    except Unreadable as e:
+        return [f"{label} cannot be checked: {e}"]
+    for name, demangled, kind in table:
         if kind not in ("U", "w", "v") and kind not in WEAK_TYPES and name in trusted_symbols:
             problems.append(f"{label} defines {demangled}, which the workbook's own code defines")
             continue
@@ -130,13 +165,18 @@ def check_object(obj, allowed_roots, deps, trusted_symbols=frozenset()):
             if not check_undefined(demangled):
                 problems.append(f"{label} calls {demangled}")
         elif any(p.search(demangled) for p in DENIED_DEFINED):
-            problems.append(f"{label} defines {demangled}, which belongs to the grading harness")
+            problems.append(f"{label} defines {demangled}, which only the workbook and the grader may define")
         elif not name.startswith(("_Z", "DW.ref.")):  # DW.ref: the unwinder's hidden pointers
             problems.append(f"{label} defines the C function or variable {demangled}: give it C++ linkage "
                             "(drop extern \"C\") or make it static")
         elif re.match(r"(std|__gnu_cxx|__cxxabiv1)::", demangled) and kind not in WEAK_TYPES:
             problems.append(f"{label} defines {demangled} inside the standard library")
-    if SYSCALL.search(_run(["objdump", "-d", "--no-show-raw-insn", obj])):
+    try:
+        disassembly = _run(["objdump", "-d", "--no-show-raw-insn", obj])
+    except Unreadable as e:
+        disassembly = ""
+        problems.append(f"{label} cannot be disassembled: {e}")
+    if SYSCALL.search(disassembly):
         problems.append(f"{label} contains a system-call instruction")
     for dep in deps or []:
         path = os.path.realpath(dep)

@@ -18,7 +18,8 @@ STATUS_LABEL = {
 def clean_text(text, limit=2000):
     """Printable text for the screen, JSON and XML: valid UTF-8, no control characters but newlines."""
     if isinstance(text, bytes):
-        text = text.decode("utf-8", errors="replace")
+        text = text[:4 * limit + 4].decode("utf-8", errors="replace")
+    text = text[:4 * limit + 4]  # enough for the limit after cleaning; never walk megabytes
     text = text.replace("\t", " ").replace("\r\n", "\n")
     text = "".join(c for c in text if c == "\n" or unicodedata.category(c) not in ("Cc", "Cs", "Cn", "Co"))
     return text if len(text) <= limit else text[:limit - 3] + "..."

@@ -32,7 +32,7 @@ def exercise_state(chapter, exercise, tests):
     return "partial" if earned > 0 else "failing", ""
 
 
-def print_scoreboard(results, flavour):
+def print_scoreboard(results, flavour, report_dir="build/reports/"):
     total = sum(r.score for r in results)
     possible = sum(r.max_score for r in results)
     print()
@@ -85,4 +85,4 @@ def print_scoreboard(results, flavour):
             print(f"  {paint('chapter complete', '32')}" +
                   (f": ./wb run {ch.number} runs its program with your code" if has_program else ""))
         print()
-    print(paint(f"Total: {total} / {possible} points", "1") + f"  ({flavour} code; reports in build/reports/)")
+    print(paint(f"Total: {total} / {possible} points", "1") + f"  ({flavour} code; reports in {report_dir})")

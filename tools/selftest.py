@@ -33,6 +33,29 @@ class Tally:
         return ok
 
 
+def check_course_mode(tally):
+    """Two submissions for chapter 01: the reference's softmax.cpp as a plain file must earn exactly the
+    Softmax and MaskedSoftmax points; a submission whose folder is a link to solutions/ must earn nothing."""
+    chapter = registry.select_chapters(["01"])[0]
+    expected = sum(e.points for e in chapter.manifest() if e.exercise in ("Softmax", "MaskedSoftmax"))
+    root = os.path.join(BUILD, "course-selftest")
+    shutil.rmtree(root, ignore_errors=True)
+    plain, linked = os.path.join(root, "plain"), os.path.join(root, "linked")
+    os.makedirs(os.path.join(plain, "01_attention"))
+    shutil.copyfile(os.path.join(ROOT, "solutions", "01_attention", "softmax.cpp"),
+                    os.path.join(plain, "01_attention", "softmax.cpp"))
+    os.makedirs(linked)
+    os.symlink(os.path.join(ROOT, "solutions"), os.path.join(linked, "chapters"))
+    os.symlink(os.path.join(ROOT, "solutions", "01_attention"), os.path.join(linked, "01_attention"))
+    for name, folder, want in (("a plain file", plain, expected), ("a linked folder", linked, 0)):
+        build_dir = grader.course_build(folder)
+        results = grader.grade_chapters([chapter], "learner", show=False, build_dir=build_dir)
+        tally.check(results[0].score == want, f"course mode grades {name} in a submission",
+                    f"scored {results[0].score}, expected {want}")
+        if results[0].score == want:
+            print(f"  {paint('ok', '32')}   {name}: {results[0].score} / {results[0].max_score}")
+
+
 def run_sanitized(chapters, tally):
     debug = os.path.join(ROOT, "build-debug")
     if not os.path.isfile(os.path.join(debug, "build.ninja")):
@@ -129,6 +152,9 @@ def cmd_test(_args=None):
 
     say("the grader under attack: each tests/attacks/*.cpp as the learner's softmax.cpp must score 0 ...")
     attacks.run(tally)
+
+    say("course mode: only the submission's exercise files count, and no link leads out of it ...")
+    check_course_mode(tally)
 
     say("programs (reference kernels, smoke run) ...")
     for ch in chapters:

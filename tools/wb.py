@@ -60,9 +60,10 @@ def cmd_grade(args):
     if level != "bwrap":
         say(f"tests run contained by {sandbox.describe(level)}; bubblewrap would hide the tree from them")
     results = grader.grade_chapters(chapters, flavour, args.timeout, build_dir=build_dir, level=level)
-    scoreboard.print_scoreboard(results, flavour)
+    shown = os.path.relpath(report_dir, ROOT) + "/" if report_dir.startswith(ROOT + os.sep) else report_dir
+    scoreboard.print_scoreboard(results, flavour, shown)
     reports.write_reports(results, report_dir, time.monotonic() - start)
-    say(f"graded in {time.monotonic() - start:.1f} s" + ("" if report_dir == REPORTS else f"; reports in {report_dir}"))
+    say(f"graded in {time.monotonic() - start:.1f} s")
     return 0  # grading ran: the score is in the report, not the exit code
 
 

@@ -150,7 +150,7 @@ def check_undefined(demangled):
 
 def check_object(obj, allowed_roots, deps, trusted_symbols=frozenset()):
     """Problems of one object, as sentences naming the symbol or file; [] when it is clean.
-    deps: the files it was compiled from (None: unknown, not checked)."""
+    deps: the files it was compiled from (None: unknown, which is a problem too)."""
     problems = []
     label = os.path.basename(obj).replace(".o", "")
     try:
@@ -178,6 +178,8 @@ def check_object(obj, allowed_roots, deps, trusted_symbols=frozenset()):
         problems.append(f"{label} cannot be disassembled: {e}")
     if SYSCALL.search(disassembly):
         problems.append(f"{label} contains a system-call instruction")
+    if deps is None:  # fail closed: an object whose include list ninja cannot give is not run
+        problems.append(f"{label}: the build did not record which files it was compiled from; build again")
     for dep in deps or []:
         path = os.path.realpath(dep)
         if not any(path == r or path.startswith(r.rstrip("/") + "/") for r in allowed_roots) \

@@ -28,9 +28,13 @@ USAGE = """usage: ./wb COMMAND [ARGS]
 
   grade [CHAPTER...] [--solutions]   build and grade your workbook (chapters/), or the reference
                                      (solutions/), and print the scoreboard; e.g. ./wb grade 01
+  grade --course --submission DIR [--reports OUT]
+                                     grade one student's exercise files against the workbook's own
+                                     tests, every test contained (docs/grading.md)
   run CHAPTER [--solutions] [ARGS]   run a chapter's program with your kernels, e.g. ./wb run 01
   test                               the whole self-test: framework tests, reference full marks,
-                                     stubs zero, every mutant rejected, docs without warnings
+                                     stubs zero, every mutant rejected, the grader under attack,
+                                     sanitizers, docs without warnings
   docs                               build the documentation site into build/docs/html
   mutants [CHAPTER...]               only the mutant part of the self-test
   attacks                            only the grader-under-attack part of the self-test

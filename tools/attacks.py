@@ -63,11 +63,13 @@ def restore(snapshot):
 
 
 def survivors():
-    """Processes whose program lives in build-attacks/ (a test's children that outlived it)."""
+    """Processes whose program lives in build-attacks/ (a test's children that outlived it) or that
+    run in it (a compiler left behind by a stopped build)."""
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            if os.readlink(f"/proc/{pid}/exe").startswith(BUILD + "/"):
+            if (os.readlink(f"/proc/{pid}/exe").startswith(BUILD + "/")
+                    or (os.readlink(f"/proc/{pid}/cwd") + "/").startswith(BUILD + "/")):
                 found.append(pid)
         except OSError:
             pass

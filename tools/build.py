@@ -3,7 +3,9 @@ the committed stubs, the attacks), with only the targets a command needs."""
 import os
 import re
 import shutil
+import signal
 import subprocess
+import time
 
 from project import BUILD, ROOT, paint, say
 import reports
@@ -45,13 +47,42 @@ def build(targets, quiet=True, build_dir=BUILD, timeout=None, untrusted=False):
     try:
         output, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, 9)
+        kill_session(proc.pid)
         proc.communicate()
         return False, (f"build: error: compiling your files took longer than {timeout:g} s and was stopped "
                        "(a file that includes itself, or a template that never ends?)")
     if not quiet and proc.returncode != 0:
         print(output)
     return proc.returncode == 0, output
+
+
+def session_members(sid):
+    """The processes of session `sid`. ninja starts each command in a process group of its own, so
+    killing the build's group would leave the compiler running (and writing its object later)."""
+    members = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()  # after "pid (comm)": state, ppid, pgrp, session
+            if int(fields[3]) == sid:
+                members.append(int(pid))
+        except (OSError, IndexError, ValueError):
+            pass
+    return members
+
+
+def kill_session(sid):
+    """Kills every process of the session that `sid` leads, until none is left."""
+    for _ in range(50):
+        members = session_members(sid)
+        if not members:
+            return
+        for pid in members:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.02)
 
 
 def graded_binary(chapter, flavour, build_dir=BUILD):

@@ -213,13 +213,13 @@ def grade_chapters(chapters, flavour, timeout=10.0, show=True, build_dir=BUILD, 
         ok, output = build.build([target], build_dir=build_dir, timeout=build.LEARNER_BUILD_TIMEOUT, untrusted=flavour == "learner")
         if not ok:
             error = build.first_compiler_error(output)
-            results.append(ChapterResult(ch, all_tests(ch, entries, "compile_error", "does not compile: "
-                                                                     + error.splitlines()[0]), compile_error=error))
+            tests = all_tests(ch, entries, "compile_error", "does not compile: " + error.splitlines()[0])
+            results.append(ChapterResult(ch, tests, compile_error=error))
             continue
         problems = check_objects(build_dir, target, flavour)
         if problems:
-            results.append(ChapterResult(ch, all_tests(ch, entries, "rejected", "not run: " + problems[0]),
-                                                rejected="\n".join(p[:300] for p in problems[:12])))
+            tests = all_tests(ch, entries, "rejected", "not run: " + problems[0])
+            results.append(ChapterResult(ch, tests, rejected="\n".join(p[:300] for p in problems[:12])))
             continue
         binary = build.graded_binary(ch, flavour, build_dir)
         try:

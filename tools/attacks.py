@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import time
 import xml.etree.ElementTree as ET
 
@@ -98,12 +97,7 @@ def run(tally):
     levels = [l for l in sandbox.available() if l != "none"] or ["none"]
     print(f"  containment levels here: {', '.join(sandbox.describe(l) for l in levels)}")
     chapter = registry.select_chapters([CHAPTER])[0]
-    stage = os.path.join(BUILD, "chapters")
-    shutil.rmtree(stage, ignore_errors=True)
-    os.makedirs(BUILD, exist_ok=True)
-    archive = subprocess.run(["git", "archive", "HEAD", "chapters"], cwd=ROOT, capture_output=True, check=True)
-    subprocess.run(["tar", "-x", "-C", BUILD], input=archive.stdout, check=True)
-    build.configure(BUILD, [f"-DWB_CHAPTERS_DIR={stage}"])
+    stage = build.committed_chapters_build(BUILD, BUILD)
     before = protected_files()
     saved_timeout, build.LEARNER_BUILD_TIMEOUT = build.LEARNER_BUILD_TIMEOUT, BUILD_TIMEOUT
     try:

@@ -130,20 +130,22 @@ def linked_libraries(build_dir, target, flavour):
     return sorted(p for p in paths if re.fullmatch(rf"tests/lib\w+_{flavour}\.a", p))
 
 
-def pristine_stubs_build():
-    """A build whose learner libraries compile chapters/ as committed (git HEAD): build-stubs/."""
-    pristine = os.path.join(ROOT, "build-stubs", "pristine")
-    shutil.rmtree(pristine, ignore_errors=True)
-    os.makedirs(pristine)
+def committed_chapters_build(build_dir, stage):
+    """Configures build_dir so that its learner libraries compile chapters/ as committed (git HEAD),
+    extracted afresh into stage/chapters; returns that folder."""
+    shutil.rmtree(os.path.join(stage, "chapters"), ignore_errors=True)
+    os.makedirs(stage, exist_ok=True)
     archive = subprocess.run(["git", "archive", "HEAD", "chapters"], cwd=ROOT, capture_output=True, check=True)
-    subprocess.run(["tar", "-x", "-C", pristine], input=archive.stdout, check=True)
+    subprocess.run(["tar", "-x", "-C", stage], input=archive.stdout, check=True)
+    chapters = os.path.join(stage, "chapters")
+    configure(build_dir, [f"-DWB_CHAPTERS_DIR={chapters}"])
+    return chapters
+
+
+def pristine_stubs_build():
+    """A build whose learner libraries compile the committed stubs: build-stubs/."""
     build_dir = os.path.join(ROOT, "build-stubs")
-    proc = subprocess.run(["cmake", "--preset", "release", "-B", build_dir,
-                           f"-DWB_CHAPTERS_DIR={os.path.join(pristine, 'chapters')}"],
-                          cwd=ROOT, capture_output=True, text=True)
-    if proc.returncode != 0:
-        print(proc.stdout + proc.stderr)
-        raise SystemExit("wb: cmake could not configure build-stubs/")
+    committed_chapters_build(build_dir, os.path.join(build_dir, "pristine"))
     return build_dir
 
 

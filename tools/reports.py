@@ -30,10 +30,6 @@ def shorten(text, limit):
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
-def shorten_keep_lines(text, limit):
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
 def remove_reports(report_dir):
     """Called when a run starts: a report left from an earlier run must never stand for this one."""
     for name in ("results.json", "junit.xml"):
@@ -64,7 +60,7 @@ def gradescope_report(results, execution_time):
                 "score": t.score,
                 "max_score": t.points,
                 "status": "passed" if t.status == "passed" else "failed",
-                "output": shorten_keep_lines(clean_text(output), 500),
+                "output": clean_text(output, 500),
                 "tags": [t.status, cr.chapter.name, t.exercise],
             })
     return {

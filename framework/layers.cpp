@@ -1,6 +1,7 @@
 #include "framework/layers.hpp"
 
 #include <cmath>
+#include <string>
 
 #include "framework/eigen_views.hpp"
 
@@ -27,22 +28,31 @@ Dense::Dense(int in_features, int out_features, Rng& rng, Init init)
 }
 
 Tensor Dense::forward(Tensor x) {
-    require_shape("Dense::forward", "x", x, {-1, weight.dim(1)});
-    Tensor y = Tensor::uninitialized({x.dim(0), weight.dim(0)});
+    const int in = weight.dim(1), out = weight.dim(0);
+    if (x.rank() < 2 || x.dim(-1) != in)
+        throw ShapeError("Dense::forward: x " + to_string(x.shape()) + " must be (N, ..., " + std::to_string(in) + ")");
+    // every leading index is one row: (N, T, in) runs as (N T, in), as torch.nn.Linear does
+    const int rows = static_cast<int>(x.size() / in);
+    Shape shape = x.shape();
+    shape.back() = out;
+    Tensor y = Tensor::uninitialized(shape);
     // y = x W^T + b
-    as_matrix(y).noalias() = as_matrix(x) * as_matrix(weight).transpose();
-    as_matrix(y).rowwise() += as_vector(bias).transpose();
+    as_matrix(y, rows, out).noalias() = as_matrix(x, rows, in) * as_matrix(weight).transpose();
+    as_matrix(y, rows, out).rowwise() += as_vector(bias).transpose();
     x_ = std::move(x);
     return y;
 }
 
 Tensor Dense::backward(Tensor dout) {
-    require_shape("Dense::backward", "dout", dout, {x_.dim(0), weight.dim(0)});
+    const int in = weight.dim(1), out = weight.dim(0), rows = static_cast<int>(x_.size() / in);
+    Shape expected = x_.shape();
+    expected.back() = out;
+    require_shape("Dense::backward", "dout", dout, expected);
     // y = x W^T + b  =>  dW = dout^T x,  db = column sums of dout,  dx = dout W
-    as_matrix(weight_grad).noalias() = as_matrix(dout).transpose() * as_matrix(x_);
-    as_vector(bias_grad) = as_matrix(dout).colwise().sum().transpose();
+    as_matrix(weight_grad).noalias() = as_matrix(dout, rows, out).transpose() * as_matrix(x_, rows, in);
+    as_vector(bias_grad) = as_matrix(dout, rows, out).colwise().sum().transpose();
     Tensor dx = Tensor::uninitialized(x_.shape());
-    as_matrix(dx).noalias() = as_matrix(dout) * as_matrix(weight);
+    as_matrix(dx, rows, in).noalias() = as_matrix(dout, rows, out) * as_matrix(weight);
     return dx;
 }
 
@@ -50,7 +60,36 @@ std::vector<Param> Dense::params() {
     return {{"dense.weight", &weight, &weight_grad}, {"dense.bias", &bias, &bias_grad}};
 }
 
-Shape Dense::output_shape(const Shape& input) const { return {input.at(0), weight.dim(0)}; }
+Shape Dense::output_shape(const Shape& input) const {
+    Shape shape = input;
+    shape.back() = weight.dim(0);
+    return shape;
+}
+
+Tensor MeanOverTime::forward(Tensor x) {
+    require_rank("MeanOverTime::forward", "x", x, 3);
+    const int N = x.dim(0), T = x.dim(1), F = x.dim(2);
+    input_shape_ = x.shape();
+    // y[n] = (1/T) sum_t x[n, t]
+    Tensor y({N, F});
+    for (int n = 0; n < N; ++n)
+        for (int t = 0; t < T; ++t)
+            for (int f = 0; f < F; ++f) y(n, f) += x(n, t, f) / static_cast<float>(T);
+    return y;
+}
+
+Tensor MeanOverTime::backward(Tensor dout) {
+    const int N = input_shape_.at(0), T = input_shape_.at(1), F = input_shape_.at(2);
+    require_shape("MeanOverTime::backward", "dout", dout, {N, F});
+    // every step received 1/T of each output
+    Tensor dx = Tensor::uninitialized(input_shape_);
+    for (int n = 0; n < N; ++n)
+        for (int t = 0; t < T; ++t)
+            for (int f = 0; f < F; ++f) dx(n, t, f) = dout(n, f) / static_cast<float>(T);
+    return dx;
+}
+
+Shape MeanOverTime::output_shape(const Shape& input) const { return {input.at(0), input.at(2)}; }
 
 Tensor ReLU::forward(Tensor x) {
     for (float& v : x) v = v > 0.0f ? v : 0.0f;

@@ -38,7 +38,8 @@ public:
 
 enum class Init { glorot_uniform, he_normal, torch_default };
 
-/// y = x W^T + b.  x: (N, in), W: (out, in), b: (out), y: (N, out).
+/// y = x W^T + b.  x: (N, in), W: (out, in), b: (out), y: (N, out). Any leading dims, as torch.nn.Linear:
+/// x (N, T, in) gives y (N, T, out), the same W for every (n, t).
 /// Bias starts at zero (Keras) except with Init::torch_default, which draws it like PyTorch.
 class Dense : public Layer {
 public:
@@ -92,6 +93,18 @@ private:
 class Flatten : public Layer {
 public:
     std::string name() const override { return "Flatten"; }
+    Tensor forward(Tensor x) override;
+    Tensor backward(Tensor dout) override;
+    Shape output_shape(const Shape& input) const override;
+
+private:
+    Shape input_shape_;
+};
+
+/// The mean over the time axis: x (N, T, F) -> (N, F), for sequence classification and regression.
+class MeanOverTime : public Layer {
+public:
+    std::string name() const override { return "MeanOverTime"; }
     Tensor forward(Tensor x) override;
     Tensor backward(Tensor dout) override;
     Shape output_shape(const Shape& input) const override;

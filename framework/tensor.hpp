@@ -87,15 +87,16 @@ public:
     float& operator[](std::size_t i) { return data_[i]; }
     float operator[](std::size_t i) const { return data_[i]; }
 
-    /// Multi-index access; the number of indices must equal the rank. Unchecked in Release.
+    /// Multi-index access; the number of indices must equal the rank. Unchecked in Release. The const
+    /// forms return a reference too, so &t(b, i, 0) points at a row.
     float& operator()(int i) { return data_[static_cast<std::size_t>(i)]; }
     float& operator()(int i, int j) { return data_[offset(i, j)]; }
     float& operator()(int i, int j, int k) { return data_[offset(i, j, k)]; }
     float& operator()(int i, int j, int k, int l) { return data_[offset(i, j, k, l)]; }
-    float operator()(int i) const { return data_[static_cast<std::size_t>(i)]; }
-    float operator()(int i, int j) const { return data_[offset(i, j)]; }
-    float operator()(int i, int j, int k) const { return data_[offset(i, j, k)]; }
-    float operator()(int i, int j, int k, int l) const { return data_[offset(i, j, k, l)]; }
+    const float& operator()(int i) const { return data_[static_cast<std::size_t>(i)]; }
+    const float& operator()(int i, int j) const { return data_[offset(i, j)]; }
+    const float& operator()(int i, int j, int k) const { return data_[offset(i, j, k)]; }
+    const float& operator()(int i, int j, int k, int l) const { return data_[offset(i, j, k, l)]; }
 
     /// The same values under another shape with the same element count.
     Tensor reshaped(Shape shape) const;

@@ -3,6 +3,7 @@ program wrote: ./wb run NN calls it after the program. Image grids and heatmaps 
 
     /usr/bin/python3 tools/charts.py 07 build/out/07      # writes build/out/07/training.png
     /usr/bin/python3 tools/charts.py 01 build/out/01      # writes build/out/01/scaling.png
+    /usr/bin/python3 tools/charts.py 03 build/out/03      # learning_curves.png, gradient_norms.png, step_times.png
     /usr/bin/python3 tools/charts.py bench build/out/bench  # from ./wb bench cnn's cnn.json: cnn.png
 """
 import json
@@ -100,7 +101,83 @@ def bench_chart(results, path):
     plt.close(fig)
 
 
-CHARTS = {"01": ("scaling.png", scaling_chart), "07": ("training.png", training_chart)}
+MODEL_COLOURS = {"rnn": "tab:red", "lstm": "tab:blue", "attention": "tab:green"}
+MODEL_NAMES = {"rnn": "plain RNN", "lstm": "LSTM", "attention": "self-attention"}
+
+
+def lstm_charts(metrics, path):
+    """Chapter 03: learning curves of the three models on every task (learning_curves.png), the gradient
+    reaching each h_t for the trained RNN and LSTM (gradient_norms.png), and the time per training step
+    (step_times.png, next to the first)."""
+    runs = metrics["runs"]
+    panels = sorted({(r["task"], r["length"] or r["gap"]) for r in runs}, key=lambda p: (p[0] != "adding", p[1]))
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3.2), squeeze=False)
+    for ax, (task, size) in zip(axes[0], panels):
+        for r in runs:
+            if r["task"] != task or (r["length"] or r["gap"]) != size or not r["curve"]:
+                continue
+            steps = [p[0] for p in r["curve"]]
+            values = [p[1] for p in r["curve"]] if task == "adding" else [100 * p[2] for p in r["curve"]]
+            ax.plot(steps, values, color=MODEL_COLOURS[r["model"]], label=MODEL_NAMES[r["model"]], linewidth=1.2)
+        if task == "adding":
+            ax.axhline(1 / 6, color="gray", linestyle=":", label="predict the mean")
+            ax.axhline(metrics["solved_below"], color="black", linestyle="--", linewidth=0.8, label="solved")
+            ax.set_yscale("log")
+            ax.set_title(f"adding, T = {size}")
+            ax.set_ylabel("training MSE")
+        else:
+            ax.axhline(100 / metrics["copy_alphabet"], color="gray", linestyle=":", label="chance")
+            ax.set_ylim(0, 102)
+            ax.set_title(f"copy, gap = {size}")
+            ax.set_ylabel("recall accuracy (%)")
+        ax.set_xlabel("training step")
+    axes[0][0].legend(frameon=False, fontsize=7)
+    fig.suptitle(f"Chapter 03: {metrics['steps']} steps of batch {metrics['batch']} per model ({metrics['kernels']} kernels)")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+    folder = os.path.dirname(path)
+    norms = metrics["gradient_norms"]
+    if norms:
+        fig, ax = plt.subplots(figsize=(6.5, 3.6))
+        lengths = sorted({g["length"] for g in norms})
+        styles = ["-", "--", ":", "-."]
+        for g in norms:
+            style = styles[lengths.index(g["length"]) % len(styles)]
+            ax.semilogy(range(len(g["norms"])), g["norms"], style, color=MODEL_COLOURS[g["model"]],
+                        label=f"{MODEL_NAMES[g['model']]}, T = {g['length']}")
+        ax.set_xlabel("time step t (the loss is read after the last step)")
+        ax.set_ylabel("mean |dL/dh_t|")
+        ax.set_title("How much gradient reaches each step, trained models on the adding problem")
+        ax.legend(frameon=False, fontsize=7, ncol=2)
+        fig.tight_layout()
+        fig.savefig(os.path.join(folder, "gradient_norms.png"))
+        plt.close(fig)
+        print(f"charts: {os.path.join(folder, 'gradient_norms.png')}")
+
+    fig, ax = plt.subplots(figsize=(6.5, 3.2))
+    labels = [f"{r['task']} {'T' if r['task'] == 'adding' else 'gap'}={r['length'] or r['gap']}" for r in runs]
+    groups = list(dict.fromkeys(labels))
+    width = 0.27
+    for k, model in enumerate(["rnn", "lstm", "attention"]):
+        xs = [groups.index(l) + (k - 1) * width for l, r in zip(labels, runs) if r["model"] == model]
+        ys = [r["ms_per_step"] for r in runs if r["model"] == model]
+        ax.bar(xs, ys, width, color=MODEL_COLOURS[model], label=MODEL_NAMES[model])
+    ax.set_xticks(range(len(groups)))
+    ax.set_xticklabels(groups, fontsize=7)
+    ax.set_yscale("log")
+    ax.set_ylabel("ms per training step")
+    ax.set_title(f"Time per training step, batch {metrics['batch']}")
+    ax.legend(frameon=False, fontsize=7)
+    fig.tight_layout()
+    fig.savefig(os.path.join(folder, "step_times.png"))
+    plt.close(fig)
+    print(f"charts: {os.path.join(folder, 'step_times.png')}")
+
+
+CHARTS = {"01": ("scaling.png", scaling_chart), "03": ("learning_curves.png", lstm_charts),
+          "07": ("training.png", training_chart)}
 SOURCES = {"bench": ("cnn.json", "cnn.png", bench_chart)}
 
 

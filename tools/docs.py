@@ -35,7 +35,9 @@ def convert_math(text):
             if part.startswith("`"):
                 continue
             part = re.sub(r"\$\$(.+?)\$\$", lambda m: "\\f[" + m.group(1) + "\\f]", part, flags=re.S)
-            part = re.sub(r"(?<![\\$])\$(?!\s)([^$\n]+?)(?<!\s)\$", lambda m: "\\f$" + m.group(1) + "\\f$", part)
+            # inline math may wrap onto the next line of a paragraph, never across a blank line
+            part = re.sub(r"(?<![\\$])\$(?!\s)((?:[^$\n]|\n(?!\s*\n))+?)(?<!\s)\$",
+                          lambda m: "\\f$" + m.group(1) + "\\f$", part)
             parts[i] = part
         out.append("".join(parts))
     return "".join(out)

@@ -57,6 +57,43 @@ TEST(Dense, BackwardPassesGradientCheck) {
     EXPECT_LT(relative_error(analytic_dw, nw, 1e-3), 1e-2);
 }
 
+// (N, T, in) runs every (n, t) through the same weights, as torch.nn.Linear: equal to the rows one by one.
+TEST(Dense, SequencesAreRowsOfOneProduct) {
+    Rng rng(5);
+    Dense dense(3, 2, rng, Init::torch_default);
+    const Tensor x = Tensor::randn({2, 4, 3}, rng);
+    const Tensor y = dense.forward(x);
+    ASSERT_EQ(y.shape(), (Shape{2, 4, 2}));
+    const Tensor rows = dense.forward(x.reshaped({8, 3}));
+    for (std::size_t i = 0; i < y.size(); ++i) EXPECT_EQ(y[i], rows[i]);
+    dense.forward(x);
+    const Tensor dout = Tensor::randn({2, 4, 2}, rng);
+    const Tensor dx = dense.backward(dout);
+    ASSERT_EQ(dx.shape(), x.shape());
+    const Tensor dw = dense.weight_grad;
+    const Tensor nw = numeric_gradient([&](const Tensor& w) { Dense d = dense; d.weight = w; return weighted_sum(d.forward(x), dout); },
+                                       dense.weight);
+    EXPECT_LT(relative_error(dw, nw, 1e-3), 1e-2);
+    const Tensor nx = numeric_gradient([&](const Tensor& v) { Dense d = dense; return weighted_sum(d.forward(v), dout); }, x);
+    EXPECT_LT(relative_error(dx, nx, 1e-3), 1e-2);
+    EXPECT_THROW(dense.forward(Tensor({2, 4, 5})), ShapeError);
+    EXPECT_EQ(dense.output_shape({7, 9, 3}), (Shape{7, 9, 2}));
+}
+
+TEST(MeanOverTime, AveragesStepsAndSpreadsTheGradient) {
+    MeanOverTime mean;
+    const Tensor x({1, 2, 3}, {1, 2, 3, 5, 6, 7});
+    const Tensor y = mean.forward(x);
+    ASSERT_EQ(y.shape(), (Shape{1, 3}));
+    EXPECT_FLOAT_EQ(y[0], 3.0f);
+    EXPECT_FLOAT_EQ(y[2], 5.0f);
+    const Tensor dx = mean.backward(Tensor({1, 3}, {2, 4, 6}));
+    ASSERT_EQ(dx.shape(), x.shape());
+    EXPECT_FLOAT_EQ(dx[0], 1.0f);
+    EXPECT_FLOAT_EQ(dx[5], 3.0f);
+    EXPECT_THROW(mean.backward(Tensor({1, 2})), ShapeError);
+}
+
 TEST(Activations, BackwardPassesGradientCheck) {
     Rng rng(2);
     const Tensor x = Tensor::randn({3, 4}, rng), dout = Tensor::randn({3, 4}, rng);

@@ -1,0 +1,119 @@
+#include "layers/rnn_layers.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "framework/random.hpp"
+
+namespace wb {
+
+namespace {
+
+// PyTorch's recurrent layers draw every weight and bias from U(-1/sqrt(H), 1/sqrt(H)).
+Tensor recurrent_init(const Shape& shape, int hidden, Rng& rng) {
+    const float bound = 1.0f / std::sqrt(static_cast<float>(hidden));
+    return Tensor::uniform(shape, rng, -bound, bound);
+}
+
+// x[:, t] of a (N, T, F) tensor, as (N, F).
+Tensor time_step(const Tensor& x, int t) {
+    const int N = x.dim(0), F = x.dim(2);
+    Tensor step = Tensor::uninitialized({N, F});
+    for (int n = 0; n < N; ++n) std::copy_n(&x(n, t, 0), F, &step(n, 0));
+    return step;
+}
+
+}  // namespace
+
+Lstm::Lstm(int input_size, int hidden_size, Rng& rng, Output output)
+    : weights{recurrent_init({4 * hidden_size, input_size}, hidden_size, rng),
+              recurrent_init({4 * hidden_size, hidden_size}, hidden_size, rng),
+              recurrent_init({4 * hidden_size}, hidden_size, rng), recurrent_init({4 * hidden_size}, hidden_size, rng)},
+      grads{Tensor({4 * hidden_size, input_size}), Tensor({4 * hidden_size, hidden_size}), Tensor({4 * hidden_size}),
+            Tensor({4 * hidden_size})},
+      output_(output) {}
+
+Tensor Lstm::forward(Tensor x) {
+    require_rank("Lstm::forward", "x", x, 3);
+    const Tensor zeros({x.dim(0), weights.w_hh.dim(1)});
+    LstmSequenceResult r = lstm_forward(x, zeros, zeros, weights);
+    cache_ = std::move(r.cache);
+    return output_ == Output::last ? std::move(r.h_n) : std::move(r.out);
+}
+
+Tensor Lstm::backward(Tensor dout) {
+    const int N = cache_.x.dim(0), T = cache_.x.dim(1), H = weights.w_hh.dim(1);
+    const Tensor zeros({N, H});
+    LstmSequenceGrads d = output_ == Output::last ? lstm_backward(Tensor({N, T, H}), dout, zeros, cache_, weights)
+                                                  : lstm_backward(dout, zeros, zeros, cache_, weights);
+    grads = std::move(d.dw);
+    return std::move(d.dx);
+}
+
+std::vector<Param> Lstm::params() {
+    return {{"lstm.weight_ih", &weights.w_ih, &grads.dw_ih}, {"lstm.weight_hh", &weights.w_hh, &grads.dw_hh},
+            {"lstm.bias_ih", &weights.b_ih, &grads.db_ih}, {"lstm.bias_hh", &weights.b_hh, &grads.db_hh}};
+}
+
+Shape Lstm::output_shape(const Shape& input) const {
+    const int H = weights.w_hh.dim(1);
+    return output_ == Output::last ? Shape{input.at(0), H} : Shape{input.at(0), input.at(1), H};
+}
+
+ElmanRnn::ElmanRnn(int input_size, int hidden_size, Rng& rng, Output output)
+    : weights{recurrent_init({hidden_size, input_size}, hidden_size, rng),
+              recurrent_init({hidden_size, hidden_size}, hidden_size, rng), recurrent_init({hidden_size}, hidden_size, rng),
+              recurrent_init({hidden_size}, hidden_size, rng)},
+      grads{Tensor({hidden_size, input_size}), Tensor({hidden_size, hidden_size}), Tensor({hidden_size}),
+            Tensor({hidden_size})},
+      output_(output),
+      input_size_(input_size) {}
+
+Tensor ElmanRnn::forward(Tensor x) {
+    require_shape("ElmanRnn::forward", "x", x, {-1, -1, input_size_});
+    const int N = x.dim(0), T = x.dim(1), H = weights.w_hh.dim(1);
+    Tensor h({N, H}), out = Tensor::uninitialized({N, T, H});
+    steps_.clear();
+    for (int t = 0; t < T; ++t) {
+        RnnCellResult r = rnn_cell_forward(time_step(x, t), h, weights);
+        h = std::move(r.h);
+        for (int n = 0; n < N; ++n) std::copy_n(&h(n, 0), H, &out(n, t, 0));
+        steps_.push_back(std::move(r.cache));
+    }
+    return output_ == Output::last ? h : out;
+}
+
+Tensor ElmanRnn::backward(Tensor dout) {
+    const int T = static_cast<int>(steps_.size()), N = steps_.at(0).x.dim(0), H = weights.w_hh.dim(1);
+    if (output_ == Output::last) require_shape("ElmanRnn::backward", "dout", dout, {N, H});
+    else require_shape("ElmanRnn::backward", "dout", dout, {N, T, H});
+    for (Tensor* g : {&grads.dw_ih, &grads.dw_hh, &grads.db_ih, &grads.db_hh}) g->fill(0.0f);
+    Tensor dx({N, T, input_size_});
+    // dh: the gradient reaching h_t, from the output at t (many-to-many) and from step t+1
+    Tensor dh = output_ == Output::last ? std::move(dout) : Tensor({N, H});
+    for (int t = T - 1; t >= 0; --t) {
+        if (output_ == Output::sequence)
+            for (int n = 0; n < N; ++n)
+                for (int j = 0; j < H; ++j) dh(n, j) += dout(n, t, j);
+        RnnCellGrads d = rnn_cell_backward(dh, steps_[t], weights);
+        for (int n = 0; n < N; ++n) std::copy_n(&d.dx(n, 0), input_size_, &dx(n, t, 0));
+        const std::pair<Tensor*, const Tensor*> sums[] = {{&grads.dw_ih, &d.dw.dw_ih}, {&grads.dw_hh, &d.dw.dw_hh},
+                                                          {&grads.db_ih, &d.dw.db_ih}, {&grads.db_hh, &d.dw.db_hh}};
+        for (auto [total, part] : sums)
+            for (std::size_t k = 0; k < total->size(); ++k) (*total)[k] += (*part)[k];
+        dh = std::move(d.dh_prev);
+    }
+    return dx;
+}
+
+std::vector<Param> ElmanRnn::params() {
+    return {{"rnn.weight_ih", &weights.w_ih, &grads.dw_ih}, {"rnn.weight_hh", &weights.w_hh, &grads.dw_hh},
+            {"rnn.bias_ih", &weights.b_ih, &grads.db_ih}, {"rnn.bias_hh", &weights.b_hh, &grads.db_hh}};
+}
+
+Shape ElmanRnn::output_shape(const Shape& input) const {
+    const int H = weights.w_hh.dim(1);
+    return output_ == Output::last ? Shape{input.at(0), H} : Shape{input.at(0), input.at(1), H};
+}
+
+}  // namespace wb

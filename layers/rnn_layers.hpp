@@ -1,0 +1,60 @@
+// Recurrent layers whose kernels are chapter 03 exercises: Lstm calls lstm_forward and lstm_backward,
+// ElmanRnn calls rnn_cell_forward and rnn_cell_backward once per step. Built once per flavour
+// (rnn_layers_learner on chapters/03_lstm, rnn_layers_reference on solutions/03_lstm).
+#pragma once
+#include <vector>
+
+#include "chapters/03_lstm/lstm_sequence.hpp"
+#include "chapters/03_lstm/rnn_cell.hpp"
+#include "framework/layers.hpp"
+
+namespace wb {
+
+/// Which outputs a recurrent layer returns.
+enum class RecurrentOutput {
+    sequence,  ///< many-to-many: h_t for every t, (N, T, H)
+    last,      ///< many-to-one: h_{T-1} alone, (N, H)
+};
+
+/// nn.LSTM(I, H, batch_first=True) from zero initial states: x (N, T, I) -> (N, T, H) or (N, H).
+/// Weights initialised as PyTorch does, U(-1/sqrt(H), 1/sqrt(H)) for every tensor.
+class Lstm : public Layer {
+public:
+    using Output = RecurrentOutput;
+    Lstm(int input_size, int hidden_size, Rng& rng, Output output = Output::sequence);
+    std::string name() const override { return output_ == Output::last ? "LSTM (last step)" : "LSTM"; }
+    Tensor forward(Tensor x) override;
+    Tensor backward(Tensor dout) override;
+    std::vector<Param> params() override;
+    Shape output_shape(const Shape& input) const override;
+
+    LstmWeights weights;
+    LstmWeightGrads grads;
+
+private:
+    Output output_;
+    LstmSequenceCache cache_;
+};
+
+/// nn.RNN(I, H, batch_first=True) with tanh, from a zero initial state, one rnn_cell_forward per step:
+/// x (N, T, I) -> (N, T, H) or (N, H). Initialised as PyTorch does.
+class ElmanRnn : public Layer {
+public:
+    using Output = RecurrentOutput;
+    ElmanRnn(int input_size, int hidden_size, Rng& rng, Output output = Output::sequence);
+    std::string name() const override { return output_ == Output::last ? "RNN (last step)" : "RNN"; }
+    Tensor forward(Tensor x) override;
+    Tensor backward(Tensor dout) override;
+    std::vector<Param> params() override;
+    Shape output_shape(const Shape& input) const override;
+
+    RnnWeights weights;
+    RnnWeightGrads grads;
+
+private:
+    Output output_;
+    int input_size_;
+    std::vector<RnnCellCache> steps_;
+};
+
+}  // namespace wb

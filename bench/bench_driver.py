@@ -1,5 +1,6 @@
-"""./wb bench cnn: our chapter 07 kernels and one training epoch against PyTorch and libtorch, interleaved
-over rounds; one JSON line per case (bench/README.md has the method)."""
+"""./wb bench cnn | lstm | attention: our kernels against PyTorch and libtorch, interleaved over rounds; one
+JSON line per case (bench/README.md has the method). cnn: the chapter 07 kernels and one training epoch;
+lstm: chapter 03's LSTM forward + backward; attention: chapter 01's multi-head self-attention forward + backward."""
 import json
 import os
 import subprocess
@@ -47,9 +48,86 @@ def run_torch(case, threads, mkldnn, repeats=None):
     return json.loads(out.stdout)
 
 
+SEQ_CASES = {"lstm": ["lstm_small", "lstm_large"], "attention": ["attention_small", "attention_large"]}
+SEQ_SHAPES = {"lstm": "LSTM forward + backward at (batch 32, T 50, input 32, hidden 128) and (64, 100, 64, 256)",
+              "attention": "multi-head self-attention forward + backward at (batch 32, length 64, dim 128, 8 heads) "
+                           "and (8, 256, 256, 8 heads)"}
+
+
+def best_peer(peers):
+    """The faster peer at its fastest setting, as the JSON line reports it."""
+    best = min(peers, key=lambda t: t["ms"])
+    return {"torch_ms": round(best["ms"], 4), "torch_peer": best["peer"], "torch_threads": best["threads"],
+            "torch_mkldnn": best["mkldnn"]}
+
+
+def cmd_bench_seq(args):
+    """./wb bench lstm | attention: chapter 03's LSTM or chapter 01's multi-head attention (reference kernels,
+    forward + backward) against PyTorch and libtorch, in interleaved rounds; medians; the faster peer named."""
+    ok, output = build.build(["bench_seq"])
+    if not ok:
+        print(build.first_compiler_error(output))
+        return 1
+    binary = os.path.join(BUILD, "bench", "bench_seq")
+    libtorch = os.path.join(BUILD, "bench", "bench_seq_libtorch")
+    if not build.build(["bench_seq_libtorch"])[0]:
+        libtorch = None
+        say("libtorch (Debian's libtorch-dev) is not installed: no C++ peer")
+    peer = torch_available()
+    if not peer:
+        say("PyTorch is not installed: C++ timings only (apt-get install python3-torch for the ratios)")
+    cases = SEQ_CASES[args.name]
+    configs = [(t, m) for t in sorted({1, JOBS}) for m in (True, False)]
+    median = lambda xs: sorted(xs)[len(xs) // 2]
+    ours = {case: [] for case in cases}
+    peers = {(case, name, c): [] for case in cases for name in ("pytorch", "libtorch") for c in configs}
+    blas = ""
+    say(f"{SEQ_SHAPES[args.name]}, {args.rounds} interleaved rounds ...")
+    for _ in range(args.rounds):
+        times = run_google_benchmark(binary, "^(" + "|".join(cases) + ")/", 1)
+        for case in cases:
+            ours[case].append(times[case])
+            for c in configs:
+                if peer:
+                    out = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench", "seq_torch.py"), case, str(c[0]),
+                                          "1" if c[1] else "0"], capture_output=True, text=True,
+                                         env=dict(os.environ, **HEAP_ENV), check=True)
+                    result = json.loads(out.stdout)
+                    peers[(case, "pytorch", c)].append(result["ms"])
+                    blas = result["blas"]
+                if libtorch:
+                    out = subprocess.run([libtorch, case, str(c[0]), "1" if c[1] else "0"], capture_output=True, text=True,
+                                         env=dict(os.environ, **HEAP_ENV), check=True)
+                    peers[(case, "libtorch", c)].append(json.loads(out.stdout)["ms"])
+    lines = []
+    for case in cases:
+        line = {"case": case, "ms": round(median(ours[case]), 4)}
+        measured = [{"peer": name, "threads": c[0], "mkldnn": c[1], "ms": median(v)}
+                    for (k, name, c), v in peers.items() if k == case and v]
+        if measured:
+            line.update(best_peer(measured))
+            line["ratio"] = round(line["torch_ms"] / line["ms"], 2)
+            for name in ("pytorch", "libtorch"):
+                mine = [m["ms"] for m in measured if m["peer"] == name]
+                if mine:
+                    line[f"{name}_ms"] = round(min(mine), 4)
+        print(json.dumps(line))
+        lines.append(line)
+    if blas:
+        say(f"PyTorch ran with BLAS: {blas}")
+    out_dir = os.path.join(BUILD, "out", "bench")
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, f"{args.name}.json"), "w") as f:
+        json.dump({"blas": blas, "rounds": args.rounds, "cases": lines, "title": SEQ_SHAPES[args.name]}, f, indent=2)
+    subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "charts.py"), "bench", out_dir, args.name])
+    return 0
+
+
 def cmd_bench(args):
+    if args.name in SEQ_CASES:
+        return cmd_bench_seq(args)
     if args.name != "cnn":
-        raise SystemExit("wb: the benchmarks are: cnn")
+        raise SystemExit("wb: the benchmarks are: cnn, lstm, attention")
     ok, output = build.build(["bench_cnn"])
     if not ok:
         print(build.first_compiler_error(output))

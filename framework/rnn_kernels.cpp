@@ -1,15 +1,6 @@
 #include "framework/rnn_kernels.hpp"
 
-#include "framework/eigen_views.hpp"
-
 namespace wb {
-
-void sigmoid_array(const float* x, float* y, int n) {
-    // Eigen's logistic is vectorised and saturates cleanly: e^{-x} overflows to inf for x < -88, giving 0.
-    VectorView(y, n) = ConstVectorView(x, n).array().logistic();
-}
-
-void tanh_array(const float* x, float* y, int n) { VectorView(y, n) = ConstVectorView(x, n).array().tanh(); }
 
 int recurrent_hidden_size(const char* op, int gates, int input_size, const Tensor& w_ih, const Tensor& w_hh,
                           const Tensor& b_ih, const Tensor& b_hh) {

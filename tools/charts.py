@@ -5,6 +5,7 @@ program wrote: ./wb run NN calls it after the program. Image grids and heatmaps 
     /usr/bin/python3 tools/charts.py 01 build/out/01      # writes build/out/01/scaling.png
     /usr/bin/python3 tools/charts.py 03 build/out/03      # learning_curves.png, gradient_norms.png, step_times.png
     /usr/bin/python3 tools/charts.py bench build/out/bench  # from ./wb bench cnn's cnn.json: cnn.png
+    /usr/bin/python3 tools/charts.py bench build/out/bench lstm  # lstm.json -> lstm.png (and attention)
 """
 import json
 import os
@@ -95,7 +96,8 @@ def bench_chart(results, path):
     ax.invert_yaxis()
     ax.set_xlabel("speed relative to the faster peer (higher is faster)")
     ax.set_xlim(0, max(ratios + [1.0]) * 1.6)
-    ax.set_title("Chapter 07 kernels and one training epoch against PyTorch and libtorch")
+    ax.set_title(results.get("title", "Chapter 07 kernels and one training epoch") + " against PyTorch and libtorch",
+                 fontsize=8)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
@@ -184,6 +186,8 @@ SOURCES = {"bench": ("cnn.json", "cnn.png", bench_chart)}
 def main(argv):
     chapter, folder = argv[0], argv[1]
     source, name, draw = SOURCES.get(chapter, ("metrics.json",) + CHARTS.get(chapter, (None, None)))
+    if chapter == "bench" and len(argv) > 2:  # ./wb bench lstm | attention
+        source, name = f"{argv[2]}.json", f"{argv[2]}.png"
     if draw is None:
         return 0
     if plt is None:

@@ -4,6 +4,8 @@
 #include <cmath>
 
 #include "chapters/01_attention/scores.hpp"
+#include "framework/linalg.hpp"
+#include "framework/parallel.hpp"
 
 namespace wb {
 
@@ -21,14 +23,12 @@ AttentionResult attention_forward(const Tensor& q, const Tensor& k, const Tensor
     // P = softmax(Q K^T / sqrt(D)) with blocked pairs removed
     Tensor weights = masked_softmax(scaled_dot_scores(q, k), mask);
 
-    // O = P V: out[b, t] = sum_s P[b, t, s] v[b, s]
-    Tensor out({B, T, Dv});
-    for (int b = 0; b < B; ++b)
-        for (int t = 0; t < T; ++t)
-            for (int s = 0; s < S; ++s) {
-                const float p = weights(b, t, s);
-                for (int d = 0; d < Dv; ++d) out(b, t, d) += p * v(b, s, d);
-            }
+    // O = P V: out[b, t] = sum_s P[b, t, s] v[b, s], one (T, S) x (S, Dv) product per sequence b
+    Tensor out = Tensor::uninitialized({B, T, Dv});
+    parallel_for(B, [&](int first, int last) {
+        for (int b = first; b < last; ++b)
+            gemm(false, false, T, Dv, S, 1.0f, &weights(b, 0, 0), &v(b, 0, 0), 0.0f, &out(b, 0, 0));
+    });
     return {std::move(out), {q, k, v, std::move(weights)}};
 }
 
@@ -36,33 +36,26 @@ AttentionGrads attention_backward(const Tensor& dout, const AttentionCache& c) {
     const int B = c.q.dim(0), T = c.q.dim(1), D = c.q.dim(2), S = c.k.dim(1), Dv = c.v.dim(2);
     require_shape("attention_backward", "dout", dout, {B, T, Dv});
     const float scale = 1.0f / std::sqrt(static_cast<float>(D));
-    AttentionGrads g{Tensor(c.q.shape()), Tensor(c.k.shape()), Tensor(c.v.shape())};
-    Tensor dp({S}), dz({S});
-    for (int b = 0; b < B; ++b)
-        for (int t = 0; t < T; ++t) {
-            // O = P V  =>  dV[s] += P[t, s] dO[t],  dP[t, s] = dO[t] . V[s]
-            for (int s = 0; s < S; ++s) {
-                const float p = c.weights(b, t, s);
-                float dot = 0.0f;
-                for (int d = 0; d < Dv; ++d) {
-                    g.dv(b, s, d) += p * dout(b, t, d);
-                    dot += dout(b, t, d) * c.v(b, s, d);
-                }
-                dp(s) = dot;
-            }
+    AttentionGrads g{Tensor::uninitialized(c.q.shape()), Tensor::uninitialized(c.k.shape()),
+                     Tensor::uninitialized(c.v.shape())};
+    parallel_for(B, [&](int first, int last) {
+        Tensor dz({T, S});  // dP, then dZ, of one sequence
+        for (int b = first; b < last; ++b) {
+            const float* p = &c.weights(b, 0, 0);
+            // O = P V  =>  dV = P^T dO,  dP = dO V^T
+            gemm(true, false, S, Dv, T, 1.0f, p, &dout(b, 0, 0), 0.0f, &g.dv(b, 0, 0));
+            gemm(false, true, T, S, Dv, 1.0f, &dout(b, 0, 0), &c.v(b, 0, 0), 0.0f, dz.data());
             // softmax rows: dZ[t, s] = P[t, s] (dP[t, s] - sum_s' dP[t, s'] P[t, s'])
-            float row = 0.0f;
-            for (int s = 0; s < S; ++s) row += dp(s) * c.weights(b, t, s);
-            for (int s = 0; s < S; ++s) dz(s) = c.weights(b, t, s) * (dp(s) - row);
-            // Z = Q K^T / sqrt(D)  =>  dQ[t] = sum_s dZ[t, s] K[s] / sqrt(D),  dK[s] += dZ[t, s] Q[t] / sqrt(D)
-            for (int s = 0; s < S; ++s) {
-                const float w = dz(s) * scale;
-                for (int d = 0; d < D; ++d) {
-                    g.dq(b, t, d) += w * c.k(b, s, d);
-                    g.dk(b, s, d) += w * c.q(b, t, d);
-                }
+            for (int t = 0; t < T; ++t) {
+                float row = 0.0f;
+                for (int s = 0; s < S; ++s) row += dz(t, s) * p[t * S + s];
+                for (int s = 0; s < S; ++s) dz(t, s) = p[t * S + s] * (dz(t, s) - row);
             }
+            // Z = Q K^T / sqrt(D)  =>  dQ = dZ K / sqrt(D),  dK = dZ^T Q / sqrt(D)
+            gemm(false, false, T, D, S, scale, dz.data(), &c.k(b, 0, 0), 0.0f, &g.dq(b, 0, 0));
+            gemm(true, false, S, D, T, scale, dz.data(), &c.q(b, 0, 0), 0.0f, &g.dk(b, 0, 0));
         }
+    });
     return g;
 }
 

@@ -1,46 +1,39 @@
 // Reference: multi-head attention as torch.nn.MultiheadAttention(batch_first=True), forward and backward.
 #include "chapters/01_attention/multihead.hpp"
 
+#include <algorithm>
+
+#include "framework/linalg.hpp"
+
 namespace wb {
 
 namespace {
 
-// y = x W^T + b:  x (B, L, E_in), W (E_out, E_in), b (E_out)  ->  y (B, L, E_out)
+// y = x W^T + b:  x (B, L, E_in), W (E_out, E_in), b (E_out)  ->  y (B, L, E_out), one product of (B L, E_in) rows
 Tensor linear(const Tensor& x, const Tensor& W, const Tensor& b) {
-    const int B = x.dim(0), L = x.dim(1), in = x.dim(2), out = W.dim(0);
-    Tensor y({B, L, out});
-    for (int n = 0; n < B; ++n)
-        for (int i = 0; i < L; ++i)
-            for (int o = 0; o < out; ++o) {
-                float sum = b(o);
-                for (int d = 0; d < in; ++d) sum += x(n, i, d) * W(o, d);
-                y(n, i, o) = sum;
-            }
+    const int rows = x.dim(0) * x.dim(1), in = x.dim(2), out = W.dim(0);
+    Tensor y = Tensor::uninitialized({x.dim(0), x.dim(1), out});
+    for (int r = 0; r < rows; ++r) std::copy_n(b.data(), out, y.data() + static_cast<std::size_t>(r) * out);  // start from b
+    gemm(false, true, rows, out, in, 1.0f, x.data(), W.data(), 1.0f, y.data());
     return y;
 }
 
 // Backward of y = x W^T + b: dx = dy W, dW = dy^T x, db = sum of dy over batch and length.
 void linear_backward(const Tensor& dy, const Tensor& x, const Tensor& W, Tensor& dx, Tensor& dW, Tensor& db) {
-    const int B = x.dim(0), L = x.dim(1), in = x.dim(2), out = W.dim(0);
-    dx = Tensor(x.shape());
-    dW = Tensor(W.shape());
+    const int rows = x.dim(0) * x.dim(1), in = x.dim(2), out = W.dim(0);
+    dx = Tensor::uninitialized(x.shape());
+    dW = Tensor::uninitialized(W.shape());
     db = Tensor({out});
-    for (int n = 0; n < B; ++n)
-        for (int i = 0; i < L; ++i)
-            for (int o = 0; o < out; ++o) {
-                const float g = dy(n, i, o);
-                db(o) += g;
-                for (int d = 0; d < in; ++d) {
-                    dx(n, i, d) += g * W(o, d);
-                    dW(o, d) += g * x(n, i, d);
-                }
-            }
+    gemm(false, false, rows, in, out, 1.0f, dy.data(), W.data(), 0.0f, dx.data());
+    gemm(true, false, out, in, rows, 1.0f, dy.data(), x.data(), 0.0f, dW.data());
+    for (int r = 0; r < rows; ++r)
+        for (int o = 0; o < out; ++o) db(o) += dy[static_cast<std::size_t>(r) * out + o];
 }
 
 // (B, L, E) -> (B*H, L, Dh): head h of sequence n is row n*H + h, columns h*Dh .. h*Dh+Dh-1
 Tensor split_heads(const Tensor& x, int H) {
     const int B = x.dim(0), L = x.dim(1), Dh = x.dim(2) / H;
-    Tensor y({B * H, L, Dh});
+    Tensor y = Tensor::uninitialized({B * H, L, Dh});
     for (int n = 0; n < B; ++n)
         for (int h = 0; h < H; ++h)
             for (int i = 0; i < L; ++i)
@@ -51,7 +44,7 @@ Tensor split_heads(const Tensor& x, int H) {
 // (B*H, L, Dh) -> (B, L, H*Dh): the inverse of split_heads
 Tensor merge_heads(const Tensor& y, int H) {
     const int B = y.dim(0) / H, L = y.dim(1), Dh = y.dim(2);
-    Tensor x({B, L, H * Dh});
+    Tensor x = Tensor::uninitialized({B, L, H * Dh});
     for (int n = 0; n < B; ++n)
         for (int h = 0; h < H; ++h)
             for (int i = 0; i < L; ++i)

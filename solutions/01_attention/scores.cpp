@@ -3,6 +3,9 @@
 
 #include <cmath>
 
+#include "framework/linalg.hpp"
+#include "framework/parallel.hpp"
+
 namespace wb {
 
 // q (B, T, D) and k (B, S, D) must agree on B and D.
@@ -13,17 +16,14 @@ static void check_query_key(const char* op, const Tensor& q, const Tensor& k) {
     if (q.dim(2) != k.dim(2)) shape_mismatch(op, "q", q, "k", k, "feature sizes (dim 2) differ");
 }
 
-// e[b, t, s] = scale * sum_d q[b, t, d] k[b, s, d]
+// e[b, t, s] = scale * sum_d q[b, t, d] k[b, s, d]: per sequence b, E_b = scale Q_b K_b^T
 static Tensor scaled_products(const Tensor& q, const Tensor& k, float scale) {
     const int B = q.dim(0), T = q.dim(1), S = k.dim(1), D = q.dim(2);
-    Tensor e({B, T, S});
-    for (int b = 0; b < B; ++b)
-        for (int t = 0; t < T; ++t)
-            for (int s = 0; s < S; ++s) {
-                float dot = 0.0f;
-                for (int d = 0; d < D; ++d) dot += q(b, t, d) * k(b, s, d);
-                e(b, t, s) = scale * dot;
-            }
+    Tensor e = Tensor::uninitialized({B, T, S});
+    parallel_for(B, [&](int first, int last) {
+        for (int b = first; b < last; ++b)
+            gemm(false, true, T, S, D, scale, &q(b, 0, 0), &k(b, 0, 0), 0.0f, &e(b, 0, 0));
+    });
     return e;
 }
 

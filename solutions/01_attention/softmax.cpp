@@ -5,6 +5,10 @@
 #include <cmath>
 #include <limits>
 
+#include "framework/elementwise.hpp"
+#include "framework/linalg.hpp"
+#include "framework/parallel.hpp"
+
 namespace wb {
 
 Tensor softmax(const Tensor& x) {
@@ -63,23 +67,25 @@ Tensor masked_softmax(const Tensor& scores, const Mask& mask) {
         throw ShapeError("masked_softmax: scores " + to_string(scores.shape()) + " and mask " + to_string(mask.shape) +
                          " disagree: the mask must be (T, S) or (B, T, S)");
     Tensor p(scores.shape());  // zeros: blocked positions and fully blocked rows stay 0
-    for (int b = 0; b < B; ++b)
-        for (int t = 0; t < T; ++t) {
-            const float* in = scores.data() + (static_cast<std::size_t>(b) * T + t) * S;
+    parallel_for(B * T, [&](int first, int last) {
+        for (int row = first; row < last; ++row) {
+            const int b = row / T, t = row % T;
+            const float* in = &scores(b, t, 0);
             float* out = &p(b, t, 0);
             // m = max over allowed keys only; blocked keys act as -infinity and contribute e^-inf = 0
             float m = -std::numeric_limits<float>::infinity();
             for (int s = 0; s < S; ++s)
                 if (mask.allows(b, t, s)) m = std::max(m, in[s]);
             if (m == -std::numeric_limits<float>::infinity()) continue;  // fully blocked row: all zeros
-            float sum = 0.0f;
+            // out_s = e^(x_s - m) for allowed keys, exactly 0 for blocked ones; then divide by the sum
+            for (int s = 0; s < S; ++s) out[s] = in[s] - m;
+            exp_array(out, out, S);
             for (int s = 0; s < S; ++s)
-                if (mask.allows(b, t, s)) {
-                    out[s] = std::exp(in[s] - m);
-                    sum += out[s];
-                }
+                if (!mask.allows(b, t, s)) out[s] = 0.0f;
+            const float sum = wb::sum(out, S);
             for (int s = 0; s < S; ++s) out[s] /= sum;
         }
+    });
     return p;
 }
 

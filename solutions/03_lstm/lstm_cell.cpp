@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "framework/elementwise.hpp"
 #include "framework/linalg.hpp"
 #include "framework/rnn_kernels.hpp"
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "framework/elementwise.hpp"
 #include "framework/linalg.hpp"
 #include "framework/rnn_kernels.hpp"
 

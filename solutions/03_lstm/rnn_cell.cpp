@@ -1,6 +1,7 @@
 // Reference: one step of a plain (Elman) RNN with tanh, forward and backward.
 #include "chapters/03_lstm/rnn_cell.hpp"
 
+#include "framework/elementwise.hpp"
 #include "framework/linalg.hpp"
 #include "framework/rnn_kernels.hpp"
 

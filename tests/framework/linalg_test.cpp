@@ -75,3 +75,19 @@ TEST(Gemm, EigenPathsAndTransposes) {
                 expect_gemm_matches(ta, tb, 20, 13, 40, 1.0f, beta);   // N above the NT limit
             }
 }
+
+// Products above the threading threshold are split by rows of C over the workers (framework/linalg.cpp):
+// every transpose, rows that do not divide evenly, and the same bits on a second call.
+TEST(Gemm, ThreadedProductsMatchAndRepeat) {
+    for (bool ta : {false, true})
+        for (bool tb : {false, true})
+            for (float beta : {0.0f, 1.0f, 0.5f}) expect_gemm_matches(ta, tb, 67, 130, 150, 1.0f, beta);
+    const int M = 64, N = 512, K = 128;
+    std::vector<float> A(static_cast<std::size_t>(M) * K), B(static_cast<std::size_t>(K) * N);
+    for (std::size_t i = 0; i < A.size(); ++i) A[i] = std::sin(0.37f * static_cast<float>(i));
+    for (std::size_t i = 0; i < B.size(); ++i) B[i] = std::cos(0.11f * static_cast<float>(i));
+    std::vector<float> first(static_cast<std::size_t>(M) * N), second(first.size());
+    gemm(false, true, M, N, K, 1.0f, A.data(), B.data(), 0.0f, first.data());
+    gemm(false, true, M, N, K, 1.0f, A.data(), B.data(), 0.0f, second.data());
+    EXPECT_EQ(first, second);
+}

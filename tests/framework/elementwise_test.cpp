@@ -1,12 +1,14 @@
-// framework/rnn_kernels: the vectorised activations against the C library, over the whole float range
-// the recurrent layers meet (saturation included), and the recurrent weight check.
+// framework/elementwise: the vectorised functions against the C library, over the whole float range the
+// softmax and the recurrent layers meet (saturation included); framework/rnn_kernels: the weight check.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "framework/errors.hpp"
+#include "framework/elementwise.hpp"
 #include "framework/rnn_kernels.hpp"
 
 namespace {
@@ -20,7 +22,23 @@ std::vector<float> sweep() {
 
 }  // namespace
 
-TEST(RnnKernels, SigmoidMatchesTheDefinition) {
+TEST(Elementwise, ExpMatchesTheLibrary) {
+    std::vector<float> x;
+    for (float v = -87.0f; v <= 88.0f; v += 0.0173f) x.push_back(v);
+    std::vector<float> y(x.size());
+    wb::exp_array(x.data(), y.data(), static_cast<int>(x.size()));
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const double exact = std::exp(static_cast<double>(x[i]));
+        ASSERT_LE(std::abs(y[i] - exact), 3e-7 * exact) << "x = " << x[i];
+    }
+    const float minus_inf = -std::numeric_limits<float>::infinity();
+    float tiny = 0;
+    wb::exp_array(&minus_inf, &tiny, 1);
+    EXPECT_GE(tiny, 0.0f);
+    EXPECT_LT(tiny, 1e-37f) << "e^-inf must be 0 or a denormal";
+}
+
+TEST(Elementwise, SigmoidMatchesTheDefinition) {
     const std::vector<float> x = sweep();
     std::vector<float> y(x.size());
     wb::sigmoid_array(x.data(), y.data(), static_cast<int>(x.size()));
@@ -32,14 +50,14 @@ TEST(RnnKernels, SigmoidMatchesTheDefinition) {
     }
 }
 
-TEST(RnnKernels, TanhMatchesTheLibrary) {
+TEST(Elementwise, TanhMatchesTheLibrary) {
     const std::vector<float> x = sweep();
     std::vector<float> y = x;
     wb::tanh_array(y.data(), y.data(), static_cast<int>(y.size()));  // in place, as the kernels call it
     for (std::size_t i = 0; i < x.size(); ++i) ASSERT_NEAR(y[i], std::tanh(static_cast<double>(x[i])), 1e-6) << "x = " << x[i];
 }
 
-TEST(RnnKernels, OddLengthsReachEveryElement) {
+TEST(Elementwise, OddLengthsReachEveryElement) {
     for (int n : {1, 3, 7, 9, 17, 31}) {
         std::vector<float> x(n + 1, 2.0f), y(n + 1, -5.0f);
         wb::tanh_array(x.data(), y.data(), n);

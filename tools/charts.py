@@ -142,17 +142,19 @@ def lstm_charts(metrics, path):
     folder = os.path.dirname(path)
     norms = metrics["gradient_norms"]
     if norms:
-        fig, ax = plt.subplots(figsize=(6.5, 3.6))
+        fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
         lengths = sorted({g["length"] for g in norms})
         styles = ["-", "--", ":", "-."]
-        for g in norms:
-            style = styles[lengths.index(g["length"]) % len(styles)]
-            ax.semilogy(range(len(g["norms"])), g["norms"], style, color=MODEL_COLOURS[g["model"]],
-                        label=f"{MODEL_NAMES[g['model']]}, T = {g['length']}")
-        ax.set_xlabel("time step t (the loss is read after the last step)")
-        ax.set_ylabel("mean |dL/dh_t|")
-        ax.set_title("How much gradient reaches each step, trained models on the adding problem")
-        ax.legend(frameon=False, fontsize=7, ncol=2)
+        for ax, key, title in ((axes[0], "init_norms", "at initialisation"), (axes[1], "norms", "after training")):
+            for g in norms:
+                style = styles[lengths.index(g["length"]) % len(styles)]
+                ax.semilogy(range(len(g[key])), [max(v, 1e-45) for v in g[key]], style, color=MODEL_COLOURS[g["model"]],
+                            label=f"{MODEL_NAMES[g['model']]}, T = {g['length']}")
+            ax.set_xlabel("time step t (the loss is read after the last step)")
+            ax.set_title(title)
+        axes[0].set_ylabel("mean |dL/dh_t|")
+        axes[1].legend(frameon=False, fontsize=7, ncol=2)
+        fig.suptitle("How much gradient reaches each step of an adding sequence")
         fig.tight_layout()
         fig.savefig(os.path.join(folder, "gradient_norms.png"))
         plt.close(fig)

@@ -152,11 +152,56 @@ struct Run {
     std::vector<std::vector<double>> curve;  // [step, loss(, accuracy)] every curve_every steps
     double final_loss = 0, final_accuracy = 0;
     long solved_at = -1;  // adding: first step whose running mean training MSE fell below 0.04
+    std::vector<double> init_norms;  // adding, rnn and lstm: |dL/dh_t| over t before training
     double train_seconds = 0;  // wall time of the training run
     double ms_per_step = 0;    // measured after training, one run at a time
     std::size_t parameters = 0;
     Model model;
 };
+
+// ||dL/dh_t|| for t = 0 .. T-1 (the mean over the batch of each sequence's norm), for a trained many-to-one
+// RNN or LSTM on adding sequences: the forward and backward passes are walked step by step with your cell
+// kernels, so the gradient reaching every h_t can be read off.
+std::vector<double> gradient_through_time(Model& m, int T, Rng& rng) {
+    const Batch b = adding_batch(64, T, rng);
+    const int N = b.x.dim(0), I = b.x.dim(2);
+    const int H = m.lstm ? m.lstm->weights.w_hh.dim(1) : m.rnn->weights.w_hh.dim(1);
+    std::vector<LstmCellCache> lstm_steps;
+    std::vector<RnnCellCache> rnn_steps;
+    Tensor h({N, H}), c({N, H});
+    for (int t = 0; t < T; ++t) {
+        Tensor x_t({N, I});
+        for (int n = 0; n < N; ++n) std::copy_n(&b.x(n, t, 0), I, &x_t(n, 0));
+        if (m.lstm) {
+            LstmCellResult r = lstm_cell_forward(x_t, h, c, m.lstm->weights);
+            h = std::move(r.h), c = std::move(r.c);
+            lstm_steps.push_back(std::move(r.cache));
+        } else {
+            RnnCellResult r = rnn_cell_forward(x_t, h, m.rnn->weights);
+            h = std::move(r.h);
+            rnn_steps.push_back(std::move(r.cache));
+        }
+    }
+    const LossResult loss = mse_loss(m.head->forward(h), b.y);
+    Tensor dh = m.head->backward(loss.grad), dc({N, H});
+    std::vector<double> norms(static_cast<std::size_t>(T));
+    for (int t = T - 1; t >= 0; --t) {
+        double sum = 0;
+        for (int n = 0; n < N; ++n) {
+            double sq = 0;
+            for (int j = 0; j < H; ++j) sq += static_cast<double>(dh(n, j)) * dh(n, j);
+            sum += std::sqrt(sq);
+        }
+        norms[t] = sum / N;
+        if (m.lstm) {
+            LstmCellGrads g = lstm_cell_backward(dh, dc, lstm_steps[t], m.lstm->weights);
+            dh = std::move(g.dh_prev), dc = std::move(g.dc_prev);
+        } else {
+            dh = rnn_cell_backward(dh, rnn_steps[t], m.rnn->weights).dh_prev;
+        }
+    }
+    return norms;
+}
 
 constexpr double kSolved = 0.04;
 
@@ -168,6 +213,10 @@ void train(Run& run, const Options& o) {
     run.model.kind = run.kind;
     build(run.model, inputs, outputs, !adding, o, rng);
     run.parameters = run.model.net.parameter_count();
+    if (adding && run.kind != "attention") {  // the same sequences as after training (gradient_norms below)
+        Rng probe(9);
+        run.init_norms = gradient_through_time(run.model, run.length, probe);
+    }
     Adam adam(learning_rate(run.kind));
     const int every = std::max(1, o.steps / 100);
     double window_loss = 0, window_acc = 0, running = 0;
@@ -219,50 +268,6 @@ void train(Run& run, const Options& o) {
         const CopyLoss r = copy_loss(out, test.y);
         run.final_loss = r.loss, run.final_accuracy = r.accuracy;
     }
-}
-
-// ||dL/dh_t|| for t = 0 .. T-1 (the mean over the batch of each sequence's norm), for a trained many-to-one
-// RNN or LSTM on adding sequences: the forward and backward passes are walked step by step with your cell
-// kernels, so the gradient reaching every h_t can be read off.
-std::vector<double> gradient_through_time(Model& m, int T, Rng& rng) {
-    const Batch b = adding_batch(64, T, rng);
-    const int N = b.x.dim(0), I = b.x.dim(2);
-    const int H = m.lstm ? m.lstm->weights.w_hh.dim(1) : m.rnn->weights.w_hh.dim(1);
-    std::vector<LstmCellCache> lstm_steps;
-    std::vector<RnnCellCache> rnn_steps;
-    Tensor h({N, H}), c({N, H});
-    for (int t = 0; t < T; ++t) {
-        Tensor x_t({N, I});
-        for (int n = 0; n < N; ++n) std::copy_n(&b.x(n, t, 0), I, &x_t(n, 0));
-        if (m.lstm) {
-            LstmCellResult r = lstm_cell_forward(x_t, h, c, m.lstm->weights);
-            h = std::move(r.h), c = std::move(r.c);
-            lstm_steps.push_back(std::move(r.cache));
-        } else {
-            RnnCellResult r = rnn_cell_forward(x_t, h, m.rnn->weights);
-            h = std::move(r.h);
-            rnn_steps.push_back(std::move(r.cache));
-        }
-    }
-    const LossResult loss = mse_loss(m.head->forward(h), b.y);
-    Tensor dh = m.head->backward(loss.grad), dc({N, H});
-    std::vector<double> norms(static_cast<std::size_t>(T));
-    for (int t = T - 1; t >= 0; --t) {
-        double sum = 0;
-        for (int n = 0; n < N; ++n) {
-            double sq = 0;
-            for (int j = 0; j < H; ++j) sq += static_cast<double>(dh(n, j)) * dh(n, j);
-            sum += std::sqrt(sq);
-        }
-        norms[t] = sum / N;
-        if (m.lstm) {
-            LstmCellGrads g = lstm_cell_backward(dh, dc, lstm_steps[t], m.lstm->weights);
-            dh = std::move(g.dh_prev), dc = std::move(g.dc_prev);
-        } else {
-            dh = rnn_cell_backward(dh, rnn_steps[t], m.rnn->weights).dh_prev;
-        }
-    }
-    return norms;
 }
 
 // Milliseconds per training step (forward, loss, backward, clip, Adam) on one thread, the median of `reps`.
@@ -351,16 +356,16 @@ int main(int argc, char** argv) {
 
         // The gradient reaching each h_t, for every trained recurrent model of the adding problem.
         nlohmann::json gradients = nlohmann::json::array();
-        std::printf("\n|dL/dh_t| walked back through time (trained models, adding sequences):\n");
-        std::printf("    T | model | |dL/dh_{T-1}|   |dL/dh_{T/2}|   |dL/dh_0|   ratio h_0 / h_{T-1}\n");
+        std::printf("\n|dL/dh_t| walked back through time on adding sequences (mean over 64 sequences):\n");
+        std::printf("    T | model | trained: |dL/dh_{T-1}|   |dL/dh_{T/2}|   |dL/dh_0|   ratio h_0/h_{T-1} | at init: ratio\n");
         for (Run& run : runs) {
             if (run.task != "adding" || run.kind == "attention") continue;
             Rng rng(9);
             const std::vector<double> norms = gradient_through_time(run.model, run.length, rng);
             const int T = run.length;
-            std::printf("%5d | %5s | %13.3e %15.3e %11.3e %14.3e\n", T, run.kind.c_str(), norms[T - 1], norms[T / 2], norms[0],
-                        norms[0] / norms[T - 1]);
-            gradients.push_back({{"length", T}, {"model", run.kind}, {"norms", norms}});
+            std::printf("%5d | %5s | %22.3e %15.3e %11.3e %17.3e | %14.3e\n", T, run.kind.c_str(), norms[T - 1], norms[T / 2],
+                        norms[0], norms[0] / norms[T - 1], run.init_norms[0] / run.init_norms[T - 1]);
+            gradients.push_back({{"length", T}, {"model", run.kind}, {"norms", norms}, {"init_norms", run.init_norms}});
         }
 
         for (Run& run : runs)

@@ -62,7 +62,7 @@ def run_sanitized(chapters, tally):
         proc = subprocess.run(["cmake", "--preset", "debug"], cwd=ROOT, capture_output=True, text=True)
         if not tally.check(proc.returncode == 0, "configure the debug preset", proc.stderr[-1000:]):
             return
-    binaries = ["framework_tests"] + [f"graded_{ch.name}_reference" for ch in chapters]
+    binaries = ["framework_tests", "layers_tests"] + [f"graded_{ch.name}_reference" for ch in chapters]
     proc = subprocess.run(["cmake", "--build", debug, "--target", *binaries], capture_output=True, text=True)
     if not tally.check(proc.returncode == 0, "the debug build", build.first_compiler_error(proc.stdout + proc.stderr)):
         return

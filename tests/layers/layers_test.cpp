@@ -1,0 +1,131 @@
+// The layers of layers/ on the reference kernels: each layer is plumbing around chapter kernels that the
+// graded tests check against PyTorch, so here each layer is checked against those kernels called by hand
+// (the same bits), and for what only the layer does: which outputs it returns, which gradients it feeds
+// in, the zero initial state, the parameters it registers.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "chapters/01_attention/positional.hpp"
+#include "framework/random.hpp"
+#include "layers/attention_layers.hpp"
+#include "layers/rnn_layers.hpp"
+
+using namespace wb;
+
+namespace {
+
+void expect_same(const Tensor& got, const Tensor& expected, const char* what) {
+    ASSERT_EQ(got.shape(), expected.shape()) << what;
+    for (std::size_t i = 0; i < got.size(); ++i) ASSERT_EQ(got[i], expected[i]) << what << " at " << i;
+}
+
+}  // namespace
+
+TEST(LstmLayer, ManyToManyIsTheSequenceKernelFromZeroState) {
+    Rng rng(1);
+    Lstm layer(3, 4, rng);
+    const Tensor x = Tensor::randn({2, 5, 3}, rng), dout = Tensor::randn({2, 5, 4}, rng), zeros({2, 4});
+    const LstmSequenceResult r = lstm_forward(x, zeros, zeros, layer.weights);
+    expect_same(layer.forward(x), r.out, "out");
+    const LstmSequenceGrads d = lstm_backward(dout, zeros, zeros, r.cache, layer.weights);
+    expect_same(layer.backward(dout), d.dx, "dx");
+    expect_same(layer.grads.dw_ih, d.dw.dw_ih, "dw_ih");
+    expect_same(layer.grads.db_hh, d.dw.db_hh, "db_hh");
+    EXPECT_EQ(layer.output_shape({2, 5, 3}), (Shape{2, 5, 4}));
+}
+
+TEST(LstmLayer, ManyToOneFeedsTheGradientIntoHn) {
+    Rng rng(2);
+    Lstm layer(3, 4, rng, Lstm::Output::last);
+    const Tensor x = Tensor::randn({2, 5, 3}, rng), dh_n = Tensor::randn({2, 4}, rng), zeros({2, 4});
+    const LstmSequenceResult r = lstm_forward(x, zeros, zeros, layer.weights);
+    expect_same(layer.forward(x), r.h_n, "h_n");
+    const LstmSequenceGrads d = lstm_backward(Tensor({2, 5, 4}), dh_n, zeros, r.cache, layer.weights);
+    expect_same(layer.backward(dh_n), d.dx, "dx");
+    expect_same(layer.grads.dw_hh, d.dw.dw_hh, "dw_hh");
+    EXPECT_EQ(layer.output_shape({2, 5, 3}), (Shape{2, 4}));
+}
+
+TEST(LstmLayer, RegistersFourParametersInitialisedAsPyTorch) {
+    Rng rng(3);
+    Lstm layer(6, 16, rng);
+    const std::vector<Param> params = layer.params();
+    ASSERT_EQ(params.size(), 4u);
+    EXPECT_EQ(params[0].value->shape(), (Shape{64, 6}));
+    EXPECT_EQ(params[1].value->shape(), (Shape{64, 16}));
+    for (const Param& p : params) {
+        EXPECT_EQ(p.grad->shape(), p.value->shape()) << p.name;
+        for (float v : *p.value) ASSERT_LE(std::abs(v), 0.25f) << p.name << ": U(-1/sqrt(16), 1/sqrt(16))";
+    }
+}
+
+TEST(ElmanRnnLayer, RunsTheCellThroughTime) {
+    Rng rng(4);
+    ElmanRnn layer(3, 4, rng);
+    const Tensor x = Tensor::randn({2, 5, 3}, rng), dout = Tensor::randn({2, 5, 4}, rng);
+    const Tensor out = layer.forward(x);
+    const Tensor dx = layer.backward(dout);
+    // by hand: h_t = cell(x_t, h_{t-1}) from h = 0, then back through time adding dout[:, t]
+    std::vector<RnnCellCache> caches;
+    Tensor h({2, 4});
+    for (int t = 0; t < 5; ++t) {
+        Tensor x_t({2, 3});
+        for (int n = 0; n < 2; ++n)
+            for (int i = 0; i < 3; ++i) x_t(n, i) = x(n, t, i);
+        RnnCellResult r = rnn_cell_forward(x_t, h, layer.weights);
+        for (int n = 0; n < 2; ++n)
+            for (int j = 0; j < 4; ++j) ASSERT_EQ(out(n, t, j), r.h(n, j)) << "t = " << t;
+        h = r.h;
+        caches.push_back(r.cache);
+    }
+    Tensor dh({2, 4}), dw_hh({4, 4});
+    for (int t = 4; t >= 0; --t) {
+        for (int n = 0; n < 2; ++n)
+            for (int j = 0; j < 4; ++j) dh(n, j) += dout(n, t, j);
+        const RnnCellGrads d = rnn_cell_backward(dh, caches[t], layer.weights);
+        for (int n = 0; n < 2; ++n)
+            for (int i = 0; i < 3; ++i) ASSERT_EQ(dx(n, t, i), d.dx(n, i)) << "t = " << t;
+        for (std::size_t k = 0; k < dw_hh.size(); ++k) dw_hh[k] += d.dw.dw_hh[k];
+        dh = d.dh_prev;
+    }
+    expect_same(layer.grads.dw_hh, dw_hh, "dw_hh summed over the steps");
+}
+
+TEST(ElmanRnnLayer, ManyToOneAndRepeatedBackwardDoNotAccumulate) {
+    Rng rng(5);
+    ElmanRnn layer(2, 3, rng, ElmanRnn::Output::last);
+    const Tensor x = Tensor::randn({4, 6, 2}, rng), dout = Tensor::randn({4, 3}, rng);
+    const Tensor h = layer.forward(x);
+    ASSERT_EQ(h.shape(), (Shape{4, 3}));
+    layer.backward(dout);
+    const Tensor first = layer.grads.dw_ih;
+    layer.forward(x);
+    layer.backward(dout);
+    expect_same(layer.grads.dw_ih, first, "a second backward overwrites the gradients");
+}
+
+TEST(SelfAttentionLayer, InputGradientSumsQueryKeyAndValue) {
+    Rng rng(6);
+    SelfAttention layer(8, 2, rng);
+    const Tensor x = Tensor::randn({2, 5, 8}, rng), dout = Tensor::randn({2, 5, 8}, rng);
+    const MultiHeadResult r = multihead_forward(x, x, x, layer.weights);
+    expect_same(layer.forward(x), r.out, "out");
+    EXPECT_EQ(layer.last_weights.shape(), (Shape{2, 2, 5, 5}));
+    const MultiHeadGrads g = multihead_backward(dout, r.cache, layer.weights);
+    const Tensor dx = layer.backward(dout);
+    for (std::size_t i = 0; i < dx.size(); ++i) ASSERT_FLOAT_EQ(dx[i], g.dquery[i] + g.dkey[i] + g.dvalue[i]);
+    EXPECT_EQ(layer.params().size(), 8u);
+}
+
+TEST(AddPositionsLayer, AddsTheSinusoidsAndPassesTheGradient) {
+    AddPositions layer;
+    const Tensor y = layer.forward(Tensor({2, 3, 4}));
+    const Tensor pe = sinusoidal_positions(3, 4);
+    for (int n = 0; n < 2; ++n)
+        for (int t = 0; t < 3; ++t)
+            for (int e = 0; e < 4; ++e) ASSERT_EQ(y(n, t, e), pe(t, e));
+    Rng rng(7);
+    const Tensor dout = Tensor::randn({2, 3, 4}, rng);
+    expect_same(layer.backward(dout), dout, "dx");
+}

@@ -8,7 +8,8 @@ namespace wb {
 LstmSequenceResult lstm_forward(const Tensor& x, const Tensor& h0, const Tensor& c0, const LstmWeights& w) {
     // TODO: for t = 0 .. T-1: (h, c) = one LSTM step on x[:, t] from the previous (h, c), starting at (h0, c0);
     //       out[:, t] = h.  Return out (B, T, H), h_n = last h, c_n = last c.
-    //       Fill the cache with every step's activated gates (B, T, 4H) and cells (B, T, H): BPTT needs them.
+    //       Fill the whole cache: x, h0, c0, every step's activated gates (B, T, 4H), cells (B, T, H) and
+    //       hidden (B, T, H, the same as out): BPTT needs them all.
     //       Calling your lstm_cell_forward per step is correct. Faster: x W_ih^T for all steps in one
     //       product of (B T, I) by (I, 4H) before the loop, so only h W_hh^T waits on the previous step.
     //       Check shapes first (ShapeError naming "lstm_forward").

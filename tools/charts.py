@@ -165,8 +165,9 @@ def lstm_charts(metrics, path):
     groups = list(dict.fromkeys(labels))
     width = 0.27
     for k, model in enumerate(["rnn", "lstm", "attention"]):
-        xs = [groups.index(l) + (k - 1) * width for l, r in zip(labels, runs) if r["model"] == model]
-        ys = [r["ms_per_step"] for r in runs if r["model"] == model]
+        timed = [(l, r) for l, r in zip(labels, runs) if r["model"] == model and r["ms_per_step"] > 0]  # skipped: 0
+        xs = [groups.index(l) + (k - 1) * width for l, _ in timed]
+        ys = [r["ms_per_step"] for _, r in timed]
         ax.bar(xs, ys, width, color=MODEL_COLOURS[model], label=MODEL_NAMES[model])
     ax.set_xticks(range(len(groups)))
     ax.set_xticklabels(groups, fontsize=7)

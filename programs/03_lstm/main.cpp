@@ -155,6 +155,7 @@ struct Run {
     std::vector<double> init_norms;  // adding, rnn and lstm: |dL/dh_t| over t before training
     double train_seconds = 0;  // wall time of the training run
     double ms_per_step = 0;    // measured after training, one run at a time
+    std::string skipped;       // why the run did not happen (the attention model on chapter 01 stubs)
     std::size_t parameters = 0;
     Model model;
 };
@@ -336,23 +337,45 @@ int main(int argc, char** argv) {
                     WB_FLAVOUR, runs.size(), o.steps, o.batch, o.hidden, o.width, o.heads, o.clip);
         std::fflush(stdout);  // before the progress bars, which go to stderr
 
-        for (Run& run : runs) train(run, o);
+        // The recurrent models are this chapter's point: a stub there stops the program. The attention model
+        // runs on chapter 01: if that chapter is not done yet, its runs are skipped and the rest goes on.
+        for (Run& run : runs) {
+            try {
+                train(run, o);
+            } catch (const NotImplemented& e) {
+                if (run.kind != "attention") throw;
+                run.skipped = e.function() + "() of chapter 01 is still a stub";
+                std::fprintf(stderr, "self-attention skipped: %s (./wb grade 01)\n", run.skipped.c_str());
+            }
+        }
+        // A number, or "skipped" for a run that did not happen.
+        auto shown = [](const Run& run, double value, const char* format) {
+            if (!run.skipped.empty()) return std::string("skipped");
+            char text[32];
+            std::snprintf(text, sizeof text, format, value);
+            return std::string(text);
+        };
 
         std::printf("\nAdding problem: held-out MSE after %d steps (predicting the mean: 0.167; solved: < %.2f)\n", o.steps, kSolved);
         std::printf("    T |        rnn        lstm   attention | solved at step (rnn, lstm, attention)\n");
         for (std::size_t k = 0; k < runs.size(); k += 3) {
             if (runs[k].task != "adding") continue;
-            auto at = [](const Run& r) { return r.solved_at < 0 ? std::string("never") : std::to_string(r.solved_at); };
-            std::printf("%5d | %11.4f %11.4f %11.4f | %s, %s, %s\n", runs[k].length, runs[k].final_loss, runs[k + 1].final_loss,
-                        runs[k + 2].final_loss, at(runs[k]).c_str(), at(runs[k + 1]).c_str(), at(runs[k + 2]).c_str());
+            auto at = [](const Run& r) {
+                return !r.skipped.empty() ? std::string("skipped") : r.solved_at < 0 ? std::string("never") : std::to_string(r.solved_at);
+            };
+            std::printf("%5d | %11s %11s %11s | %s, %s, %s\n", runs[k].length, shown(runs[k], runs[k].final_loss, "%.4f").c_str(),
+                        shown(runs[k + 1], runs[k + 1].final_loss, "%.4f").c_str(),
+                        shown(runs[k + 2], runs[k + 2].final_loss, "%.4f").c_str(), at(runs[k]).c_str(), at(runs[k + 1]).c_str(),
+                        at(runs[k + 2]).c_str());
         }
         std::printf("\nCopy task (%d symbols of %d): held-out recall accuracy per symbol (chance %.3f)\n", o.copy_symbols,
                     o.copy_alphabet, 1.0 / o.copy_alphabet);
         std::printf("  gap |        rnn        lstm   attention\n");
         for (std::size_t k = 0; k < runs.size(); k += 3)
             if (runs[k].task == "copy")
-                std::printf("%5d | %11.3f %11.3f %11.3f\n", runs[k].gap, runs[k].final_accuracy, runs[k + 1].final_accuracy,
-                            runs[k + 2].final_accuracy);
+                std::printf("%5d | %11s %11s %11s\n", runs[k].gap, shown(runs[k], runs[k].final_accuracy, "%.3f").c_str(),
+                            shown(runs[k + 1], runs[k + 1].final_accuracy, "%.3f").c_str(),
+                            shown(runs[k + 2], runs[k + 2].final_accuracy, "%.3f").c_str());
 
         // The gradient reaching each h_t, for every trained recurrent model of the adding problem.
         nlohmann::json gradients = nlohmann::json::array();
@@ -368,9 +391,11 @@ int main(int argc, char** argv) {
             gradients.push_back({{"length", T}, {"model", run.kind}, {"norms", norms}, {"init_norms", run.init_norms}});
         }
 
+        std::string pictures = "";
         for (Run& run : runs)
-            if (run.task == "adding" && run.kind == "attention") {
+            if (run.task == "adding" && run.kind == "attention" && run.skipped.empty()) {
                 write_attention_picture(run, o.out_dir + "/attention_weights.png");
+                pictures = " and attention_weights.png";
                 break;
             }
 
@@ -379,6 +404,7 @@ int main(int argc, char** argv) {
         std::printf("\nTime per training step (batch %d, forward + backward + clip + Adam, median of %d):\n", o.batch, smoke ? 3 : 15);
         const int reps = smoke ? 3 : 15;
         for (Run& run : runs) {
+            if (!run.skipped.empty()) continue;
             const double ms = run.ms_per_step = time_per_step(run, o, reps);
             std::printf("  %-6s %-9s %8.2f ms\n", run.task == "adding" ? ("T=" + std::to_string(run.length)).c_str()
                                                                          : ("gap=" + std::to_string(run.gap)).c_str(),
@@ -395,11 +421,12 @@ int main(int argc, char** argv) {
                                        {"curve", run.curve}, {"final_loss", run.final_loss},
                                        {"final_accuracy", run.final_accuracy},
                                        {"solved_at", run.solved_at < 0 ? nlohmann::json() : nlohmann::json(run.solved_at)},
-                                       {"train_seconds", run.train_seconds}, {"ms_per_step", run.ms_per_step}});
+                                       {"train_seconds", run.train_seconds}, {"ms_per_step", run.ms_per_step},
+                                       {"skipped", run.skipped.empty() ? nlohmann::json() : nlohmann::json(run.skipped)}});
         std::ofstream(o.out_dir + "/metrics.json") << metrics.dump(1) << "\n";
-        std::printf("\nwrote %s/metrics.json and attention_weights.png\n", o.out_dir.c_str());
+        std::printf("\nwrote %s/metrics.json%s\n", o.out_dir.c_str(), pictures.c_str());
     } catch (const NotImplemented& e) {
-        std::fprintf(stderr, "\nrun 03: %s() is still a stub. Finish that exercise first (./wb grade 03 01 shows which).\n",
+        std::fprintf(stderr, "\nrun 03: %s() is still a stub. Finish that exercise first (./wb grade 03 shows which).\n",
                      e.function().c_str());
         return 3;
     }

@@ -54,6 +54,18 @@ SEQ_SHAPES = {"lstm": "LSTM forward + backward at (batch 32, T 50, input 32, hid
                            "and (8, 256, 256, 8 heads)"}
 
 
+def write_results(name, results):
+    """build/out/bench/<name>.json and its chart (<name>.png); names the BLAS PyTorch loaded."""
+    if results["blas"]:
+        say(f"PyTorch ran with BLAS: {results['blas']}")
+    out_dir = os.path.join(BUILD, "out", "bench")
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, f"{name}.json"), "w") as f:
+        json.dump(results, f, indent=2)
+    subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "charts.py"), "bench", out_dir, name])
+    return 0
+
+
 def best_peer(peers):
     """The faster peer at its fastest setting, as the JSON line reports it."""
     best = min(peers, key=lambda t: t["ms"])
@@ -113,14 +125,7 @@ def cmd_bench_seq(args):
                     line[f"{name}_ms"] = round(min(mine), 4)
         print(json.dumps(line))
         lines.append(line)
-    if blas:
-        say(f"PyTorch ran with BLAS: {blas}")
-    out_dir = os.path.join(BUILD, "out", "bench")
-    os.makedirs(out_dir, exist_ok=True)
-    with open(os.path.join(out_dir, f"{args.name}.json"), "w") as f:
-        json.dump({"blas": blas, "rounds": args.rounds, "cases": lines, "title": SEQ_SHAPES[args.name]}, f, indent=2)
-    subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "charts.py"), "bench", out_dir, args.name])
-    return 0
+    return write_results(args.name, {"blas": blas, "rounds": args.rounds, "cases": lines, "title": SEQ_SHAPES[args.name]})
 
 
 def cmd_bench(args):
@@ -194,11 +199,4 @@ def cmd_bench(args):
                     line[f"{name}_ms"] = round(min(mine), 4)
         print(json.dumps(line))
         lines.append(line)
-    if blas:
-        say(f"PyTorch ran with BLAS: {blas}")
-    out_dir = os.path.join(BUILD, "out", "bench")
-    os.makedirs(out_dir, exist_ok=True)
-    with open(os.path.join(out_dir, "cnn.json"), "w") as f:
-        json.dump({"blas": blas, "rounds": args.rounds, "cases": lines}, f, indent=2)
-    subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "charts.py"), "bench", out_dir])
-    return 0
+    return write_results("cnn", {"blas": blas, "rounds": args.rounds, "cases": lines})

@@ -1,5 +1,6 @@
 #include "framework/tensor.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "framework/random.hpp"
@@ -117,6 +118,30 @@ void shape_mismatch(const char* op, const char* name_a, const Tensor& a, const c
                     const Tensor& b, const std::string& why) {
     throw ShapeError(std::string(op) + ": " + name_a + " " + to_string(a.shape()) + " and " +
                      name_b + " " + to_string(b.shape()) + " disagree: " + why);
+}
+
+Tensor concat_rows(const Tensor& a, const Tensor& b) {
+    if (a.rank() < 1 || a.rank() != b.rank() || !std::equal(a.shape().begin() + 1, a.shape().end(), b.shape().begin() + 1))
+        throw ShapeError("concat_rows: a " + to_string(a.shape()) + " and b " + to_string(b.shape()) +
+                         " must agree in every dim after the first");
+    Shape shape = a.shape();
+    shape[0] += b.dim(0);
+    Tensor out = Tensor::uninitialized(shape);
+    std::copy(a.begin(), a.end(), out.begin());
+    std::copy(b.begin(), b.end(), out.begin() + a.size());
+    return out;
+}
+
+Tensor slice_rows(const Tensor& x, int begin, int end) {
+    if (x.rank() < 1 || begin < 0 || begin > end || end > x.dim(0))
+        throw ShapeError("slice_rows: rows [" + std::to_string(begin) + ", " + std::to_string(end) + ") of x " +
+                         to_string(x.shape()));
+    Shape shape = x.shape();
+    const std::size_t row = shape[0] == 0 ? 0 : x.size() / static_cast<std::size_t>(shape[0]);
+    shape[0] = end - begin;
+    Tensor out = Tensor::uninitialized(shape);
+    std::copy(x.begin() + begin * row, x.begin() + end * row, out.begin());
+    return out;
 }
 
 Tensor take_rows(const Tensor& x, const std::vector<int>& indices) {

@@ -130,6 +130,14 @@ void require_rank(const char* op, const char* name, const Tensor& t, int rank);
 [[noreturn]] void shape_mismatch(const char* op, const char* name_a, const Tensor& a,
                                  const char* name_b, const Tensor& b, const std::string& why);
 
+/// a (Na, ...) and b (Nb, ...) stacked along dim 0: (Na + Nb, ...), a's rows first (torch.cat([a, b])).
+/// Throws ShapeError naming concat_rows unless the shapes agree after dim 0.
+Tensor concat_rows(const Tensor& a, const Tensor& b);
+
+/// Rows [begin, end) of x along dim 0: (N, ...) -> (end - begin, ...). Throws ShapeError naming
+/// slice_rows unless 0 <= begin <= end <= N.
+Tensor slice_rows(const Tensor& x, int begin, int end);
+
 /// The rows `indices` of x along dim 0, in that order: (N, ...) -> (indices.size(), ...).
 /// Throws ShapeError naming take_rows for an index outside [0, N).
 Tensor take_rows(const Tensor& x, const std::vector<int>& indices);

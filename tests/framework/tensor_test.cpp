@@ -93,3 +93,18 @@ TEST(Random, InitialisersHaveTheirDefinedVariance) {
     const float limit = std::sqrt(6.0f / (27 + 288));
     for (float v : w) EXPECT_LE(std::abs(v), limit);
 }
+
+TEST(Tensor, ConcatAndSliceRowsRoundTrip) {
+    const Tensor a({2, 3}, {1, 2, 3, 4, 5, 6}), b({1, 3}, {7, 8, 9});
+    const Tensor both = concat_rows(a, b);
+    ASSERT_EQ(both.shape(), (Shape{3, 3}));
+    EXPECT_EQ(both(2, 0), 7.0f);
+    EXPECT_EQ(both(1, 2), 6.0f);
+    const Tensor back = slice_rows(both, 0, 2), tail = slice_rows(both, 2, 3);
+    EXPECT_EQ(back.values(), a.values());
+    EXPECT_EQ(tail.values(), b.values());
+    EXPECT_EQ(slice_rows(both, 1, 1).shape(), (Shape{0, 3}));
+    EXPECT_THROW(concat_rows(a, Tensor({1, 4})), ShapeError);
+    EXPECT_THROW(slice_rows(both, 2, 4), ShapeError);
+    EXPECT_THROW(slice_rows(both, 2, 1), ShapeError);
+}

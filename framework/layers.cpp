@@ -66,6 +66,26 @@ Shape Dense::output_shape(const Shape& input) const {
     return shape;
 }
 
+Tensor Reshape::forward(Tensor x) {
+    Shape shape = output_shape(x.shape());
+    if (element_count(shape) != x.size())
+        throw ShapeError("Reshape::forward: x " + to_string(x.shape()) + " cannot become " + to_string(shape));
+    input_shape_ = x.shape();
+    x.reshape(shape);
+    return x;
+}
+
+Tensor Reshape::backward(Tensor dout) {
+    dout.reshape(input_shape_);
+    return dout;
+}
+
+Shape Reshape::output_shape(const Shape& input) const {
+    Shape shape{input.at(0)};
+    shape.insert(shape.end(), per_sample_.begin(), per_sample_.end());
+    return shape;
+}
+
 Tensor MeanOverTime::forward(Tensor x) {
     require_rank("MeanOverTime::forward", "x", x, 3);
     const int N = x.dim(0), T = x.dim(1), F = x.dim(2);

@@ -101,6 +101,21 @@ private:
     Shape input_shape_;
 };
 
+/// (N, ...) -> (N, shape...): the same values per sample under another shape, e.g. a generator's
+/// (N, 784) into images (N, 1, 28, 28). The element count per sample must match.
+class Reshape : public Layer {
+public:
+    explicit Reshape(Shape per_sample) : per_sample_(std::move(per_sample)) {}
+    std::string name() const override { return "Reshape"; }
+    Tensor forward(Tensor x) override;
+    Tensor backward(Tensor dout) override;
+    Shape output_shape(const Shape& input) const override;
+
+private:
+    Shape per_sample_;
+    Shape input_shape_;
+};
+
 /// The mean over the time axis: x (N, T, F) -> (N, F), for sequence classification and regression.
 class MeanOverTime : public Layer {
 public:

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
+
+#include <Eigen/Eigenvalues>
 
 #include "framework/eigen_views.hpp"
 #include "framework/parallel.hpp"
@@ -180,6 +183,19 @@ void gemm(bool transpose_a, bool transpose_b, int M, int N, int K, float alpha, 
 }
 
 float sum(const float* x, int n) { return ConstVectorView(x, n).sum(); }
+
+std::vector<double> symmetric_sqrt(const std::vector<double>& m, int n) {
+    if (n < 0 || m.size() != static_cast<std::size_t>(n) * n)
+        throw ShapeError("symmetric_sqrt: " + std::to_string(m.size()) + " values are not a " + std::to_string(n) + " x " +
+                         std::to_string(n) + " matrix");
+    using Matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    const Eigen::Map<const Matrix> a(m.data(), n, n);
+    const Eigen::SelfAdjointEigenSolver<Matrix> eigen(a);
+    // m = V diag(l) V^T  =>  sqrt(m) = V diag(sqrt(max(l, 0))) V^T
+    const Eigen::VectorXd roots = eigen.eigenvalues().cwiseMax(0.0).cwiseSqrt();
+    const Matrix root = eigen.eigenvectors() * roots.asDiagonal() * eigen.eigenvectors().transpose();
+    return std::vector<double>(root.data(), root.data() + static_cast<std::size_t>(n) * n);
+}
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
     require_rank("matmul", "a", a, 2);

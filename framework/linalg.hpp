@@ -1,5 +1,7 @@
 // Matrix products for exercises and layers, without Eigen in the header (it compiles slowly).
 #pragma once
+#include <vector>
+
 #include "framework/tensor.hpp"
 
 namespace wb {
@@ -13,6 +15,12 @@ void gemm(bool transpose_a, bool transpose_b, int M, int N, int K, float alpha, 
 /// Sum of n floats, vectorised (Eigen reorders the adds into several partial sums, which plain C++
 /// loops may not do for floats).
 float sum(const float* x, int n);
+
+/// The principal square root of a symmetric positive semi-definite n x n matrix m (row-major, double):
+/// R symmetric with R R = m, from the eigendecomposition m = V diag(l) V^T as V diag(sqrt(l)) V^T.
+/// Eigenvalues below 0, which rounding makes of a singular covariance, count as 0.
+/// Throws ShapeError naming symmetric_sqrt unless m has n * n values.
+std::vector<double> symmetric_sqrt(const std::vector<double>& m, int n);
 
 /// a (M, K) times b (K, N) -> (M, N). Throws ShapeError naming "matmul" and both shapes.
 Tensor matmul(const Tensor& a, const Tensor& b);

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <vector>
 
+#include "framework/errors.hpp"
+#include "framework/layers.hpp"
 #include "framework/linalg.hpp"
 #include "framework/random.hpp"
 
@@ -90,4 +92,38 @@ TEST(Gemm, ThreadedProductsMatchAndRepeat) {
     gemm(false, true, M, N, K, 1.0f, A.data(), B.data(), 0.0f, first.data());
     gemm(false, true, M, N, K, 1.0f, A.data(), B.data(), 0.0f, second.data());
     EXPECT_EQ(first, second);
+}
+
+TEST(SymmetricSqrt, SquaresBackAndClipsRoundingNegatives) {
+    // m = A A^T is symmetric positive semi-definite; its root R must be symmetric with R R = m
+    const int n = 4;
+    std::vector<double> a(n * n), m(n * n, 0.0);
+    for (int i = 0; i < n * n; ++i) a[i] = std::sin(1.7 * i) + (i % 5 == 0 ? 2.0 : 0.0);
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j)
+            for (int k = 0; k < n; ++k) m[i * n + j] += a[i * n + k] * a[j * n + k];
+    const std::vector<double> r = symmetric_sqrt(m, n);
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j) {
+            double rr = 0.0;
+            for (int k = 0; k < n; ++k) rr += r[i * n + k] * r[k * n + j];
+            EXPECT_NEAR(rr, m[i * n + j], 1e-9) << i << ", " << j;
+            EXPECT_NEAR(r[i * n + j], r[j * n + i], 1e-12);
+        }
+    // a rank-1 matrix: rounding may leave tiny negative eigenvalues, which must not become NaN
+    const std::vector<double> v{1.0, 2.0, 3.0};
+    std::vector<double> rank1(9);
+    for (int i = 0; i < 3; ++i)
+        for (int j = 0; j < 3; ++j) rank1[i * 3 + j] = v[i] * v[j];
+    for (double x : symmetric_sqrt(rank1, 3)) EXPECT_TRUE(std::isfinite(x));
+    EXPECT_THROW(symmetric_sqrt(std::vector<double>(5), 2), ShapeError);
+}
+
+TEST(Reshape, PerSampleShapeAndBack) {
+    Reshape reshape(Shape{1, 2, 3});
+    const Tensor y = reshape.forward(Tensor({4, 6}, 1.0f));
+    EXPECT_EQ(y.shape(), (Shape{4, 1, 2, 3}));
+    EXPECT_EQ(reshape.backward(Tensor({4, 1, 2, 3})).shape(), (Shape{4, 6}));
+    EXPECT_EQ(reshape.output_shape({7, 6}), (Shape{7, 1, 2, 3}));
+    EXPECT_THROW(reshape.forward(Tensor({4, 5})), ShapeError);
 }

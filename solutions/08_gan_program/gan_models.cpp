@@ -1,0 +1,29 @@
+// Reference: the source's generator and discriminator.
+#include "chapters/08_gan_program/gan_models.hpp"
+
+#include "framework/layers.hpp"
+#include "layers/cnn_layers.hpp"
+
+namespace wb {
+
+Sequential build_generator(Rng& rng) {
+    Sequential g;
+    g.add<Dense>(kNoiseSize, 128, rng, Init::torch_default);  // (N, 100) -> (N, 128)
+    g.add<ReLU>();
+    g.add<Dense>(128, 28 * 28, rng, Init::torch_default);     // -> (N, 784)
+    g.add<Tanh>();                                             // in [-1, 1], the range of the real images
+    g.add<Reshape>(Shape{1, 28, 28});                          // -> (N, 1, 28, 28)
+    return g;
+}
+
+Sequential build_discriminator(Rng& rng) {
+    Sequential d;
+    d.add<Conv2D>(1, 64, 3, rng, Conv2dParams{}, Init::torch_default);  // -> (N, 64, 26, 26)
+    d.add<ReLU>();
+    d.add<MaxPool2D>(2);                                                 // -> (N, 64, 13, 13)
+    d.add<Flatten>();                                                    // -> (N, 10816)
+    d.add<Dense>(64 * 13 * 13, 1, rng, Init::torch_default);             // -> (N, 1), a logit
+    return d;
+}
+
+}  // namespace wb

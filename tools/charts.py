@@ -4,6 +4,7 @@ program wrote: ./wb run NN calls it after the program. Image grids and heatmaps 
     /usr/bin/python3 tools/charts.py 07 build/out/07      # writes build/out/07/training.png
     /usr/bin/python3 tools/charts.py 01 build/out/01      # writes build/out/01/scaling.png
     /usr/bin/python3 tools/charts.py 03 build/out/03      # learning_curves.png, gradient_norms.png, step_times.png
+    /usr/bin/python3 tools/charts.py 08 build/out/08      # gan_training.png
     /usr/bin/python3 tools/charts.py bench build/out/bench  # from ./wb bench cnn's cnn.json: cnn.png
     /usr/bin/python3 tools/charts.py bench build/out/bench lstm  # lstm.json -> lstm.png (and attention)
 """
@@ -181,8 +182,39 @@ def lstm_charts(metrics, path):
     print(f"charts: {os.path.join(folder, 'step_times.png')}")
 
 
+def gan_chart(metrics, path):
+    """Chapter 08: D's and G's losses and D's accuracies per epoch, the Fréchet distance from the untrained
+    generator on, and the class shares of the last epoch's samples."""
+    epochs = [e for e in metrics["epochs"] if e["epoch"] > 0]
+    scored = metrics["scored"]
+    fig, axes = plt.subplots(1, 3 if scored else 2, figsize=(12 if scored else 8, 3.4))
+    xs = [e["epoch"] for e in epochs]
+    axes[0].plot(xs, [e["d_loss"] for e in epochs], "o-", label="D loss")
+    axes[0].plot(xs, [e["g_loss"] for e in epochs], "o-", label="G loss")
+    axes[0].set_xlabel("epoch")
+    axes[0].set_ylabel("mean loss")
+    axes[0].legend(frameon=False)
+    axes[1].plot(xs, [100 * e["d_real_accuracy"] for e in epochs], "o-", label="D on real")
+    axes[1].plot(xs, [100 * e["d_fake_accuracy"] for e in epochs], "o-", label="D on fake")
+    axes[1].axhline(50, color="gray", linestyle=":", label="chance")
+    axes[1].set_ylim(0, 102)
+    axes[1].set_xlabel("epoch")
+    axes[1].set_ylabel("D's accuracy (%)")
+    axes[1].legend(frameon=False)
+    if scored:
+        all_epochs = metrics["epochs"]
+        axes[2].plot([e["epoch"] for e in all_epochs], [e["frechet_distance"] for e in all_epochs], "o-", color="tab:purple")
+        axes[2].set_yscale("log")
+        axes[2].set_xlabel("epoch (0: untrained)")
+        axes[2].set_ylabel("Fréchet distance to real test images")
+    fig.suptitle(f"Chapter 08: the source's GAN on {metrics['train_images']} images ({metrics['kernels']} kernels)")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
 CHARTS = {"01": ("scaling.png", scaling_chart), "03": ("learning_curves.png", lstm_charts),
-          "07": ("training.png", training_chart)}
+          "07": ("training.png", training_chart), "08": ("gan_training.png", gan_chart)}
 SOURCES = {"bench": ("cnn.json", "cnn.png", bench_chart)}
 
 

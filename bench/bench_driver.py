@@ -48,10 +48,16 @@ def run_torch(case, threads, mkldnn, repeats=None):
     return json.loads(out.stdout)
 
 
-SEQ_CASES = {"lstm": ["lstm_small", "lstm_large"], "attention": ["attention_small", "attention_large"]}
+SEQ_CASES = {"lstm": ["lstm_small", "lstm_large"], "attention": ["attention_small", "attention_large"],
+             "gan": ["gan_step"]}
 SEQ_SHAPES = {"lstm": "LSTM forward + backward at (batch 32, T 50, input 32, hidden 128) and (64, 100, 64, 256)",
               "attention": "multi-head self-attention forward + backward at (batch 32, length 64, dim 128, 8 heads) "
-                           "and (8, 256, 256, 8 heads)"}
+                           "and (8, 256, 256, 8 heads)",
+              "gan": "one training step of chapter 08's GAN (batch 64: D on real and fake, then G through D)"}
+# name -> (our Google Benchmark binary, the PyTorch script, the libtorch binary)
+SEQ_PROGRAMS = {"lstm": ("bench_seq", "seq_torch.py", "bench_seq_libtorch"),
+                "attention": ("bench_seq", "seq_torch.py", "bench_seq_libtorch"),
+                "gan": ("bench_gan", "gan_torch.py", "bench_gan_libtorch")}
 
 
 def write_results(name, results):
@@ -74,15 +80,17 @@ def best_peer(peers):
 
 
 def cmd_bench_seq(args):
-    """./wb bench lstm | attention: chapter 03's LSTM or chapter 01's multi-head attention (reference kernels,
-    forward + backward) against PyTorch and libtorch, in interleaved rounds; medians; the faster peer named."""
-    ok, output = build.build(["bench_seq"])
+    """./wb bench lstm | attention | gan: chapter 03's LSTM, chapter 01's multi-head attention (forward +
+    backward) or one step of chapter 08's GAN, reference kernels, against PyTorch and libtorch, in interleaved
+    rounds; medians; the faster peer named."""
+    ours_target, torch_script, libtorch_target = SEQ_PROGRAMS[args.name]
+    ok, output = build.build([ours_target])
     if not ok:
         print(build.first_compiler_error(output))
         return 1
-    binary = os.path.join(BUILD, "bench", "bench_seq")
-    libtorch = os.path.join(BUILD, "bench", "bench_seq_libtorch")
-    if not build.build(["bench_seq_libtorch"])[0]:
+    binary = os.path.join(BUILD, "bench", ours_target)
+    libtorch = os.path.join(BUILD, "bench", libtorch_target)
+    if not build.build([libtorch_target])[0]:
         libtorch = None
         say("libtorch (Debian's libtorch-dev) is not installed: no C++ peer")
     peer = torch_available()
@@ -101,7 +109,7 @@ def cmd_bench_seq(args):
             ours[case].append(times[case])
             for c in configs:
                 if peer:
-                    out = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench", "seq_torch.py"), case, str(c[0]),
+                    out = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench", torch_script), case, str(c[0]),
                                           "1" if c[1] else "0"], capture_output=True, text=True,
                                          env=dict(os.environ, **HEAP_ENV), check=True)
                     result = json.loads(out.stdout)
@@ -132,7 +140,7 @@ def cmd_bench(args):
     if args.name in SEQ_CASES:
         return cmd_bench_seq(args)
     if args.name != "cnn":
-        raise SystemExit("wb: the benchmarks are: cnn, lstm, attention")
+        raise SystemExit("wb: the benchmarks are: cnn, lstm, attention, gan")
     ok, output = build.build(["bench_cnn"])
     if not ok:
         print(build.first_compiler_error(output))

@@ -200,15 +200,17 @@ def cmd_test(_args=None):
                         f"got {times}")
         except (subprocess.CalledProcessError, ValueError, KeyError) as e:
             tally.check(False, "bench_cnn runs", str(e))
-    ok, output = build.build(["bench_seq"])
-    if tally.check(ok, "bench_seq builds", build.first_compiler_error(output)):
-        cases = [case for names in bench_driver.SEQ_CASES.values() for case in names]
-        try:
-            times = bench_driver.run_google_benchmark(os.path.join(BUILD, "bench", "bench_seq"), ".", 1)
-            tally.check(all(times.get(case, 0) > 0 for case in cases), "bench_seq reports every LSTM and attention case",
-                        f"got {times}")
-        except (subprocess.CalledProcessError, ValueError, KeyError) as e:
-            tally.check(False, "bench_seq runs", str(e))
+    for target in sorted({programs[0] for programs in bench_driver.SEQ_PROGRAMS.values()}):
+        ok, output = build.build([target])
+        if tally.check(ok, f"{target} builds", build.first_compiler_error(output)):
+            cases = [case for name, names in bench_driver.SEQ_CASES.items() for case in names
+                     if bench_driver.SEQ_PROGRAMS[name][0] == target]
+            try:
+                times = bench_driver.run_google_benchmark(os.path.join(BUILD, "bench", target), ".", 1)
+                tally.check(all(times.get(case, 0) > 0 for case in cases), f"{target} reports every case ({', '.join(cases)})",
+                            f"got {times}")
+            except (subprocess.CalledProcessError, ValueError, KeyError) as e:
+                tally.check(False, f"{target} runs", str(e))
 
     say("sanitizers: framework tests and the reference under AddressSanitizer + UBSan (debug preset) ...")
     run_sanitized(chapters, tally)

@@ -41,8 +41,9 @@ USAGE = """usage: ./wb COMMAND [ARGS]
   fixtures                           regenerate the PyTorch golden tensors (tests/fixtures/)
   bench cnn [--rounds N]             chapter 07 kernels and one training epoch against PyTorch:
                                      one JSON line per case with ms, torch_ms and their ratio
-  bench lstm | attention             chapter 03's LSTM, chapter 01's multi-head attention (forward
-                                     + backward) against PyTorch and libtorch, the same way
+  bench lstm | attention | gan       chapter 03's LSTM, chapter 01's multi-head attention (forward
+                                     + backward), one step of chapter 08's GAN, against PyTorch and
+                                     libtorch, the same way
   help                               this text
 
 CHAPTER: 01, 1, 01_attention or attention. Reports: build/reports/results.json (Gradescope)

@@ -30,6 +30,7 @@
 #include "framework/png.hpp"
 #include "framework/progress.hpp"
 #include "framework/serialize.hpp"
+#include "layers/cnn_layers.hpp"
 
 using namespace wb;
 
@@ -106,6 +107,8 @@ int main(int argc, char** argv) {
 
         Rng rng(8);
         Sequential generator = build_generator(rng), discriminator = build_discriminator(rng);
+        // D's conv, ReLU and pool as one layer when your conv2d_relu_maxpool_forward is written (chapter 04)
+        const bool fused = fuse_conv_relu_pool(discriminator) > 0;
         Adam g_opt(o.g_lr, 0.5f), d_opt(o.d_lr, 0.5f);
         Rng noise_rng(2008), fixed_rng(64);
         const Tensor fixed_noise = Tensor::randn({64, kNoiseSize}, fixed_rng);
@@ -119,9 +122,9 @@ int main(int argc, char** argv) {
             classify(classifier, slice_rows(data.test_x, 0, score_n), real_features, real_logits);
         }
         std::printf("Chapter 08 (%s kernels): the source's GAN, %d training images, batch %d, Adam 1e-4 (beta1 0.5)\n"
-                    "G: %zu parameters, D: %zu parameters; quality score %s\n\n",
+                    "G: %zu parameters, D: %zu parameters (conv, ReLU and pool %s); quality score %s\n\n",
                     WB_FLAVOUR, train_n, batch, generator.parameter_count(), discriminator.parameter_count(),
-                    scored ? "against the chapter 07 classifier" : "off (no --classifier)");
+                    fused ? "fused" : "one by one", scored ? "against the chapter 07 classifier" : "off (no --classifier)");
         std::fflush(stdout);
 
         nlohmann::json epochs = nlohmann::json::array();

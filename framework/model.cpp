@@ -32,7 +32,7 @@ void Sequential::replace_layers(std::size_t first, std::size_t count, std::uniqu
     if (count == 0 || first + count > layers_.size())
         throw ShapeError("Sequential::replace_layers: layers [" + std::to_string(first) + ", " +
                          std::to_string(first + count) + ") do not exist in a model of " + std::to_string(layers_.size()));
-    layer->needs_input_grad = first > 0;
+    layer->needs_input_grad = first > 0 || input_grad_;
     layers_.erase(layers_.begin() + static_cast<long>(first), layers_.begin() + static_cast<long>(first + count));
     layers_.insert(layers_.begin() + static_cast<long>(first), std::move(layer));
 }

@@ -11,8 +11,8 @@ GanStepStats gan_train_step(Sequential& generator, Sequential& discriminator, co
     //          halves' gradients back through D in one backward pass, and step D's optimizer.
     //       2. G step. Generate again from the same noise, run the updated D on it, take your
     //          generator_loss(kind), and back-propagate through D into G; step only G's optimizer.
-    //       D's first layer must compute its input gradient for step 2: a model's first layer may skip it
-    //       unless discriminator.layer(0).needs_input_grad is true.
+    //       D must return its input gradient for step 2: a model's first layer may skip it unless
+    //       discriminator.set_input_grad(true) asks for it.
     //       Return the losses and D's accuracies of the D step.
     throw NotImplemented("gan_train_step");
 }

@@ -5,8 +5,8 @@ namespace wb {
 
 GanStepStats gan_train_step(Sequential& generator, Sequential& discriminator, const Tensor& real, const Tensor& noise,
                             Optimizer& g_optimizer, Optimizer& d_optimizer, GeneratorLoss kind) {
-    // G's step needs dL/d(fake) from D's first layer, which a model's first layer may otherwise skip
-    discriminator.layer(0).needs_input_grad = true;
+    // G's step needs dL/d(fake) out of D, which a model's first layer may otherwise skip
+    discriminator.set_input_grad(true);
 
     // 1. D step: the fakes are a constant here, so nothing flows into G.
     const Tensor fake = generator.forward(noise);

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <memory>
 
 #include "framework/gradcheck.hpp"
 #include "framework/layers.hpp"
@@ -221,4 +222,24 @@ TEST(Sequential, FitRejectsMismatchedSamples) {
     model.add<Dense>(2, 2, rng);
     const StepFn step = [](const Tensor&, const Tensor&) { return 0.0; };
     EXPECT_THROW(fit(model, Tensor({4, 2}), Tensor({3}), step, softmax_cross_entropy_loss, argmax_accuracy, {}), ShapeError);
+}
+
+TEST(Sequential, InputGradientIsOffForTheFirstLayerUnlessAskedAndSurvivesFusion) {
+    Rng rng(9);
+    Sequential model;
+    model.add<Dense>(3, 4, rng);
+    model.add<ReLU>();
+    EXPECT_FALSE(model.layer(0).needs_input_grad) << "nothing before the first layer needs dL/d(input)";
+    EXPECT_TRUE(model.layer(1).needs_input_grad);
+    model.set_input_grad(true);
+    EXPECT_TRUE(model.layer(0).needs_input_grad);
+    model.replace_layers(0, 1, std::make_unique<Dense>(3, 4, rng));  // as fuse_conv_relu_pool does
+    EXPECT_TRUE(model.layer(0).needs_input_grad) << "a replaced first layer keeps the model's choice";
+    model.set_input_grad(false);
+    model.replace_layers(0, 1, std::make_unique<Dense>(3, 4, rng));
+    EXPECT_FALSE(model.layer(0).needs_input_grad);
+    Sequential wanted;
+    wanted.set_input_grad(true);
+    wanted.add<Dense>(3, 4, rng);
+    EXPECT_TRUE(wanted.layer(0).needs_input_grad) << "set before the first layer is added";
 }

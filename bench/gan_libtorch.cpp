@@ -3,12 +3,11 @@
 //   bench_gan_libtorch gan_step THREADS MKLDNN [REPEATS]  ->  {"case": "gan_step", "threads": T, "mkldnn": M, "ms": median}
 #include <torch/torch.h>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <vector>
+
+#include "libtorch_timing.hpp"
 
 int main(int argc, char** argv) {
     if (argc < 4 || std::string(argv[1]) != "gan_step") {
@@ -41,15 +40,7 @@ int main(int argc, char** argv) {
         g_loss.backward();
         opt_g.step();
     };
-    for (int i = 0; i < 3; ++i) step();
-    std::vector<double> ms;
-    for (int i = 0; i < repeats; ++i) {
-        const auto start = std::chrono::steady_clock::now();
-        step();
-        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-    }
-    std::sort(ms.begin(), ms.end());
     std::printf("{\"case\": \"gan_step\", \"threads\": %d, \"mkldnn\": %s, \"ms\": %.4f}\n", threads, mkldnn ? "true" : "false",
-                ms[ms.size() / 2]);
+                median_ms(step, repeats));
     return 0;
 }

@@ -3,29 +3,13 @@
 //   bench_seq_libtorch CASE THREADS MKLDNN [REPEATS]  ->  {"case": ..., "threads": T, "mkldnn": M, "ms": median}
 #include <torch/torch.h>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <string>
 #include <vector>
 
-namespace {
-
-double median_ms(const std::function<void()>& call, int repeats) {
-    for (int i = 0; i < 3; ++i) call();  // warm-up
-    std::vector<double> ms;
-    for (int i = 0; i < repeats; ++i) {
-        const auto start = std::chrono::steady_clock::now();
-        call();
-        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-    }
-    std::sort(ms.begin(), ms.end());
-    return ms[ms.size() / 2];
-}
-
-}  // namespace
+#include "libtorch_timing.hpp"
 
 int main(int argc, char** argv) {
     if (argc < 4) {

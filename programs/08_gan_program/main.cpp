@@ -179,9 +179,9 @@ int main(int argc, char** argv) {
         nlohmann::json metrics{{"kernels", WB_FLAVOUR}, {"train_images", train_n}, {"batch", batch},
                                {"learning_rate", 1e-4}, {"beta1", 0.5}, {"scored", scored}, {"epochs", epochs}};
         std::ofstream(o.out_dir + "/metrics.json") << metrics.dump(1) << "\n";
-        std::vector<Param> params = generator.params();
-        for (const Param& p : discriminator.params()) params.push_back({"d." + p.name, p.value, p.grad});
-        for (std::size_t k = 0; k < generator.params().size(); ++k) params[k].name = "g." + params[k].name;
+        std::vector<Param> params;  // both networks, their names prefixed g. and d. (both have dense.weight)
+        for (Param p : generator.params()) p.name = "g." + p.name, params.push_back(p);
+        for (Param p : discriminator.params()) p.name = "d." + p.name, params.push_back(p);
         save_weights(o.out_dir + "/weights.wbt", params);
         std::printf("\nwrote %s/metrics.json, samples.png (and one grid per epoch), weights.wbt\n", o.out_dir.c_str());
     } catch (const NotImplemented& e) {

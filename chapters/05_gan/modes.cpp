@@ -15,15 +15,4 @@ ModeCoverage mode_coverage(const Tensor& samples, const Tensor& centres, float r
     throw NotImplemented("mode_coverage");
 }
 
-// Given: K centres evenly on a circle of the given radius.
-Tensor ring_of_modes(int K, float radius) {
-    Tensor centres({K, 2});
-    for (int k = 0; k < K; ++k) {
-        const double angle = 2.0 * M_PI * k / K;
-        centres(k, 0) = static_cast<float>(radius * std::cos(angle));
-        centres(k, 1) = static_cast<float>(radius * std::sin(angle));
-    }
-    return centres;
-}
-
 }  // namespace wb

@@ -4,6 +4,7 @@
 ///
 /// Shapes: N = samples, K = modes, both 2-D points.
 #pragma once
+#include <cmath>
 #include <vector>
 
 #include "framework/tensor.hpp"
@@ -28,7 +29,15 @@ struct ModeCoverage {
 /// @throws ShapeError naming "mode_coverage" if samples or centres are not (*, 2), or either is empty.
 ModeCoverage mode_coverage(const Tensor& samples, const Tensor& centres, float radius, int min_count);
 
-/// K points evenly on a circle: centre k = radius (cos 2 pi k / K, sin 2 pi k / K). (Given, not an exercise.)
-Tensor ring_of_modes(int K, float radius);
+/// K points evenly on a circle: centre k = radius (cos 2 pi k / K, sin 2 pi k / K), (K, 2). (Given, not an exercise.)
+inline Tensor ring_of_modes(int K, float radius) {
+    Tensor centres({K, 2});
+    for (int k = 0; k < K; ++k) {
+        const double angle = 2.0 * M_PI * k / K;
+        centres(k, 0) = static_cast<float>(radius * std::cos(angle));
+        centres(k, 1) = static_cast<float>(radius * std::sin(angle));
+    }
+    return centres;
+}
 
 }  // namespace wb

@@ -50,6 +50,8 @@ def run_torch(case, threads, mkldnn, repeats=None):
 
 SEQ_CASES = {"lstm": ["lstm_small", "lstm_large"], "attention": ["attention_small", "attention_large"],
              "gan": ["gan_step"]}
+# A whole training epoch, timed after the cases above; each peer runs it at the setting that was fastest there.
+SEQ_EPOCHS = {"gan": ("gan_epoch", "one epoch of ./wb run 08's training loop (60000 images, batch 64, no scoring)")}
 SEQ_SHAPES = {"lstm": "LSTM forward + backward at (batch 32, T 50, input 32, hidden 128) and (64, 100, 64, 256)",
               "attention": "multi-head self-attention forward + backward at (batch 32, length 64, dim 128, 8 heads) "
                            "and (8, 256, 256, 8 heads)",
@@ -119,6 +121,25 @@ def cmd_bench_seq(args):
                     out = subprocess.run([libtorch, case, str(c[0]), "1" if c[1] else "0"], capture_output=True, text=True,
                                          env=dict(os.environ, **HEAP_ENV), check=True)
                     peers[(case, "libtorch", c)].append(json.loads(out.stdout)["ms"])
+    if args.name in SEQ_EPOCHS:
+        epoch_case, title = SEQ_EPOCHS[args.name]
+        say(f"{title}, {args.rounds} interleaved rounds, each peer at its fastest setting above ...")
+        fastest = {}
+        for name in ("pytorch", "libtorch"):
+            timed = [(median(v), c) for (k, n, c), v in peers.items() if k == cases[0] and n == name and v]
+            if timed:
+                fastest[name] = min(timed)[1]
+        ours[epoch_case] = []
+        for name, c in fastest.items():
+            peers[(epoch_case, name, c)] = []
+        for _ in range(args.rounds):
+            ours[epoch_case].append(run_google_benchmark(binary, f"^{epoch_case}/", 1)[epoch_case])
+            for name, c in fastest.items():
+                cmd = ([libtorch] if name == "libtorch" else ["/usr/bin/python3", os.path.join(ROOT, "bench", torch_script)])
+                out = subprocess.run([*cmd, epoch_case, str(c[0]), "1" if c[1] else "0"], capture_output=True, text=True,
+                                     env=dict(os.environ, **HEAP_ENV), check=True)
+                peers[(epoch_case, name, c)].append(json.loads(out.stdout)["ms"])
+        cases = [*cases, epoch_case]
     lines = []
     for case in cases:
         line = {"case": case, "ms": round(median(ours[case]), 4)}

@@ -1,4 +1,4 @@
-// The timing the libtorch peers share: three warm-up calls, then the median of `repeats` timed calls,
+// The timing the libtorch peers share: `warmup` untimed calls (3 by default), then the median of `repeats` timed calls,
 // the statistic the Python peers (cnn_torch.py: median_ms) and our Google Benchmark cases report.
 #pragma once
 #include <algorithm>
@@ -6,8 +6,8 @@
 #include <functional>
 #include <vector>
 
-inline double median_ms(const std::function<void()>& call, int repeats) {
-    for (int i = 0; i < 3; ++i) call();
+inline double median_ms(const std::function<void()>& call, int repeats, int warmup = 3) {
+    for (int i = 0; i < warmup; ++i) call();
     std::vector<double> ms;
     for (int i = 0; i < repeats; ++i) {
         const auto start = std::chrono::steady_clock::now();

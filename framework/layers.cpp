@@ -1,6 +1,8 @@
 #include "framework/layers.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <string>
 
 #include "framework/eigen_views.hpp"
@@ -110,6 +112,72 @@ Tensor MeanOverTime::backward(Tensor dout) {
 }
 
 Shape MeanOverTime::output_shape(const Shape& input) const { return {input.at(0), input.at(2)}; }
+
+MinibatchStddev::MinibatchStddev(int group_size) : group_size_(group_size) {
+    if (group_size < 1) throw std::invalid_argument("MinibatchStddev: group_size must be >= 1, got " + std::to_string(group_size));
+}
+
+Tensor MinibatchStddev::forward(Tensor x) {
+    require_rank("MinibatchStddev::forward", "x", x, 2);
+    const int N = x.dim(0), F = x.dim(1), G = std::min(group_size_, N);
+    if (N % G != 0)
+        throw ShapeError("MinibatchStddev::forward: a batch of " + std::to_string(N) + " rows is not a whole number of groups of " +
+                         std::to_string(G));
+    mean_.assign(static_cast<std::size_t>(N / G) * F, 0.0f);
+    std_.assign(mean_.size(), 0.0f);
+    const float g = static_cast<float>(G);
+    Tensor y = Tensor::uninitialized({N, 2 * F});
+    for (int group = 0; group < N / G; ++group) {
+        float* __restrict mean = &mean_[static_cast<std::size_t>(group) * F];
+        float* __restrict sd = &std_[static_cast<std::size_t>(group) * F];
+        // mean_f = (1/G) sum_n x[n, f];  std_f = sqrt((1/G) sum_n (x[n, f] - mean_f)^2 + 1e-8)
+        for (int n = group * G; n < (group + 1) * G; ++n) {
+            const float* __restrict row = &x(n, 0);
+            for (int f = 0; f < F; ++f) mean[f] += row[f] / g;
+        }
+        for (int n = group * G; n < (group + 1) * G; ++n) {
+            const float* __restrict row = &x(n, 0);
+            for (int f = 0; f < F; ++f) sd[f] += (row[f] - mean[f]) * (row[f] - mean[f]) / g;
+        }
+        // Eigen's sqrt runs in SIMD lanes (std::sqrt in a loop stays scalar, for errno), within an ulp of std::sqrt
+        Eigen::Map<Eigen::ArrayXf> spread(sd, F);
+        spread = (spread + 1e-8f).sqrt();
+        for (int n = group * G; n < (group + 1) * G; ++n) {
+            std::copy(&x(n, 0), &x(n, 0) + F, &y(n, 0));
+            std::copy(sd, sd + F, &y(n, F));
+        }
+    }
+    x_ = std::move(x);
+    return y;
+}
+
+Tensor MinibatchStddev::backward(Tensor dout) {
+    const int N = x_.dim(0), F = x_.dim(1), G = std::min(group_size_, N);
+    require_shape("MinibatchStddev::backward", "dout", dout, {N, 2 * F});
+    const float g = static_cast<float>(G);
+    // d std_f / d x[n, f] = (x[n, f] - mean_f) / (G std_f): every row of the group shares std_f's gradient
+    Tensor dx = Tensor::uninitialized({N, F});
+    std::vector<float> dstd_buffer(static_cast<std::size_t>(F));
+    float* __restrict dstd = dstd_buffer.data();
+    for (int group = 0; group < N / G; ++group) {
+        const float* __restrict mean = &mean_[static_cast<std::size_t>(group) * F];
+        const float* __restrict sd = &std_[static_cast<std::size_t>(group) * F];
+        std::fill(dstd, dstd + F, 0.0f);
+        for (int n = group * G; n < (group + 1) * G; ++n) {
+            const float* __restrict from_std = &dout(n, F);
+            for (int f = 0; f < F; ++f) dstd[f] += from_std[f];
+        }
+        for (int n = group * G; n < (group + 1) * G; ++n) {
+            const float* __restrict row = &x_(n, 0);
+            const float* __restrict direct = &dout(n, 0);
+            float* __restrict out = &dx(n, 0);
+            for (int f = 0; f < F; ++f) out[f] = direct[f] + dstd[f] * (row[f] - mean[f]) / (g * sd[f]);
+        }
+    }
+    return dx;
+}
+
+Shape MinibatchStddev::output_shape(const Shape& input) const { return {input.at(0), 2 * input.at(1)}; }
 
 Tensor ReLU::forward(Tensor x) {
     for (float& v : x) v = v > 0.0f ? v : 0.0f;

@@ -56,6 +56,25 @@ private:
     Tensor x_;  // (N, in) from the last forward
 };
 
+/// Minibatch standard deviation (Karras et al., ProGAN, 2018), per feature: appends to each row the spread
+/// of every feature over the row's group, so that a discriminator can see a batch whose samples look alike.
+/// x: (N, F) -> y: (N, 2F), y[n, :F] = x[n], y[n, F + f] = sqrt(var_g(x[:, f]) + 1e-8), the variance (divided
+/// by G) over the G consecutive rows of n's group. G = min(group_size, N) must divide N: a GAN step that feeds
+/// real and fake rows as one batch (real first) with group_size = its batch keeps the two apart.
+class MinibatchStddev : public Layer {
+public:
+    explicit MinibatchStddev(int group_size);
+    std::string name() const override { return "MinibatchStddev"; }
+    Tensor forward(Tensor x) override;
+    Tensor backward(Tensor dout) override;
+    Shape output_shape(const Shape& input) const override;
+
+private:
+    int group_size_;
+    Tensor x_;                      // (N, F) from the last forward
+    std::vector<float> mean_, std_;  // (groups, F)
+};
+
 /// y = max(x, 0); dy/dx = 1 where x > 0, else 0 (0 at x == 0, as PyTorch).
 class ReLU : public Layer {
 public:

@@ -189,8 +189,12 @@ def gan_chart(metrics, path):
     scored = metrics["scored"]
     fig, axes = plt.subplots(1, 3 if scored else 2, figsize=(12 if scored else 8, 3.4))
     xs = [e["epoch"] for e in epochs]
-    axes[0].plot(xs, [e["d_loss"] for e in epochs], "o-", label="D loss")
-    axes[0].plot(xs, [e["g_loss"] for e in epochs], "o-", label="G loss")
+    if metrics.get("like_the_source"):  # one combined fit: a single loss, on class labels
+        axes[0].plot(xs, [e["fit_loss"] for e in epochs], "o-", color="tab:red", label="the source's fit loss")
+        axes[0].axhline(0, color="gray", linestyle=":")
+    else:
+        axes[0].plot(xs, [e["d_loss"] for e in epochs], "o-", label="D loss")
+        axes[0].plot(xs, [e["g_loss"] for e in epochs], "o-", label="G loss")
     axes[0].set_xlabel("epoch")
     axes[0].set_ylabel("mean loss")
     axes[0].legend(frameon=False)
@@ -207,7 +211,9 @@ def gan_chart(metrics, path):
         axes[2].set_yscale("log")
         axes[2].set_xlabel("epoch (0: untrained)")
         axes[2].set_ylabel("Fréchet distance to real test images")
-    fig.suptitle(f"Chapter 08: the source's GAN on {metrics['train_images']} images ({metrics['kernels']} kernels)")
+    recipe = ("trained like the source: one fit on class labels" if metrics.get("like_the_source") else
+              "with a minibatch stddev in D" if metrics.get("minibatch_stddev") else "the plain recipe")
+    fig.suptitle(f"Chapter 08: the source's GAN on {metrics['train_images']} images, {recipe} ({metrics['kernels']} kernels)")
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)

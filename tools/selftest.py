@@ -1,4 +1,5 @@
 """./wb test: the workbook's whole self-test. Ends with the line 'N passed, N failed'."""
+import json
 import os
 import re
 import shutil
@@ -17,6 +18,10 @@ from project import BUILD, JOBS, ROOT, paint, say
 
 sys.path.insert(0, os.path.join(ROOT, "bench"))
 import bench_driver  # noqa: E402
+
+
+# Programs' switches that change how they train, each smoke-run too, with the metrics.json key that must show it.
+PROGRAM_VARIANTS = {"08": {"--like-the-source": ("like_the_source", True), "--plain-discriminator": ("minibatch_stddev", False)}}
 
 
 class Tally:
@@ -176,6 +181,19 @@ def cmd_test(_args=None):
                 drawn = re.findall(r"charts: (\S+\.png)", charts.stdout)
                 tally.check(charts.returncode == 0 and all(open(p, "rb").read(8) == b"\x89PNG\r\n\x1a\n" for p in drawn),
                             f"charts of {ch.name} are drawn from its metrics.json", charts.stdout + charts.stderr[-500:])
+            for variant, (key, value) in PROGRAM_VARIANTS.get(ch.number, {}).items():
+                folder = f"{out_dir}{variant}"
+                shutil.rmtree(folder, ignore_errors=True)
+                os.makedirs(folder)
+                proc = subprocess.run([program, folder, "--smoke", variant], capture_output=True, text=True)
+                metrics_path = os.path.join(folder, "metrics.json")
+                metrics = json.load(open(metrics_path)) if os.path.isfile(metrics_path) else {}
+                charts = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "charts.py"), ch.number, folder],
+                                        capture_output=True, text=True)
+                tally.check(proc.returncode == 0 and metrics.get(key) == value and len(metrics.get("epochs", [])) == 2
+                            and charts.returncode == 0,
+                            f"program {ch.name} {variant} runs, records its epoch and draws its chart",
+                            proc.stderr[-500:] + charts.stderr[-500:])
             if os.path.isfile(os.path.join(out_dir, "weights.wbt")):
                 # A training program: the same seed and thread count give the same bits. Four workers, so that
                 # partial sums added in arrival order would show (with two, a + b == b + a hides it).
@@ -203,7 +221,8 @@ def cmd_test(_args=None):
     for target in sorted({programs[0] for programs in bench_driver.SEQ_PROGRAMS.values()}):
         ok, output = build.build([target])
         if tally.check(ok, f"{target} builds", build.first_compiler_error(output)):
-            cases = [case for name, names in bench_driver.SEQ_CASES.items() for case in names
+            cases = [case for name, names in bench_driver.SEQ_CASES.items()
+                     for case in [*names, *bench_driver.SEQ_EPOCHS.get(name, ())[:1]]
                      if bench_driver.SEQ_PROGRAMS[name][0] == target]
             try:
                 times = bench_driver.run_google_benchmark(os.path.join(BUILD, "bench", target), ".", 1)

@@ -104,6 +104,9 @@ def cmd_run(args, extra):
         print(build.first_compiler_error(output))
         raise SystemExit(f"wb: chapter {ch.name} does not compile yet; ./wb grade {ch.number} shows what is missing")
     out_dir = os.path.join(BUILD, "out", ch.number)
+    for variant in ("--like-the-source", "--plain-discriminator"):  # chapter 08's comparison runs keep the main run
+        if variant in extra:
+            out_dir = os.path.join(out_dir, variant[2:])
     os.makedirs(out_dir, exist_ok=True)
     if ch.number == "08" and "--classifier" not in extra and "--smoke" not in extra:
         extra = [*extra, "--classifier", classifier_weights()]

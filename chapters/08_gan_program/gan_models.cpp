@@ -12,9 +12,10 @@ Sequential build_generator(Rng& rng) {
     throw NotImplemented("build_generator");
 }
 
-Sequential build_discriminator(Rng& rng) {
-    // TODO: Conv2D(1 -> 64, 3x3), ReLU, MaxPool2D(2), Flatten, Dense(64 * 13 * 13 -> 1); Init::torch_default.
-    //       No sigmoid at the end: the chapter 05 losses take logits.
+Sequential build_discriminator(Rng& rng, bool minibatch_stddev) {
+    // TODO: Conv2D(1 -> 64, 3x3), ReLU, MaxPool2D(2), Flatten, then MinibatchStddev(kStddevGroup) if
+    //       minibatch_stddev, then Dense(features -> 1) (10816 features, twice that after MinibatchStddev);
+    //       Init::torch_default. No sigmoid at the end: the chapter 05 losses take logits.
     throw NotImplemented("build_discriminator");
 }
 

@@ -1,13 +1,22 @@
-// ./wb run 08 [--solutions] [--epochs N] [--smoke]
+// ./wb run 08 [--solutions] [--epochs N] [--g-lr R] [--d-lr R] [--plain-discriminator] [--like-the-source] [--smoke]
 //
 // Trains the source's GAN on Fashion-MNIST, correctly: images scaled to [-1, 1] (your to_tanh_range), your
-// generator and discriminator (chapter 08, the discriminator on your chapter 04 convolution), your
-// alternating step and losses (chapter 05), Adam 1e-4 with beta1 = 0.5 for both networks, batch 64.
+// generator and discriminator (chapter 08, the discriminator on your chapter 04 convolution, with a minibatch
+// standard deviation: without it this D lets G collapse), your alternating step and losses (chapter 05),
+// Adam with beta1 = 0.5, learning rate 2e-3 for G and 5e-5 for D, batch 64, 12 epochs.
+// --plain-discriminator trains the source's D as it is, to watch the collapse.
 // After every epoch: a grid of 64 samples from the same fixed noise (samples_epoch_K.png), so you see
 // the generator improve; and, with --classifier (./wb run 08 trains and caches one with the reference
 // kernels), the quality score: the Fréchet distance (your frechet_distance) between 1000 generated and
 // 1000 real test images in the feature space of the chapter 07 10-class classifier, and the share of
-// each class among the generated images (your class_shares). Writes metrics.json and weights.wbt.
+// each class among the generated images (your class_shares). At the end, an augmentation study: does adding
+// generated images help a classifier with 60 real images per class? Writes metrics.json and weights.wbt.
+//
+// --like-the-source trains the same two networks the way the source's program does, to watch it fail:
+// one combined model D(sigmoid)(G(z)), fitted with Keras's clipped binary cross-entropy on the class
+// labels 0..9 as targets, by one Adam (1e-4, Keras's beta1 0.9) over G's and D's weights together, so D
+// is never frozen and never sees a real image. (The source passes the images to the noise input, which
+// Keras rejects; fresh noise stands in for them here.) Everything else (samples, scores) is as above.
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -19,6 +28,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "chapters/05_gan/augment.hpp"
 #include "chapters/05_gan/gan_step.hpp"
 #include "chapters/08_gan_program/gan_data.hpp"
 #include "chapters/08_gan_program/gan_models.hpp"
@@ -27,9 +37,11 @@
 #include "framework/data.hpp"
 #include "framework/heap.hpp"
 #include "framework/linalg.hpp"
+#include "framework/losses.hpp"
 #include "framework/png.hpp"
 #include "framework/progress.hpp"
 #include "framework/serialize.hpp"
+#include "framework/training.hpp"
 #include "layers/cnn_layers.hpp"
 
 using namespace wb;
@@ -39,9 +51,11 @@ namespace {
 struct Options {
     std::string out_dir;
     std::string classifier;  // weights.wbt of the chapter 07 10-class model
-    int epochs = 5;
-    float g_lr = 1e-4f, d_lr = 1e-4f;
+    int epochs = 12;
+    float g_lr = 2e-3f, d_lr = 5e-5f;  // G 40 times faster than D: at 1e-4 for both, D wins and G collapses
+    bool plain_discriminator = false;
     bool smoke = false;
+    bool like_the_source = false;
 };
 
 // The chapter 07 10-class classifier (Conv 32 3x3, ReLU, MaxPool 2, Dense 10), run with the framework's
@@ -84,6 +98,82 @@ Tensor generate(Sequential& generator, int n, Rng& rng) {
     return from_tanh_range(generator.forward(Tensor::randn({n, kNoiseSize}, rng)));
 }
 
+// D's accuracy on held-out images, for the source's run, which never measures it: real test images
+// (in [-1, 1]) should get a logit > 0, generated ones a logit < 0.
+void held_out_accuracies(Sequential& generator, Sequential& discriminator, const Tensor& real, nlohmann::json& record) {
+    Rng rng(6);
+    const Tensor real_logits = discriminator.forward(real);
+    const Tensor fake_logits = discriminator.forward(generator.forward(Tensor::randn({real.dim(0), kNoiseSize}, rng)));
+    double real_right = 0, fake_right = 0;
+    for (int i = 0; i < real.dim(0); ++i) real_right += real_logits(i, 0) > 0, fake_right += fake_logits(i, 0) < 0;
+    record["d_real_accuracy"] = real_right / real.dim(0);
+    record["d_fake_accuracy"] = fake_right / real.dim(0);
+}
+
+// Does a GAN's output help a classifier that has little real data? The chapter 07 10-class architecture is
+// trained three times from the same initialisation on the same number of images: a few real images per class
+// alone (repeated), the same plus copies transformed by your chapter 05 augment (flip, shift), and the same plus
+// generated images labelled by the first classifier (this G is unconditional: it draws no labels). Returns
+// the test accuracy of each; the classic augmentation is the baseline generated images must beat.
+nlohmann::json augmentation_study(Sequential& generator, const Dataset& data, bool smoke) {
+    const int per_class = smoke ? 3 : 60, copies = 4, epochs = smoke ? 1 : 10, test_n = smoke ? 200 : data.test_x.dim(0);
+    std::vector<int> rows, taken(10, 0);  // the first per_class images of each class
+    for (int i = 0; i < data.train_y.dim(0) && static_cast<int>(rows.size()) < 10 * per_class; ++i) {
+        const int label = static_cast<int>(data.train_y[static_cast<std::size_t>(i)]);
+        if (taken[label] < per_class) ++taken[label], rows.push_back(i);
+    }
+    const Tensor real_x = take_rows(data.train_x, rows), real_y = take_rows(data.train_y, rows);
+    const Tensor test_x = slice_rows(data.test_x, 0, test_n), test_y = slice_rows(data.test_y, 0, test_n);
+    std::vector<int> repeated;  // real_x `copies` times over
+    for (int c = 0; c < copies; ++c)
+        for (int i = 0; i < real_x.dim(0); ++i) repeated.push_back(i);
+
+    // every variant: the same model, initialisation, optimizer and number of images per epoch
+    auto train_and_test = [&](const Tensor& x, const Tensor& y, Sequential* keep) {
+        Rng rng(11);
+        Sequential model;
+        model.add<Conv2D>(1, 32, 3, rng);  // -> (N, 32, 26, 26)
+        model.add<ReLU>();
+        model.add<MaxPool2D>(2);            // -> (N, 32, 13, 13)
+        model.add<Flatten>();
+        model.add<Dense>(32 * 13 * 13, 10, rng);
+        fuse_conv_relu_pool(model);
+        Adam adam(1e-3f);
+        const StepFn step = [&](const Tensor& bx, const Tensor& by) {
+            const LossResult l = softmax_cross_entropy_loss(model.forward(bx), by);
+            model.backward(l.grad);
+            adam.step(model.params());
+            return l.loss;
+        };
+        FitOptions options;
+        options.epochs = epochs, options.seed = 12, options.progress = false;
+        fit(model, x, y, step, softmax_cross_entropy_loss, argmax_accuracy, options);
+        const double accuracy = evaluate(model, test_x, test_y, softmax_cross_entropy_loss, argmax_accuracy).metric;
+        if (keep) *keep = std::move(model);
+        return accuracy;
+    };
+    Sequential real_only;
+    const Tensor repeated_x = take_rows(real_x, repeated), repeated_y = take_rows(real_y, repeated);
+    const double real_accuracy = train_and_test(repeated_x, repeated_y, &real_only);
+
+    Rng rng(13);
+    AugmentOptions flips_and_shifts;  // a flip with probability 1/2 and a shift of up to 2 pixels, no noise
+    const Tensor augmented = concat_rows(real_x, augment(slice_rows(repeated_x, real_x.dim(0), repeated_x.dim(0)),
+                                                         flips_and_shifts, rng));
+    const double augmented_accuracy = train_and_test(augmented, repeated_y, nullptr);
+
+    const int extra = (copies - 1) * real_x.dim(0);
+    const Tensor generated = generate(generator, extra, rng);
+    const Tensor guessed = real_only.forward(generated);  // (extra, 10) logits of the real-only classifier
+    Tensor labels({extra});
+    for (int i = 0; i < extra; ++i)
+        labels[static_cast<std::size_t>(i)] = static_cast<float>(std::max_element(&guessed(i, 0), &guessed(i, 0) + 10) - &guessed(i, 0));
+    const double generated_accuracy = train_and_test(concat_rows(real_x, generated), concat_rows(real_y, labels), nullptr);
+    return {{"real_per_class", per_class}, {"images_per_epoch", repeated_x.dim(0)}, {"epochs", epochs},
+            {"test_images", test_n}, {"real_only", real_accuracy}, {"real_and_augmented", augmented_accuracy},
+            {"real_and_generated", generated_accuracy}};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -95,21 +185,33 @@ int main(int argc, char** argv) {
     app.add_option("--classifier", o.classifier, "chapter 07 10-class weights.wbt, for the quality score");
     app.add_option("--g-lr", o.g_lr, "the generator's Adam learning rate")->check(CLI::PositiveNumber);
     app.add_option("--d-lr", o.d_lr, "the discriminator's Adam learning rate")->check(CLI::PositiveNumber);
+    app.add_flag("--plain-discriminator", o.plain_discriminator,
+                 "the source's D without the minibatch standard deviation (it lets G collapse)");
+    app.add_flag("--like-the-source", o.like_the_source,
+                 "train as the source's program does (one fit of D(G(z)) on class labels), to see it fail");
     app.add_flag("--smoke", o.smoke, "a tiny run that checks everything works (seconds)");
     CLI11_PARSE(app, argc, argv);
     std::filesystem::create_directories(o.out_dir);
 
     try {
         const Dataset data = load_fashion_mnist();
-        const int train_n = o.smoke ? 640 : data.train_x.dim(0), batch = 64, score_n = o.smoke ? 100 : 1000;
+        const int train_n = o.smoke ? 640 : data.train_x.dim(0), batch = kGanBatch, score_n = o.smoke ? 100 : 1000;
         if (o.smoke) o.epochs = 1;
         const Tensor real_images = to_tanh_range(slice_rows(data.train_x, 0, train_n));
 
         Rng rng(8);
-        Sequential generator = build_generator(rng), discriminator = build_discriminator(rng);
+        Sequential generator = build_generator(rng);
+        Sequential discriminator = build_discriminator(rng, !o.plain_discriminator && !o.like_the_source);
         // D's conv, ReLU and pool as one layer when your conv2d_relu_maxpool_forward is written (chapter 04)
         const bool fused = fuse_conv_relu_pool(discriminator) > 0;
         Adam g_opt(o.g_lr, 0.5f), d_opt(o.d_lr, 0.5f);
+        // the source's run: one Adam over both networks, Keras's defaults but for the learning rate
+        Adam source_opt(1e-4f);
+        std::vector<Param> all_params = generator.params();
+        for (const Param& p : discriminator.params()) all_params.push_back(p);
+        Sigmoid source_sigmoid;  // the source's D ends in a sigmoid
+        if (o.like_the_source) discriminator.set_input_grad(true);  // the fit reaches G through D
+        const Tensor train_labels = slice_rows(data.train_y, 0, train_n);
         Rng noise_rng(2008), fixed_rng(64);
         const Tensor fixed_noise = Tensor::randn({64, kNoiseSize}, fixed_rng);
 
@@ -121,9 +223,18 @@ int main(int argc, char** argv) {
             classifier = load_classifier(o.classifier);
             classify(classifier, slice_rows(data.test_x, 0, score_n), real_features, real_logits);
         }
-        std::printf("Chapter 08 (%s kernels): the source's GAN, %d training images, batch %d, Adam 1e-4 (beta1 0.5)\n"
+        if (o.like_the_source)
+            std::printf("LIKE THE SOURCE: one fit of D(G(z)) on the class labels, D never frozen, no D step. "
+                        "Expect it to fail.\n");
+        char recipe[128];
+        if (o.like_the_source)
+            std::snprintf(recipe, sizeof recipe, "one Adam 1e-4 (beta1 0.9) over G and D");
+        else
+            std::snprintf(recipe, sizeof recipe, "Adam (beta1 0.5) G %g, D %g, %s", o.g_lr, o.d_lr,
+                          o.plain_discriminator ? "the source's plain D" : "D with a minibatch stddev");
+        std::printf("Chapter 08 (%s kernels): the source's GAN, %d training images, batch %d, %s\n"
                     "G: %zu parameters, D: %zu parameters (conv, ReLU and pool %s); quality score %s\n\n",
-                    WB_FLAVOUR, train_n, batch, generator.parameter_count(), discriminator.parameter_count(),
+                    WB_FLAVOUR, train_n, batch, recipe, generator.parameter_count(), discriminator.parameter_count(),
                     fused ? "fused" : "one by one", scored ? "against the chapter 07 classifier" : "off (no --classifier)");
         std::fflush(stdout);
 
@@ -150,20 +261,40 @@ int main(int argc, char** argv) {
             double d_loss = 0, g_loss = 0, real_acc = 0, fake_acc = 0;
             for (int step = 0; step < steps; ++step) {
                 const std::vector<int> rows(order.begin() + step * batch, order.begin() + (step + 1) * batch);
-                const GanStepStats s = gan_train_step(generator, discriminator, take_rows(real_images, rows),
-                                                      Tensor::randn({batch, kNoiseSize}, noise_rng), g_opt, d_opt);
-                d_loss += s.d_loss, g_loss += s.g_loss, real_acc += s.real_accuracy, fake_acc += s.fake_accuracy;
+                const Tensor noise = Tensor::randn({batch, kNoiseSize}, noise_rng);
+                if (o.like_the_source) {
+                    // model.fit(x, y_train): D(G(z)) against the class labels, every weight stepped
+                    const Tensor probs = source_sigmoid.forward(discriminator.forward(generator.forward(noise)));
+                    const LossResult fit = bce_loss(probs, take_rows(train_labels, rows).reshaped({batch, 1}));
+                    generator.backward(discriminator.backward(source_sigmoid.backward(fit.grad)));
+                    source_opt.step(all_params);
+                    g_loss += fit.loss;
+                } else {
+                    const GanStepStats s = gan_train_step(generator, discriminator, take_rows(real_images, rows), noise,
+                                                          g_opt, d_opt);
+                    d_loss += s.d_loss, g_loss += s.g_loss, real_acc += s.real_accuracy, fake_acc += s.fake_accuracy;
+                }
                 if ((step + 1) % 20 == 0 || step + 1 == steps) {
                     char shown[96];
-                    std::snprintf(shown, sizeof shown, "D %.3f G %.3f acc real %.2f fake %.2f", d_loss / (step + 1),
-                                  g_loss / (step + 1), real_acc / (step + 1), fake_acc / (step + 1));
+                    if (o.like_the_source)
+                        std::snprintf(shown, sizeof shown, "fit loss %.3f", g_loss / (step + 1));
+                    else
+                        std::snprintf(shown, sizeof shown, "D %.3f G %.3f acc real %.2f fake %.2f", d_loss / (step + 1),
+                                      g_loss / (step + 1), real_acc / (step + 1), fake_acc / (step + 1));
                     bar.update(step + 1, shown);
                 }
             }
             bar.finish();
-            nlohmann::json record{{"epoch", epoch}, {"d_loss", d_loss / steps}, {"g_loss", g_loss / steps},
-                                  {"d_real_accuracy", real_acc / steps}, {"d_fake_accuracy", fake_acc / steps},
-                                  {"seconds", bar.elapsed_seconds()}};
+            nlohmann::json record{{"epoch", epoch}, {"seconds", bar.elapsed_seconds()}};
+            if (o.like_the_source) {
+                record["fit_loss"] = g_loss / steps;
+                held_out_accuracies(generator, discriminator, to_tanh_range(slice_rows(data.test_x, 0, score_n)), record);
+                std::printf("  D on held-out images: real %.2f, generated %.2f\n", record["d_real_accuracy"].get<double>(),
+                            record["d_fake_accuracy"].get<double>());
+            } else {
+                record.update({{"d_loss", d_loss / steps}, {"g_loss", g_loss / steps},
+                               {"d_real_accuracy", real_acc / steps}, {"d_fake_accuracy", fake_acc / steps}});
+            }
             Rng sample_rng(5);
             score(record, sample_rng);
             if (scored)
@@ -176,8 +307,24 @@ int main(int argc, char** argv) {
             std::filesystem::copy_file(grid, o.out_dir + "/samples.png", std::filesystem::copy_options::overwrite_existing);
         }
 
+        nlohmann::json study;
+        if (!o.like_the_source) {
+            std::printf("\nAugmentation study: a classifier trained on few real images per class, alone, with your augment, "
+                        "with generated images ...\n");
+            std::fflush(stdout);
+            study = augmentation_study(generator, data, o.smoke);
+            std::printf("  test accuracy with %d real images per class: alone %.3f, + flipped and shifted copies %.3f, "
+                        "+ generated images %.3f\n", study["real_per_class"].get<int>(), study["real_only"].get<double>(),
+                        study["real_and_augmented"].get<double>(), study["real_and_generated"].get<double>());
+        }
+        // the classifier's own confusions make even real test images' shares uneven: the baseline
+        const nlohmann::json real_shares = scored ? nlohmann::json(class_shares(real_logits)) : nlohmann::json();
         nlohmann::json metrics{{"kernels", WB_FLAVOUR}, {"train_images", train_n}, {"batch", batch},
-                               {"learning_rate", 1e-4}, {"beta1", 0.5}, {"scored", scored}, {"epochs", epochs}};
+                               {"like_the_source", o.like_the_source}, {"g_learning_rate", o.like_the_source ? 1e-4f : o.g_lr},
+                               {"d_learning_rate", o.like_the_source ? 1e-4f : o.d_lr}, {"beta1", o.like_the_source ? 0.9 : 0.5},
+                               {"minibatch_stddev", !o.plain_discriminator && !o.like_the_source},
+                               {"scored", scored}, {"real_class_shares", real_shares}, {"epochs", epochs},
+                               {"augmentation_study", study}};
         std::ofstream(o.out_dir + "/metrics.json") << metrics.dump(1) << "\n";
         std::vector<Param> params;  // both networks, their names prefixed g. and d. (both have dense.weight)
         for (Param p : generator.params()) p.name = "g." + p.name, params.push_back(p);

@@ -16,13 +16,19 @@ Sequential build_generator(Rng& rng) {
     return g;
 }
 
-Sequential build_discriminator(Rng& rng) {
+Sequential build_discriminator(Rng& rng, bool minibatch_stddev) {
     Sequential d;
     d.add<Conv2D>(1, 64, 3, rng, Conv2dParams{}, Init::torch_default);  // -> (N, 64, 26, 26)
     d.add<ReLU>();
     d.add<MaxPool2D>(2);                                                 // -> (N, 64, 13, 13)
     d.add<Flatten>();                                                    // -> (N, 10816)
-    d.add<Dense>(64 * 13 * 13, 1, rng, Init::torch_default);             // -> (N, 1), a logit
+    int features = 64 * 13 * 13;
+    if (minibatch_stddev) {
+        // each feature's spread over the batch, next to the feature: a batch of look-alikes shows
+        d.add<MinibatchStddev>(kStddevGroup);                            // -> (N, 21632)
+        features *= 2;
+    }
+    d.add<Dense>(features, 1, rng, Init::torch_default);                 // -> (N, 1), a logit
     return d;
 }
 

@@ -95,6 +95,33 @@ TEST(MeanOverTime, AveragesStepsAndSpreadsTheGradient) {
     EXPECT_THROW(mean.backward(Tensor({1, 2})), ShapeError);
 }
 
+TEST(MinibatchStddev, AppendsEachFeaturesSpreadOverItsGroup) {
+    MinibatchStddev layer(2);
+    // two groups of two rows: {1, 3} and {5, 5} in feature 0; {0, 4} and {2, 8} in feature 1
+    const Tensor y = layer.forward(Tensor({4, 2}, {1, 0, 3, 4, 5, 2, 5, 8}));
+    ASSERT_EQ(y.shape(), (Shape{4, 4}));
+    EXPECT_FLOAT_EQ(y(1, 0), 3.0f);  // the row itself first
+    EXPECT_FLOAT_EQ(y(1, 1), 4.0f);
+    EXPECT_NEAR(y(0, 2), 1.0f, 1e-6);  // population std of {1, 3}
+    EXPECT_NEAR(y(1, 3), 2.0f, 1e-6);  // of {0, 4}
+    EXPECT_NEAR(y(2, 2), 1e-4f, 1e-6);  // {5, 5}: sqrt(0 + 1e-8), the group's own, not the batch's
+    EXPECT_NEAR(y(3, 3), 3.0f, 1e-6);
+    EXPECT_EQ(layer.output_shape({4, 2}), (Shape{4, 4}));
+    EXPECT_THROW(layer.forward(Tensor({3, 2})), ShapeError);  // not whole groups
+    EXPECT_NO_THROW(MinibatchStddev(8).forward(Tensor({3, 2})));  // fewer rows than a group: one group
+}
+
+TEST(MinibatchStddev, BackwardPassesGradientCheck) {
+    Rng rng(4);
+    const Tensor x = Tensor::randn({6, 5}, rng), dout = Tensor::randn({6, 10}, rng);
+    MinibatchStddev layer(3);
+    layer.forward(x);
+    const Tensor dx = layer.backward(dout);
+    const Tensor n = numeric_gradient([&](const Tensor& xx) { return weighted_sum(layer.forward(xx), dout); }, x, 1e-3f);
+    EXPECT_LT(relative_error(dx, n, 1e-3), 1e-2);
+    EXPECT_THROW(layer.backward(Tensor({6, 5})), ShapeError);
+}
+
 TEST(Activations, BackwardPassesGradientCheck) {
     Rng rng(2);
     const Tensor x = Tensor::randn({3, 4}, rng), dout = Tensor::randn({3, 4}, rng);

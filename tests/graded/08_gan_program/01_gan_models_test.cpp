@@ -27,7 +27,7 @@ GRADED_TEST(GanModels, GeneratorIsTheSourcesGenerator, 3,
 GRADED_TEST(GanModels, DiscriminatorEndsInALogit, 3,
             "Conv2D 64 3x3 + ReLU, MaxPool 2, Flatten, Dense 1 with no sigmoid: 11,457 parameters, outputs of either sign.") {
     Rng rng(2);
-    Sequential d = build_discriminator(rng);
+    Sequential d = build_discriminator(rng, false);
     EXPECT_EQ(layer_names(d), (std::vector<std::string>{"Conv2D", "ReLU", "MaxPool2D", "Flatten", "Dense"}));
     EXPECT_EQ(d.parameter_count(), 11457u);
     const Tensor logits = d.forward(Tensor::uniform({40, 1, 28, 28}, rng, -1.0f, 1.0f));
@@ -36,4 +36,24 @@ GRADED_TEST(GanModels, DiscriminatorEndsInALogit, 3,
     for (float v : logits) negative += v < 0, positive += v > 0;
     EXPECT_GT(negative, 0) << "a probability (sigmoid) is never negative: D must return logits";
     EXPECT_GT(positive, 0);
+}
+
+GRADED_TEST(GanModels, DiscriminatorSeesTheSpreadOfEachHalf, 3,
+            "MinibatchStddev(kStddevGroup) between Flatten and Dense (21,632 features, 22,273 parameters); a batch of 64 "
+            "real rows then 64 generated ones is measured in groups of 4, so a row's logit depends only on its own half.") {
+    Rng rng(3);
+    Sequential d = build_discriminator(rng);
+    EXPECT_EQ(layer_names(d), (std::vector<std::string>{"Conv2D", "ReLU", "MaxPool2D", "Flatten", "MinibatchStddev", "Dense"}));
+    EXPECT_EQ(d.parameter_count(), 22273u);
+    const Tensor real = Tensor::uniform({kGanBatch, 1, 28, 28}, rng, -1.0f, 1.0f);
+    const Tensor fake_a = Tensor::uniform({kGanBatch, 1, 28, 28}, rng, -1.0f, 1.0f);
+    Tensor fake_b({kGanBatch, 1, 28, 28});  // 64 copies of one image: no spread at all
+    for (int n = 0; n < kGanBatch; ++n)
+        for (int i = 0; i < 28 * 28; ++i) fake_b[static_cast<std::size_t>(n) * 784 + i] = fake_a[i];
+    const Tensor with_a = d.forward(concat_rows(real, fake_a)), with_b = d.forward(concat_rows(real, fake_b));
+    ASSERT_EQ(with_a.shape(), (Shape{2 * kGanBatch, 1}));
+    // the real half's logits do not depend on what the generated half looks like ...
+    for (int n = 0; n < kGanBatch; ++n) ASSERT_FLOAT_EQ(with_a(n, 0), with_b(n, 0)) << "row " << n;
+    // ... while the generated half's do: the same image scores differently among look-alikes
+    EXPECT_NE(with_a(kGanBatch, 0), with_b(kGanBatch, 0));
 }

@@ -1,14 +1,15 @@
 // Graded tests for exercise AdditiveAttention. Goldens: tests/fixtures/02_attention_nlp/additive_*.wbt
 // (autograd, float64).
 #include <cmath>
-#include <functional>
 
 #include "chapters/02_attention_nlp/additive_attention.hpp"
-#include "framework/gradcheck.hpp"
 #include "tests/harness/fixtures.hpp"
+#include "tests/harness/gradient_check.hpp"
 #include "tests/harness/graded.hpp"
 
 using namespace wb;
+using gradients::dot;
+using gradients::expect_gradient_check;
 
 namespace {
 
@@ -31,12 +32,6 @@ void expect_backward_matches(const char* fixture) {
     EXPECT_TENSOR_NEAR(d.d_w_k, g["d_w_k"], tol::kBackward) << "d_w_k";
     EXPECT_TENSOR_NEAR(d.d_b, g["d_b"], tol::kBackward) << "d_b";
     EXPECT_TENSOR_NEAR(d.d_v, g["d_v"], tol::kBackward) << "d_v";
-}
-
-double dot(const Tensor& a, const Tensor& b) {
-    double s = 0.0;
-    for (std::size_t i = 0; i < a.size(); ++i) s += static_cast<double>(a[i]) * b[i];
-    return s;
 }
 
 }  // namespace
@@ -101,18 +96,14 @@ GRADED_TEST(AdditiveAttention, GradientCheck, 2,
         return dot(additive_attention_forward(q, k, mask, ww).context, d_context);
     };
     const AdditiveAttentionGrads d = additive_attention_backward(d_context, query, keys, mask, w);
-    auto check = [](const char* what, const std::function<double(const Tensor&)>& f, const Tensor& x, const Tensor& analytic) {
-        EXPECT_LT(relative_error(analytic, numeric_gradient(f, x), 1e-3), 1e-2) << what;
-    };
-    check("d_query", [&](const Tensor& v) { return loss(v, keys, w); }, query, d.d_query);
-    check("d_keys", [&](const Tensor& v) { return loss(query, v, w); }, keys, d.d_keys);
-    check("d_w_k", [&](const Tensor& v) { return loss(query, keys, {w.w_q, v, w.b, w.v}); }, w.w_k, d.d_w_k);
-    check("d_v", [&](const Tensor& v) { return loss(query, keys, {w.w_q, w.w_k, w.b, v}); }, w.v, d.d_v);
+    expect_gradient_check("d_query", [&](const Tensor& v) { return loss(v, keys, w); }, query, d.d_query);
+    expect_gradient_check("d_keys", [&](const Tensor& v) { return loss(query, v, w); }, keys, d.d_keys);
+    expect_gradient_check("d_w_k", [&](const Tensor& v) { return loss(query, keys, {w.w_q, v, w.b, w.v}); }, w.w_k, d.d_w_k);
+    expect_gradient_check("d_v", [&](const Tensor& v) { return loss(query, keys, {w.w_q, w.w_k, w.b, v}); }, w.v, d.d_v);
 }
 
 GRADED_TEST(AdditiveAttention, RejectsMismatchedShapesAndEmptyRows, 1,
             "Check the shapes against query (N, Q) and keys (N, T, H) first, and that each mask row has a 1.") {
-    Rng rng(3);
     const AdditiveAttentionWeights w{Tensor({4, 3}), Tensor({4, 2}), Tensor({4}), Tensor({4})};
     const Tensor query({2, 3}), keys({2, 5, 2}), mask({2, 5}, 1.0f);
     EXPECT_SHAPE_ERROR(additive_attention_forward(query, Tensor({3, 5, 2}), mask, w), "additive_attention_forward");

@@ -104,6 +104,17 @@ def cmd_bench_seq(args):
     ours = {case: [] for case in cases}
     peers = {(case, name, c): [] for case in cases for name in ("pytorch", "libtorch") for c in configs}
     blas = ""
+
+    def run_peer(name, case, c):
+        """Times `case` in one peer at setting c = (threads, oneDNN on); records its median ms."""
+        nonlocal blas
+        cmd = [libtorch] if name == "libtorch" else ["/usr/bin/python3", os.path.join(ROOT, "bench", torch_script)]
+        out = subprocess.run([*cmd, case, str(c[0]), "1" if c[1] else "0"], capture_output=True, text=True,
+                             env=dict(os.environ, **HEAP_ENV), check=True)
+        result = json.loads(out.stdout)
+        peers[(case, name, c)].append(result["ms"])
+        blas = result.get("blas", blas)  # only the PyTorch side reports its BLAS
+
     say(f"{SEQ_SHAPES[args.name]}, {args.rounds} interleaved rounds ...")
     for _ in range(args.rounds):
         times = run_google_benchmark(binary, "^(" + "|".join(cases) + ")/", 1)
@@ -111,16 +122,9 @@ def cmd_bench_seq(args):
             ours[case].append(times[case])
             for c in configs:
                 if peer:
-                    out = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench", torch_script), case, str(c[0]),
-                                          "1" if c[1] else "0"], capture_output=True, text=True,
-                                         env=dict(os.environ, **HEAP_ENV), check=True)
-                    result = json.loads(out.stdout)
-                    peers[(case, "pytorch", c)].append(result["ms"])
-                    blas = result["blas"]
+                    run_peer("pytorch", case, c)
                 if libtorch:
-                    out = subprocess.run([libtorch, case, str(c[0]), "1" if c[1] else "0"], capture_output=True, text=True,
-                                         env=dict(os.environ, **HEAP_ENV), check=True)
-                    peers[(case, "libtorch", c)].append(json.loads(out.stdout)["ms"])
+                    run_peer("libtorch", case, c)
     if args.name in SEQ_EPOCHS:
         epoch_case, title = SEQ_EPOCHS[args.name]
         say(f"{title}, {args.rounds} interleaved rounds, each peer at its fastest setting above ...")
@@ -135,10 +139,7 @@ def cmd_bench_seq(args):
         for _ in range(args.rounds):
             ours[epoch_case].append(run_google_benchmark(binary, f"^{epoch_case}/", 1)[epoch_case])
             for name, c in fastest.items():
-                cmd = ([libtorch] if name == "libtorch" else ["/usr/bin/python3", os.path.join(ROOT, "bench", torch_script)])
-                out = subprocess.run([*cmd, epoch_case, str(c[0]), "1" if c[1] else "0"], capture_output=True, text=True,
-                                     env=dict(os.environ, **HEAP_ENV), check=True)
-                peers[(epoch_case, name, c)].append(json.loads(out.stdout)["ms"])
+                run_peer(name, epoch_case, c)
         cases = [*cases, epoch_case]
     lines = []
     for case in cases:

@@ -3,6 +3,7 @@ program wrote: ./wb run NN calls it after the program. Image grids and heatmaps 
 
     /usr/bin/python3 tools/charts.py 07 build/out/07      # writes build/out/07/training.png
     /usr/bin/python3 tools/charts.py 01 build/out/01      # writes build/out/01/scaling.png
+    /usr/bin/python3 tools/charts.py 02 build/out/02      # training.png
     /usr/bin/python3 tools/charts.py 03 build/out/03      # learning_curves.png, gradient_norms.png, step_times.png
     /usr/bin/python3 tools/charts.py 08 build/out/08      # gan_training.png
     /usr/bin/python3 tools/charts.py bench build/out/bench  # from ./wb bench cnn's cnn.json: cnn.png
@@ -219,7 +220,43 @@ def gan_chart(metrics, path):
     plt.close(fig)
 
 
-CHARTS = {"01": ("scaling.png", scaling_chart), "03": ("learning_curves.png", lstm_charts),
+def attention_nlp_chart(metrics, path):
+    """Chapter 02: test exact match per epoch of the date models with and without attention, their exact
+    match by source length, and the sentence classifiers' test accuracy per epoch (attention vs mean pooling)."""
+    dates, sentences = metrics["dates"], metrics["sentences"]
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
+    for key, label in (("attention", "with attention"), ("no_attention", "without attention")):
+        epochs = dates[key]["epochs"]
+        axes[0].plot([e["epoch"] for e in epochs], [e["test_exact_match"] for e in epochs], "o-", label=label)
+    axes[0].set_ylim(0, 1.02)
+    axes[0].set_xlabel("epoch")
+    axes[0].set_ylabel("date test exact match")
+    axes[0].legend(frameon=False)
+    buckets = sorted(dates["attention"]["by_source_length"])
+    xs = range(len(buckets))
+    for offset, (key, label) in zip((-0.2, 0.2), (("attention", "with attention"), ("no_attention", "without"))):
+        axes[1].bar([x + offset for x in xs], [dates[key]["by_source_length"][b]["exact_match"] for b in buckets],
+                    width=0.4, label=label)
+    axes[1].set_xticks(list(xs), buckets)
+    axes[1].set_ylim(0, 1.02)
+    axes[1].set_xlabel("source length (characters)")
+    axes[1].set_ylabel("exact match after training")
+    axes[1].legend(frameon=False)
+    for key, label in (("attention_pooling", "attention pooling"), ("mean_pooling", "mean pooling")):
+        epochs = sentences[key]["epochs"]
+        axes[2].plot([e["epoch"] for e in epochs], [e["test_accuracy"] for e in epochs], "o-", label=label)
+    axes[2].axhline(0.25, color="gray", linestyle=":", label="chance (4 classes)")
+    axes[2].set_ylim(0, 1.02)
+    axes[2].set_xlabel("epoch")
+    axes[2].set_ylabel("sentence test accuracy")
+    axes[2].legend(frameon=False)
+    fig.suptitle(f"Chapter 02: attention in NLP ({metrics['kernels']} kernels)")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+CHARTS = {"01": ("scaling.png", scaling_chart), "02": ("training.png", attention_nlp_chart), "03": ("learning_curves.png", lstm_charts),
           "07": ("training.png", training_chart), "08": ("gan_training.png", gan_chart)}
 SOURCES = {"bench": ("cnn.json", "cnn.png", bench_chart)}
 

@@ -222,9 +222,10 @@ def gan_chart(metrics, path):
 
 def attention_nlp_chart(metrics, path):
     """Chapter 02: test exact match per epoch of the date models with and without attention, their exact
-    match by source length, and the sentence classifiers' test accuracy per epoch (attention vs mean pooling)."""
+    match by source length and by format, and the sentence classifiers' test accuracy per epoch (attention
+    vs mean pooling)."""
     dates, sentences = metrics["dates"], metrics["sentences"]
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
+    fig, axes = plt.subplots(1, 4, figsize=(18, 4.2), gridspec_kw={"width_ratios": [1, 1, 1.6, 1]})
     for key, label in (("attention", "with attention"), ("no_attention", "without attention")):
         epochs = dates[key]["epochs"]
         axes[0].plot([e["epoch"] for e in epochs], [e["test_exact_match"] for e in epochs], "o-", label=label)
@@ -242,14 +243,27 @@ def attention_nlp_chart(metrics, path):
     axes[1].set_xlabel("source length (characters)")
     axes[1].set_ylabel("exact match after training")
     axes[1].legend(frameon=False)
+    formats = sorted(dates["attention"]["by_format"])
+    xs = range(len(formats))
+    for offset, (key, label) in zip((-0.2, 0.2), (("attention", "with attention"), ("no_attention", "without"))):
+        axes[2].bar([x + offset for x in xs], [dates[key]["by_format"][f]["exact_match"] for f in formats],
+                    width=0.4, label=label)
+    axes[2].set_xticks(list(xs), [dates["attention"]["by_format"][f].get("example", f) for f in formats],
+                       rotation=40, ha="right", fontsize=7)
+    axes[2].set_ylim(0, 1.02)
+    axes[2].set_ylabel("exact match after training, by format")
     for key, label in (("attention_pooling", "attention pooling"), ("mean_pooling", "mean pooling")):
         epochs = sentences[key]["epochs"]
-        axes[2].plot([e["epoch"] for e in epochs], [e["test_accuracy"] for e in epochs], "o-", label=label)
-    axes[2].axhline(0.25, color="gray", linestyle=":", label="chance (4 classes)")
-    axes[2].set_ylim(0, 1.02)
-    axes[2].set_xlabel("epoch")
-    axes[2].set_ylabel("sentence test accuracy")
-    axes[2].legend(frameon=False)
+        axes[3].plot([e["epoch"] for e in epochs], [e["test_accuracy"] for e in epochs], "o-", label=label)
+    if "questions" in metrics:
+        epochs = metrics["questions"]["epochs"]
+        axes[3].plot([e["epoch"] for e in epochs], [e["test_exact_match"] for e in epochs], ".-", color="tab:green",
+                     label="QA exact match (span attention)")
+    axes[3].axhline(0.25, color="gray", linestyle=":", label="chance (4 classes)")
+    axes[3].set_ylim(0, 1.02)
+    axes[3].set_xlabel("epoch")
+    axes[3].set_ylabel("sentences: test accuracy; QA: exact match")
+    axes[3].legend(frameon=False)
     fig.suptitle(f"Chapter 02: attention in NLP ({metrics['kernels']} kernels)")
     fig.tight_layout()
     fig.savefig(path)

@@ -322,16 +322,16 @@ nlohmann::json train_date_model(DateModel& model, const DateData& data, int epoc
 // Exact match of the test pairs grouped by a key (source length bucket, or format).
 nlohmann::json exact_match_by(const DateData& data, const GreedyDecodeResult& r, const std::function<std::string(const DatePair&)>& key) {
     std::map<std::string, std::pair<int, int>> groups;  // key -> (right, total)
-    const int L = data.test_target.dim(1);
     for (int n = 0; n < static_cast<int>(data.test_pairs.size()); ++n) {
         const bool right = exact_match(slice_rows(r.tokens, n, n + 1), slice_rows(data.test_target, n, n + 1),
                                        Vocabulary::kEnd) == 1.0;
         auto& g = groups[key(data.test_pairs[n])];
         g.first += right, g.second += 1;
-        (void)L;
     }
     nlohmann::json out = nlohmann::json::object();
     for (const auto& [k, g] : groups) out[k] = {{"exact_match", static_cast<double>(g.first) / g.second}, {"pairs", g.second}};
+    for (const DatePair& p : data.test_pairs)  // one source of each group, to show what the group holds
+        if (!out[key(p)].contains("example")) out[key(p)]["example"] = p.source;
     return out;
 }
 
@@ -756,7 +756,7 @@ int main(int argc, char** argv) {
                                   {"test_exact_match", epochs.back()["test_exact_match"]},
                                   {"by_source_length", exact_match_by(dates, translations, length_bucket)},
                                   {"by_format", exact_match_by(dates, translations, [](const DatePair& p) {
-                                       return std::to_string(p.format);
+                                       return (p.format < 10 ? "0" : "") + std::to_string(p.format);
                                    })}};
             nlohmann::json examples = nlohmann::json::array();
             for (int n = 0; n < std::min(8, static_cast<int>(dates.test_pairs.size())); ++n)

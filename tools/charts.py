@@ -4,6 +4,7 @@ program wrote: ./wb run NN calls it after the program. Image grids and heatmaps 
     /usr/bin/python3 tools/charts.py 07 build/out/07      # writes build/out/07/training.png
     /usr/bin/python3 tools/charts.py 01 build/out/01      # writes build/out/01/scaling.png
     /usr/bin/python3 tools/charts.py 02 build/out/02      # training.png
+    /usr/bin/python3 tools/charts.py 06 build/out/06      # training.png
     /usr/bin/python3 tools/charts.py 03 build/out/03      # learning_curves.png, gradient_norms.png, step_times.png
     /usr/bin/python3 tools/charts.py 08 build/out/08      # gan_training.png
     /usr/bin/python3 tools/charts.py bench build/out/bench  # from ./wb bench cnn's cnn.json: cnn.png
@@ -270,7 +271,30 @@ def attention_nlp_chart(metrics, path):
     plt.close(fig)
 
 
-CHARTS = {"01": ("scaling.png", scaling_chart), "02": ("training.png", attention_nlp_chart), "03": ("learning_curves.png", lstm_charts),
+def attention_rnn_chart(metrics, path):
+    """Chapter 06: test accuracy against training steps, one panel per sequence length, the attention RNN
+    beside the plain LSTM."""
+    runs = metrics["runs"]
+    fig, axes = plt.subplots(1, len(runs), figsize=(3.4 * len(runs), 3.2), squeeze=False)
+    for ax, run in zip(axes[0], runs):
+        for key, label in (("attention_rnn", "LSTM + attention"), ("plain_lstm", "plain LSTM (the source's)")):
+            curve = run[key]["curve"]
+            ax.plot([p["step"] for p in curve], [p["test_accuracy"] for p in curve], "o-", markersize=3, label=label)
+        ax.axhline(0.1, color="gray", linestyle=":", label="chance")
+        ax.set_ylim(0, 1.02)
+        ax.set_title(f"T = {run['length']}")
+        ax.set_xlabel("training steps")
+    axes[0][0].set_ylabel("test accuracy")
+    axes[0][0].legend(frameon=False, fontsize=8)
+    fig.suptitle(f"Chapter 06: marked-digit recall, batch {metrics['batch']}, LSTM {metrics['hidden']} units "
+                 f"({metrics['kernels']} kernels)")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+CHARTS = {"01": ("scaling.png", scaling_chart), "02": ("training.png", attention_nlp_chart),
+          "06": ("training.png", attention_rnn_chart), "03": ("learning_curves.png", lstm_charts),
           "07": ("training.png", training_chart), "08": ("gan_training.png", gan_chart)}
 SOURCES = {"bench": ("cnn.json", "cnn.png", bench_chart)}
 

@@ -6,6 +6,7 @@ Everything that repeats them must agree: every exercise has graded tests and eve
 each stub file's first line names exactly the exercises that chapter.json puts in it, and the README's
 chapter table states each chapter's exercise count and points as the sources do.
 """
+import json
 import os
 import re
 
@@ -34,6 +35,12 @@ def check(tally):
             listed = [e["id"] for e in ch.exercises if e["file"] == file]
             tally.check(exercises_named(first) == listed, f"chapters/{ch.name}/{file} names its exercises",
                         f"its first line names {exercises_named(first)}, chapter.json puts {listed} there")
+        hints_path = os.path.join(ROOT, "tests", "graded", ch.name, "hints.json")
+        hints = json.load(open(hints_path)) if os.path.isfile(hints_path) else {}
+        tally.check(set(hints) == set(ids) and all(len(h) == 3 and all(s.strip() for s in h) for h in hints.values()),
+                    f"{ch.name}: hints.json gives every exercise three hint steps (./wb hint)",
+                    f"missing: {sorted(set(ids) - set(hints))}, unknown: {sorted(set(hints) - set(ids))}, "
+                    f"not three steps: {sorted(k for k, h in hints.items() if len(h) != 3)}")
         points = sum(e.points for e in entries)
         row = next((l for l in readme.splitlines() if l.startswith("|") and f"(chapters/{ch.name}/README.md)" in l), "")
         m = re.search(r"(\d+) exercises?, (\d+) points", row)

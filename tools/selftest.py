@@ -38,6 +38,67 @@ class Tally:
         return ok
 
 
+def check_learner_tools(tally):
+    """./wb status, hint and reset as a learner meets them, on a clone of HEAD (no build needed): states read
+    from the files, hint steps that advance and are remembered, a stub put back with the learner's file kept;
+    ./wb watch's comparison of two gradings; ./wb doctor on this machine."""
+    import learner
+    root = os.path.join(BUILD, "learner-selftest")
+    shutil.rmtree(root, ignore_errors=True)
+    subprocess.run(["git", "clone", "-q", "--local", ROOT, root], check=True)
+    wb = os.path.join(root, "wb")
+    run = lambda *a: subprocess.run([wb, *a], cwd=root, capture_output=True, text=True, env=dict(os.environ, NO_COLOR="1"))
+
+    out = run("status", "01")
+    tally.check(out.returncode == 0 and re.search(r"0 passed · 0 attempted · 8 not started", out.stdout) and
+                "next: Softmax (01)" in out.stdout and "chapters/01_attention/softmax.cpp:" in out.stdout,
+                "./wb status on untouched stubs: nothing started, the next exercise with its file and line",
+                out.stdout[-800:] + out.stderr[-400:])
+    exercise_file = os.path.join(root, "chapters", "01_attention", "softmax.cpp")
+    stub = open(exercise_file).read()
+    shutil.copyfile(os.path.join(ROOT, "solutions", "01_attention", "softmax.cpp"), exercise_file)
+    out = run("status", "01")
+    tally.check(re.search(r"Softmax\s.*edited, not graded yet", out.stdout) is not None and "0 passed · 2 attempted" in out.stdout,
+                "./wb status sees an edited exercise file (softmax.cpp holds two exercises)", out.stdout[-800:])
+
+    shown = [run("hint", "softmax").stdout for _ in range(4)]
+    steps = [re.search(r"hint (\d) of 3", s) for s in shown]
+    tally.check([m.group(1) if m else None for m in steps] == ["1", "2", "3", "3"] and "a nudge" in shown[0] and
+                "the plan, shape by shape" not in shown[1] and "the plan, shape by shape" in shown[2],
+                "./wb hint shows one more step each time, then stays at the last", " | ".join(s[:200] for s in shown))
+    os.remove(os.path.join(root, "build", "progress.json"))
+    again = run("hint", "Softmax").stdout
+    tally.check("hint 1 of 3" in again, "./wb hint starts again when the progress file is deleted", again[:300])
+    unknown = run("hint", "Softmx")
+    tally.check(unknown.returncode != 0 and "no exercise 'Softmx'" in unknown.stderr, "./wb hint names an unknown exercise",
+                unknown.stderr[-300:])
+
+    out = run("reset", "Softmax")
+    backups = [f for f in os.listdir(os.path.dirname(exercise_file)) if f.startswith("softmax.cpp.bak-")]
+    kept = open(os.path.join(os.path.dirname(exercise_file), backups[0])).read() if backups else ""
+    tally.check(out.returncode == 0 and open(exercise_file).read() == stub and
+                kept == open(os.path.join(ROOT, "solutions", "01_attention", "softmax.cpp")).read() and
+                "MaskedSoftmax" in out.stdout and "kept in" in out.stdout,
+                "./wb reset puts the stub back, keeps the learner's file and names the other exercise of the file",
+                out.stdout[-500:] + out.stderr[-300:])
+    out = run("reset", "Softmax")
+    tally.check("already the stub" in out.stdout, "./wb reset on a stub changes nothing", out.stdout[-300:])
+
+    # watch's comparison, on two made-up gradings of one chapter
+    chapter = registry.select_chapters(["01"])[0]
+    test = lambda name, status: grader.TestResult("01_attention", "Softmax", name, 2, "", status)
+    before = grader.ChapterResult(chapter, [test("A", "failed"), test("B", "passed"), test("C", "not_attempted")])
+    after = grader.ChapterResult(chapter, [test("A", "passed"), test("B", "failed"), test("C", "not_attempted")])
+    gained, lost, old, new = learner.changes(before, after)
+    tally.check([g[1] for g in gained] == ["A"] and [l[1] for l in lost] == ["B"] and (old, new) == (2, 2),
+                "./wb watch reports the newly passing and the newly failing tests", f"{gained} {lost} {old} {new}")
+
+    out = subprocess.run([os.path.join(ROOT, "wb"), "doctor"], capture_output=True, text=True, env=dict(os.environ, NO_COLOR="1"))
+    tally.check(out.returncode == 0 and "everything ./wb grade needs is here" in out.stdout and "Fashion-MNIST" in out.stdout,
+                "./wb doctor finds everything on this machine", out.stdout[-800:])
+    shutil.rmtree(root, ignore_errors=True)
+
+
 def check_course_mode(tally):
     """Two submissions for chapter 01: the reference's softmax.cpp as a plain file must earn exactly the
     Softmax and MaskedSoftmax points; a submission whose folder is a link to solutions/ must earn nothing."""
@@ -157,6 +218,9 @@ def cmd_test(_args=None):
 
     say("the grader under attack: each tests/attacks/*.cpp as the learner's softmax.cpp must score 0 ...")
     attacks.run(tally)
+
+    say("the learner's tools: ./wb status, hint, reset and doctor on a clone of HEAD; watch's comparison ...")
+    check_learner_tools(tally)
 
     say("course mode: only the submission's exercise files count, and no link leads out of it ...")
     check_course_mode(tally)

@@ -12,6 +12,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import build  # noqa: E402
+import doctor  # noqa: E402
+import learner  # noqa: E402
+import progress  # noqa: E402
 import registry  # noqa: E402
 import grader  # noqa: E402
 import reports  # noqa: E402
@@ -31,6 +34,13 @@ USAGE = """usage: ./wb COMMAND [ARGS]
   grade --course --submission DIR [--reports OUT]
                                      grade one student's exercise files against the workbook's own
                                      tests, every test contained (docs/grading.md)
+  status [CHAPTER...] [-v]           your progress per chapter (passed, attempted, not started, points)
+                                     and the next exercise with its file and line
+  hint EXERCISE [--reset]            the next hint step for an exercise (a nudge, the key idea, the plan
+                                     shape by shape); e.g. ./wb hint Softmax
+  watch [CHAPTER]                    grade again on every save of a chapter file, showing what changed
+  reset EXERCISE                     put an exercise file's stub back; your version is kept beside it
+  doctor                             check what the workbook needs here, with the command that fixes it
   run CHAPTER [--solutions] [ARGS]   run a chapter's program with your kernels, e.g. ./wb run 01
   test                               the whole self-test: framework tests, reference full marks,
                                      stubs zero, every mutant rejected, the grader under attack,
@@ -70,6 +80,8 @@ def cmd_grade(args):
     shown = os.path.relpath(report_dir, ROOT) + "/" if report_dir.startswith(ROOT + os.sep) else report_dir
     scoreboard.print_scoreboard(results, flavour, shown)
     reports.write_reports(results, report_dir, time.monotonic() - start)
+    if flavour == "learner" and not args.course:  # ./wb status and ./wb watch read it
+        progress.record_grades(results, scoreboard.exercise_state)
     say(f"graded in {time.monotonic() - start:.1f} s")
     return 0  # grading ran: the score is in the report, not the exit code
 
@@ -155,6 +167,25 @@ def parser():
     bench.add_argument("name")
     bench.add_argument("--rounds", type=int, default=3, help="interleaved rounds of ours and the peers (default 3)")
     bench.set_defaults(run=bench_driver.cmd_bench)
+    status = sub.add_parser("status", help="progress per chapter and the next exercise")
+    status.add_argument("chapters", nargs="*")
+    status.add_argument("-v", "--verbose", action="store_true", help="every exercise of every chapter")
+    status.set_defaults(run=learner.cmd_status)
+    hint = sub.add_parser("hint", help="the next hint step of an exercise")
+    hint.add_argument("exercise")
+    hint.add_argument("--reset", action="store_true", help="forget the steps shown")
+    hint.set_defaults(run=learner.cmd_hint)
+    reset = sub.add_parser("reset", help="put an exercise's stub back")
+    reset.add_argument("exercise")
+    reset.set_defaults(run=learner.cmd_reset)
+    watch = sub.add_parser("watch", help="grade again on every save")
+    watch.add_argument("chapter", nargs="?")
+    watch.add_argument("--interval", type=float, default=0.5, help="seconds between looks at the files")
+    watch.add_argument("--timeout", type=float, default=10.0, help="seconds per test (default 10)")
+    watch.add_argument("--rounds", type=int, help="stop after this many gradings")
+    watch.add_argument("--stop-after", type=float, help="stop after this many seconds")
+    watch.set_defaults(run=learner.cmd_watch)
+    sub.add_parser("doctor", help="check the machine").set_defaults(run=doctor.cmd_doctor)
     mutants = sub.add_parser("mutants", help="only the mutant check")
     mutants.add_argument("chapters", nargs="*")
     mutants.set_defaults(run=selftest.cmd_mutants)
@@ -164,7 +195,8 @@ def parser():
     return p
 
 
-COMMANDS = ("grade", "run", "bench", "mutants", "test", "docs", "fixtures", "attacks")
+COMMANDS = ("grade", "run", "bench", "mutants", "test", "docs", "fixtures", "attacks", "status", "hint", "watch",
+            "reset", "doctor")
 
 
 def main(argv):

@@ -1,0 +1,59 @@
+"""The learner's progress: one small JSON file, build/progress.json. ./wb grade records each exercise's
+state there; ./wb hint records how many hint steps were shown. Deleting the file loses only the hint
+steps (and the recorded grades, which the next ./wb grade writes again)."""
+import json
+import os
+import time
+
+from project import BUILD
+
+PATH = os.path.join(BUILD, "progress.json")
+
+
+def empty():
+    return {"version": 1, "exercises": {}, "hints": {}}
+
+
+def load(path=PATH):
+    """The progress, or an empty one if the file is missing or unreadable (it is never worth an error)."""
+    try:
+        with open(path) as f:
+            state = json.load(f)
+        if isinstance(state, dict) and state.get("version") == 1:
+            for key, value in empty().items():
+                state.setdefault(key, value)
+            return state
+    except (OSError, ValueError):
+        pass
+    return empty()
+
+
+def save(state, path=PATH):
+    """Written to a temporary file and renamed, so an interrupted write never leaves half a file."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    partial = path + ".partial"
+    with open(partial, "w") as f:
+        json.dump(state, f, indent=1, sort_keys=True)
+    os.replace(partial, path)
+
+
+def key(chapter, exercise_id):
+    return f"{chapter.name}/{exercise_id}"
+
+
+def record_grades(results, exercise_state, path=PATH):
+    """Keeps, per exercise of every graded chapter, its state (done, partial, failing, todo, blocked,
+    compile), points and the first failing check, with the time of grading."""
+    state = load(path)
+    now = time.time()
+    for cr in results:
+        for ex in cr.chapter.exercises:
+            tests = [t for t in cr.tests if t.exercise == ex["id"]]
+            if not tests:
+                continue
+            label, _ = exercise_state(cr.chapter, ex, tests)
+            failing = next((t for t in tests if t.status not in ("passed", "not_attempted")), None)
+            state["exercises"][key(cr.chapter, ex["id"])] = {
+                "state": label, "points": sum(t.score for t in tests), "max": sum(t.points for t in tests),
+                "graded_at": now, "first_failure": f"{failing.test}: {failing.message[:300]}" if failing else ""}
+    save(state, path)

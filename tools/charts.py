@@ -273,16 +273,20 @@ def attention_nlp_chart(metrics, path):
 
 def attention_rnn_chart(metrics, path):
     """Chapter 06: test accuracy against training steps, one panel per sequence length, the attention RNN
-    beside the plain LSTM."""
-    runs = metrics["runs"]
-    fig, axes = plt.subplots(1, len(runs), figsize=(3.4 * len(runs), 3.2), squeeze=False)
-    for ax, run in zip(axes[0], runs):
-        for key, label in (("attention_rnn", "LSTM + attention"), ("plain_lstm", "plain LSTM (the source's)")):
-            curve = run[key]["curve"]
-            ax.plot([p["step"] for p in curve], [p["test_accuracy"] for p in curve], "o-", markersize=3, label=label)
+    beside the plain LSTM (with --seeds, one thin line per seed)."""
+    lengths = sorted({run["length"] for run in metrics["runs"]})
+    fig, axes = plt.subplots(1, len(lengths), figsize=(3.4 * len(lengths), 3.2), squeeze=False)
+    for ax, length in zip(axes[0], lengths):
+        runs = [run for run in metrics["runs"] if run["length"] == length]
+        for key, label, color in (("attention_rnn", "LSTM + attention", "tab:blue"),
+                                  ("plain_lstm", "plain LSTM (the source's)", "tab:orange")):
+            for i, run in enumerate(runs):
+                curve = run[key]["curve"]
+                ax.plot([p["step"] for p in curve], [p["test_accuracy"] for p in curve], "o-" if len(runs) == 1 else "-",
+                        markersize=3, color=color, alpha=1.0 if len(runs) == 1 else 0.5, label=label if i == 0 else None)
         ax.axhline(0.1, color="gray", linestyle=":", label="chance")
         ax.set_ylim(0, 1.02)
-        ax.set_title(f"T = {run['length']}")
+        ax.set_title(f"T = {length}" + (f", {len(runs)} seeds" if len(runs) > 1 else ""))
         ax.set_xlabel("training steps")
     axes[0][0].set_ylabel("test accuracy")
     axes[0][0].legend(frameon=False, fontsize=8)

@@ -196,8 +196,9 @@ def check_objects(build_dir, target, flavour):
     return problems
 
 
-def grade_chapters(chapters, flavour, timeout=10.0, show=True, build_dir=BUILD, level=None):
-    """Builds and grades each chapter; every graded test of every chapter appears in the results."""
+def grade_chapters(chapters, flavour, timeout=10.0, show=True, build_dir=BUILD, level=None, only_exercise=None):
+    """Builds and grades each chapter; every graded test of every chapter appears in the results (of one
+    exercise only, with only_exercise: ./wb mock --submit)."""
     results = []
     for ch in chapters:
         try:
@@ -223,7 +224,7 @@ def grade_chapters(chapters, flavour, timeout=10.0, show=True, build_dir=BUILD, 
             continue
         binary = build.graded_binary(ch, flavour, build_dir)
         try:
-            results.append(ChapterResult(ch, grade_binary(binary, ch, timeout, JOBS, level)))
+            results.append(ChapterResult(ch, grade_binary(binary, ch, timeout, JOBS, level, only_exercise)))
         except Exception as e:  # a fault of the grader itself: still a report, every test listed, none passed
             results.append(ChapterResult(ch, all_tests(
                 ch, entries, "crashed", f"the grader failed on this chapter ({type(e).__name__}: {e}); "

@@ -311,3 +311,91 @@ def cmd_watch(args):
 def _exercise_state():
     import scoreboard
     return scoreboard.exercise_state
+
+
+# ------------------------------------------------------------------------------------------------
+# ./wb mock
+
+def header_of(chapter, exercise):
+    """The exercise's contract: its header (the .cpp's name with .hpp), without the stub's hints."""
+    return os.path.join(ROOT, "chapters", chapter.name, exercise["file"][:-4] + ".hpp")
+
+
+def pick_mock_exercise(chapters, recorded, wanted, rng):
+    """The exercise to practise: the one asked for, else one not yet passed, drawn at random."""
+    if wanted:
+        return find_exercise(wanted)
+    open_ones = [(ch, ex) for ch in chapters for ex in ch.exercises
+                 if exercise_status(ch, ex, recorded, 0)[0] != DONE]
+    if not open_ones:
+        raise SystemExit("wb: every exercise of these chapters passes already; name one with --exercise to practise it again")
+    return open_ones[rng.randrange(len(open_ones))]
+
+
+def mock_verdict(tests, elapsed, minutes):
+    """(solved, line) for a submission's graded tests: solved when every test passed; the line tells the time
+    taken against the limit and, if not solved, the first failing check."""
+    taken = f"{int(elapsed // 60)}:{int(elapsed % 60):02d}"
+    within = "within" if elapsed <= minutes * 60 else "over"
+    earned, possible = sum(t.score for t in tests), sum(t.points for t in tests)
+    failing = next((t for t in tests if t.status != "passed"), None)
+    if failing is None and tests:
+        return True, f"solved in {taken}, {within} the {minutes} minutes: {earned} / {possible} points"
+    first = f"{failing.test}: {failing.message}" if failing else "no graded test ran"
+    return False, f"not solved after {taken} ({within} the {minutes} minutes), {earned} / {possible} points; first failing check: {first}"
+
+
+def cmd_mock(args):
+    import random
+    state = progress.load()
+    mock = state.setdefault("mock", {"current": None, "history": []})
+    current = mock.get("current")
+    if args.history:
+        if not mock["history"]:
+            say("no mock interviews yet: ./wb mock starts one")
+        for h in mock["history"]:
+            when = datetime.datetime.fromtimestamp(h["started"]).strftime("%Y-%m-%d %H:%M")
+            print(f"  {when}  {h['exercise']:<36} {'solved' if h['solved'] else 'not solved':<11} {h['line']}")
+        return 0
+    if args.abandon:
+        if current:
+            mock["history"].append({**current, "solved": False, "line": "abandoned"})
+            mock["current"] = None
+            progress.save(state)
+            say(f"mock interview on {current['exercise']} abandoned (kept in ./wb mock --history)")
+        return 0
+    if args.submit:
+        if not current:
+            raise SystemExit("wb: no mock interview is running; ./wb mock starts one")
+        import grader
+        chapter, exercise = find_exercise(current["exercise"])
+        elapsed = time.time() - current["started"]
+        say(f"grading {exercise['id']} alone ...")
+        result = grader.grade_chapters([chapter], "learner", args.timeout, show=False, only_exercise=exercise["id"])[0]
+        tests = [t for t in result.tests if t.exercise == exercise["id"]]
+        if result.compile_error:
+            solved, line = False, "does not compile: " + result.compile_error.splitlines()[0]
+        else:
+            solved, line = mock_verdict(tests, elapsed, current["minutes"])
+        print(paint(("✔ " if solved else "✘ ") + line, "32" if solved else "31"))
+        mock["history"].append({**current, "solved": solved, "line": line, "seconds": round(elapsed)})
+        mock["current"] = None
+        progress.save(state)
+        return 0
+    if current:
+        left = current["minutes"] * 60 - (time.time() - current["started"])
+        say(f"a mock interview is running: {current['exercise']}, " +
+            (f"{int(left // 60)} min {int(left % 60)} s left" if left > 0 else f"{int(-left // 60)} min over time") +
+            "; ./wb mock --submit grades it, --abandon drops it")
+        return 0
+    chapters = registry.select_chapters([args.chapter] if args.chapter else [])
+    chapter, exercise = pick_mock_exercise(chapters, state["exercises"], args.exercise, random.Random())
+    mock["current"] = {"exercise": f"{chapter.name}/{exercise['id']}", "started": time.time(), "minutes": args.minutes}
+    progress.save(state)
+    path = exercise_path(chapter, exercise)
+    print(paint(f"\nMock interview: {exercise['id']} ({chapter.number} · {chapter.title}), {args.minutes} minutes from now",
+                "1"))
+    print(f"Write {', '.join(exercise['functions'])} in {os.path.relpath(path, ROOT)} to this contract. No hints, "
+          "no reference; when you are done: ./wb mock --submit\n")
+    print(read(header_of(chapter, exercise)))
+    return 0

@@ -1,6 +1,7 @@
 """The learner's progress: one small JSON file, build/progress.json. ./wb grade records each exercise's
-state there; ./wb hint records how many hint steps were shown. Deleting the file loses only the hint
-steps (and the recorded grades, which the next ./wb grade writes again)."""
+state there; ./wb hint records how many hint steps were shown; ./wb mock its running interview and
+history. Deleting the file loses only the hint steps and the mock history (and the recorded grades,
+which the next ./wb grade writes again)."""
 import json
 import os
 import time
@@ -11,7 +12,7 @@ PATH = os.path.join(BUILD, "progress.json")
 
 
 def empty():
-    return {"version": 1, "exercises": {}, "hints": {}}
+    return {"version": 1, "exercises": {}, "hints": {}, "mock": {"current": None, "history": []}}
 
 
 def load(path=PATH):

@@ -39,9 +39,10 @@ class Tally:
 
 
 def check_learner_tools(tally):
-    """./wb status, hint and reset as a learner meets them, on a clone of HEAD (no build needed): states read
-    from the files, hint steps that advance and are remembered, a stub put back with the learner's file kept;
-    ./wb watch's comparison of two gradings; ./wb doctor on this machine."""
+    """./wb status, hint, reset and mock as a learner meets them, on a clone of HEAD (no build needed): states
+    read from the files, hint steps that advance and are remembered, a stub put back with the learner's file
+    kept, a mock interview started and dropped; the verdict of ./wb mock --submit and ./wb watch's comparison
+    of two gradings on made-up results; ./wb doctor on this machine."""
     import learner
     root = os.path.join(BUILD, "learner-selftest")
     shutil.rmtree(root, ignore_errors=True)
@@ -84,6 +85,22 @@ def check_learner_tools(tally):
                 out.stdout[-500:] + out.stderr[-300:])
     out = run("reset", "Softmax")
     tally.check("already the stub" in out.stdout, "./wb reset on a stub changes nothing", out.stdout[-300:])
+
+    out = run("mock", "01", "--exercise", "Softmax", "--minutes", "20")
+    running = run("mock")
+    run("mock", "--abandon")
+    history = run("mock", "--history")
+    tally.check("Mock interview: Softmax" in out.stdout and "softmax.hpp" in out.stdout and "hint" not in out.stdout.lower().replace("no hints", "")
+                and "a mock interview is running: 01_attention/Softmax" in running.stdout and "abandoned" in history.stdout,
+                "./wb mock shows the contract without hints, keeps the running interview, and its history",
+                out.stdout[:300] + running.stdout[-200:] + history.stdout[-200:])
+    passed = lambda name: grader.TestResult("01_attention", "Softmax", name, 2, "", "passed")
+    failed = grader.TestResult("01_attention", "Softmax", "Stable", 3, "", "failed", "expected 1, got inf")
+    solved, line = learner.mock_verdict([passed("A"), passed("B")], 754, 30)
+    unsolved, why = learner.mock_verdict([passed("A"), failed], 1900, 30)
+    tally.check(solved and "12:34, within the 30 minutes: 4 / 4" in line and not unsolved and
+                "over the 30 minutes" in why and "Stable: expected 1, got inf" in why,
+                "./wb mock --submit's verdict: time against the limit and the first failing check", f"{line} | {why}")
 
     # watch's comparison, on two made-up gradings of one chapter
     chapter = registry.select_chapters(["01"])[0]
@@ -220,7 +237,7 @@ def cmd_test(_args=None):
     say("the grader under attack: each tests/attacks/*.cpp as the learner's softmax.cpp must score 0 ...")
     attacks.run(tally)
 
-    say("the learner's tools: ./wb status, hint, reset and doctor on a clone of HEAD; watch's comparison ...")
+    say("the learner's tools: ./wb status, hint, reset, mock and doctor on a clone of HEAD; watch's comparison ...")
     check_learner_tools(tally)
 
     say("course mode: only the submission's exercise files count, and no link leads out of it ...")

@@ -40,6 +40,8 @@ USAGE = """usage: ./wb COMMAND [ARGS]
                                      shape by shape); e.g. ./wb hint Softmax
   watch [CHAPTER]                    grade again on every save of a chapter file, showing what changed
   reset EXERCISE                     put an exercise file's stub back; your version is kept beside it
+  mock [CHAPTER] [--minutes M]       a timed mock interview: an exercise not yet passed, its contract, a
+                                     clock (30 minutes); --submit grades it alone, --history lists them
   doctor                             check what the workbook needs here, with the command that fixes it
   run CHAPTER [--solutions] [ARGS]   run a chapter's program with your kernels, e.g. ./wb run 01
   test                               the whole self-test: framework tests, reference full marks,
@@ -185,6 +187,15 @@ def parser():
     watch.add_argument("--rounds", type=int, help="stop after this many gradings")
     watch.add_argument("--stop-after", type=float, help="stop after this many seconds")
     watch.set_defaults(run=learner.cmd_watch)
+    mock = sub.add_parser("mock", help="a timed mock interview on one exercise")
+    mock.add_argument("chapter", nargs="?")
+    mock.add_argument("--minutes", type=int, default=30, help="the time limit (default 30)")
+    mock.add_argument("--exercise", help="practise this exercise instead of a random open one")
+    mock.add_argument("--submit", action="store_true", help="grade the running mock interview's exercise")
+    mock.add_argument("--abandon", action="store_true", help="drop the running mock interview")
+    mock.add_argument("--history", action="store_true", help="list past mock interviews")
+    mock.add_argument("--timeout", type=float, default=10.0, help="seconds per test (default 10)")
+    mock.set_defaults(run=learner.cmd_mock)
     sub.add_parser("doctor", help="check the machine").set_defaults(run=doctor.cmd_doctor)
     mutants = sub.add_parser("mutants", help="only the mutant check")
     mutants.add_argument("chapters", nargs="*")
@@ -196,7 +207,7 @@ def parser():
 
 
 COMMANDS = ("grade", "run", "bench", "mutants", "test", "docs", "fixtures", "attacks", "status", "hint", "watch",
-            "reset", "doctor")
+            "reset", "doctor", "mock")
 
 
 def main(argv):

@@ -1,11 +1,12 @@
-// ./wb run 06 [--solutions] [--steps N] [--lengths 25,50,100,200] [--smoke]
+// ./wb run 06 [--solutions] [--steps N] [--lengths 25,50,100,200] [--hidden H] [--seeds S] [--smoke]
 //
 // The program the source's questions 6 and 9 claim to write, done right: an LSTM that returns its states,
 // your LastStateAttention over them, and an output layer, trained end to end on the marked-digit recall
 // task (your make_marked_recall), beside the source's model as it really is (a plain LSTM, given the
 // output layer it lacks). Both models see the same batches, from the same initial LSTM weights, for each
-// sequence length. Writes build/out/06/: metrics.json (test accuracy every 100 steps, time per step),
-// attention_weights.png (where the trained attention looks, the mark outlined) and weights.wbt.
+// sequence length. With --seeds S, each length is trained S times from other initial weights and batches.
+// Writes build/out/06/: metrics.json (test accuracy every 100 steps, time per step, where the trained
+// attention looks), attention_weights.png (the mark shown) and weights.wbt.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -35,6 +36,7 @@ struct Options {
     std::string out_dir;
     int steps = 2000;  // Adam steps per model and length
     int hidden = 32;
+    int seeds = 1;
     int batch = 32;
     float lr = 1e-2f;
     std::vector<int> lengths{25, 50, 100, 200};
@@ -52,8 +54,9 @@ double accuracy(Sequential& model, const RecallBatch& test) {
 }
 
 // Trains one model on fresh batches, testing every 100 steps; returns its record.
-nlohmann::json train(Sequential& model, const std::string& name, int length, const Options& o, const RecallBatch& test) {
-    Rng data(1000 + length);  // the same batches for both models of a length
+nlohmann::json train(Sequential& model, const std::string& name, int length, int seed, const Options& o,
+                     const RecallBatch& test) {
+    Rng data(1000 + length + 7919 * seed);  // the same batches for both models of a length and seed
     Adam adam(o.lr);
     nlohmann::json curve = nlohmann::json::array();
     ProgressBar bar(name + ", T = " + std::to_string(length), o.steps);
@@ -84,6 +87,22 @@ nlohmann::json train(Sequential& model, const std::string& name, int length, con
         }
     return {{"curve", curve}, {"test_accuracy", curve.back()["test_accuracy"]}, {"steps_to_99", solved_at},
             {"ms_per_step", 1000.0 * seconds / o.steps}, {"parameters", model.parameter_count()}};
+}
+
+// Where the trained attention looks, averaged over the test sequences: the weight on the marked step, and on
+// the marked step and every later one (the states before the mark cannot know the digit).
+nlohmann::json attention_statistics(Sequential& model, const RecallBatch& test) {
+    auto& attention = dynamic_cast<LastStateAttention&>(model.layer(1));
+    model.forward(test.x);
+    const Tensor& a = attention.attention_weights();
+    const int N = a.dim(0), T = a.dim(1);
+    double on_mark = 0, from_mark_on = 0;
+    for (int n = 0; n < N; ++n) {
+        const int mark = static_cast<int>(test.positions[n]);
+        on_mark += a(n, mark) / N;
+        for (int t = mark; t < T; ++t) from_mark_on += a(n, t) / N;
+    }
+    return {{"weight_on_mark", on_mark}, {"weight_from_mark_on", from_mark_on}};
 }
 
 // The trained attention over the steps of a few test sequences, the marked step outlined.
@@ -119,6 +138,9 @@ int main(int argc, char** argv) {
     app.add_option("out_dir", o.out_dir, "where metrics.json and the pictures go")->required();
     app.add_option("--steps", o.steps, "training steps per model and length")->check(CLI::PositiveNumber);
     app.add_option("--lengths", o.lengths, "sequence lengths T")->delimiter(',')->check(CLI::PositiveNumber);
+    app.add_option("--hidden", o.hidden, "LSTM hidden units H")->check(CLI::PositiveNumber);
+    app.add_option("--seeds", o.seeds, "training runs per length, each from other weights and batches")
+        ->check(CLI::PositiveNumber);
     app.add_flag("--smoke", o.smoke, "a tiny run that checks everything works (seconds)");
     CLI11_PARSE(app, argc, argv);
     std::filesystem::create_directories(o.out_dir);
@@ -126,34 +148,41 @@ int main(int argc, char** argv) {
 
     try {
         std::printf("Chapter 06 (%s kernels): marked-digit recall, %d steps of %d sequences per model, LSTM %d units, "
-                    "Adam %g\n\n", WB_FLAVOUR, o.steps, o.batch, o.hidden, o.lr);
+                    "Adam %g, %d seed%s per length\n\n", WB_FLAVOUR, o.steps, o.batch, o.hidden, o.lr, o.seeds,
+                    o.seeds == 1 ? "" : "s");
         std::fflush(stdout);
         nlohmann::json results = nlohmann::json::array();
         std::vector<Param> kept;
         Sequential heatmap_model;
-        for (int length : o.lengths) {
-            Rng test_rng(7);
-            const RecallBatch test = make_marked_recall(o.smoke ? 100 : 1000, length, test_rng);
-            Rng init_a(5), init_p(5);  // the LSTMs start from the same weights
-            Sequential attention = build_attention_rnn(kRecallFeatures, o.hidden, kDigits, init_a);
-            Sequential plain = build_plain_lstm(kRecallFeatures, o.hidden, kDigits, init_p);
-            const nlohmann::json with = train(attention, "attention RNN", length, o, test);
-            const nlohmann::json without = train(plain, "plain LSTM   ", length, o, test);
-            auto solved = [](const nlohmann::json& r) {
-                return r["steps_to_99"].is_null() ? std::string("never") : "after " + r["steps_to_99"].dump() + " steps";
-            };
-            std::printf("  T = %d: test accuracy %.3f with attention, %.3f without (chance 0.100); 0.99 reached %s with "
-                        "attention, %s without\n\n", length, with["test_accuracy"].get<double>(),
-                        without["test_accuracy"].get<double>(), solved(with).c_str(), solved(without).c_str());
-            std::fflush(stdout);
-            results.push_back({{"length", length}, {"attention_rnn", with}, {"plain_lstm", without}});
-            if (length == o.lengths.front() || length == 50) {
-                write_attention_heatmap(o.out_dir + "/attention_weights.png", attention, test, 6);
-                heatmap_model = std::move(attention);
+        for (int length : o.lengths)
+            for (int seed = 0; seed < o.seeds; ++seed) {
+                Rng test_rng(7);
+                const RecallBatch test = make_marked_recall(o.smoke ? 100 : 1000, length, test_rng);
+                Rng init_a(5 + seed), init_p(5 + seed);  // the LSTMs start from the same weights
+                Sequential attention = build_attention_rnn(kRecallFeatures, o.hidden, kDigits, init_a);
+                Sequential plain = build_plain_lstm(kRecallFeatures, o.hidden, kDigits, init_p);
+                nlohmann::json with = train(attention, "attention RNN", length, seed, o, test);
+                const nlohmann::json without = train(plain, "plain LSTM   ", length, seed, o, test);
+                with.update(attention_statistics(attention, test));
+                auto solved = [](const nlohmann::json& r) {
+                    return r["steps_to_99"].is_null() ? std::string("never") : "after " + r["steps_to_99"].dump() + " steps";
+                };
+                std::printf("  T = %d%s: test accuracy %.3f with attention, %.3f without (chance 0.100); 0.99 reached %s "
+                            "with attention, %s without; attention weight on the mark %.2f, on it and after %.2f\n\n",
+                            length, o.seeds > 1 ? (", seed " + std::to_string(seed)).c_str() : "",
+                            with["test_accuracy"].get<double>(), without["test_accuracy"].get<double>(),
+                            solved(with).c_str(), solved(without).c_str(), with["weight_on_mark"].get<double>(),
+                            with["weight_from_mark_on"].get<double>());
+                std::fflush(stdout);
+                results.push_back({{"length", length}, {"seed", seed}, {"attention_rnn", with}, {"plain_lstm", without}});
+                if (seed == 0 && (length == o.lengths.front() || length == 50)) {
+                    write_attention_heatmap(o.out_dir + "/attention_weights.png", attention, test, 6);
+                    heatmap_model = std::move(attention);
+                }
             }
-        }
-        const nlohmann::json metrics{{"kernels", WB_FLAVOUR}, {"steps", o.steps},         {"batch", o.batch},
-                                     {"hidden", o.hidden},     {"learning_rate", o.lr},  {"runs", results}};
+        const nlohmann::json metrics{{"kernels", WB_FLAVOUR}, {"steps", o.steps},        {"batch", o.batch},
+                                     {"hidden", o.hidden},     {"learning_rate", o.lr}, {"seeds", o.seeds},
+                                     {"runs", results}};
         std::ofstream(o.out_dir + "/metrics.json") << metrics.dump(1) << "\n";
         save_weights(o.out_dir + "/weights.wbt", heatmap_model.params());
         std::printf("wrote %s/metrics.json, attention_weights.png, weights.wbt\n", o.out_dir.c_str());

@@ -22,12 +22,26 @@ double accuracy(Sequential& model, const RecallBatch& b) {
     return static_cast<double>(right) / logits.dim(0);
 }
 
+// The marked-recall task drawn as recall.hpp specifies, written here so that this test does not depend on
+// exercise MarkedRecall: x (N, T, 11), labels and positions (N).
+RecallBatch recall_batch(int n, int length, Rng& rng) {
+    RecallBatch b{Tensor({n, length, kRecallFeatures}), Tensor({n}), Tensor({n})};
+    std::vector<int> digits(static_cast<std::size_t>(length));
+    for (int i = 0; i < n; ++i) {
+        for (int t = 0; t < length; ++t) b.x(i, t, digits[t] = static_cast<int>(rng.below(kDigits))) = 1.0f;
+        const int mark = static_cast<int>(rng.below(static_cast<std::uint64_t>(length)));
+        b.x(i, mark, kDigits) = 1.0f;
+        b.labels[i] = static_cast<float>(digits[mark]), b.positions[i] = static_cast<float>(mark);
+    }
+    return b;
+}
+
 // Trains on fresh batches of the marked-recall task: `steps` Adam steps (lr 1e-2) on batches of 32.
 void train(Sequential& model, int length, int steps, std::uint64_t seed) {
     Rng data(seed);
     Adam adam(1e-2f);
     for (int s = 0; s < steps; ++s) {
-        const RecallBatch b = make_marked_recall(32, length, data);
+        const RecallBatch b = recall_batch(32, length, data);
         const LossResult l = softmax_cross_entropy_loss(model.forward(b.x), b.labels);
         model.backward(l.grad);
         adam.step(model.params());
@@ -59,16 +73,18 @@ GRADED_TEST(AttentionRnnModels, AttentionRnnHasItsAttentionLayer, 1,
 }
 
 GRADED_TEST(AttentionRnnModels, AttentionLearnsWhatThePlainLstmCannot, 3,
-            "Trained the same way (400 steps of 32 sequences of 50 steps), the attention RNN recalls the marked "
+            "Trained the same way (700 steps of 32 sequences of 100 steps), the attention RNN recalls the marked "
             "digit and the plain LSTM does not yet; the trained attention looks at the mark or after it, and changing "
             "the marked digit far back changes the answer to it.") {
-    const int length = 50, steps = 400;
-    Rng init_a(5), init_p(5), test_rng(99);
+    // ./wb run 06 --hidden 16 --lengths 100 --seeds 8 trains this setup from eight seeds (this is its seed 1):
+    // the attention model reached 0.99 within 500-700 steps in all eight, the plain LSTM nowhere near by 800
+    const int length = 100, steps = 700;
+    Rng init_a(6), init_p(6), test_rng(7);
     Sequential attention = build_attention_rnn(kRecallFeatures, 16, kDigits, init_a);
     Sequential plain = build_plain_lstm(kRecallFeatures, 16, kDigits, init_p);
-    models_test::train(attention, length, steps, 11);
-    models_test::train(plain, length, steps, 11);
-    const RecallBatch test = make_marked_recall(500, length, test_rng);
+    models_test::train(attention, length, steps, 1000 + length + 7919);
+    models_test::train(plain, length, steps, 1000 + length + 7919);
+    const RecallBatch test = models_test::recall_batch(500, length, test_rng);
     const double with_attention = models_test::accuracy(attention, test), without = models_test::accuracy(plain, test);
     EXPECT_GE(with_attention, 0.9) << "the attention RNN's test accuracy";
     EXPECT_LE(without, with_attention - 0.3) << "the plain LSTM should be far behind after the same training";

@@ -11,6 +11,7 @@ PACKAGES = os.path.join(ROOT, "tools", "packages.txt")
 FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
 FASHION_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
 GROUP_USE = {"build": "grading and the programs", "test": "./wb test and ./wb docs", "charts": "the programs' charts",
+             "browser": "./wb test's look at the docs in Chromium",
              "torch": "./wb fixtures and ./wb bench (PyTorch)"}
 MIN_FREE_GB = 3.0
 

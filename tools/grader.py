@@ -47,6 +47,7 @@ class TestResult:
     message: str = ""
     stub: str = ""
     error_path: bool = False
+    visibility: str = "visible"  # Gradescope's visibility of the test (manifest.visibility_of)
 
     @property
     def score(self):
@@ -133,7 +134,8 @@ def verdict(outcome, entry, timeout):
 
 def run_one(runner, entry, timeout):
     """Runs one graded test in its own process; returns a TestResult (points from the manifest)."""
-    result = TestResult("", entry.exercise, entry.test, entry.points, entry.hint, error_path=entry.error_path)
+    result = TestResult("", entry.exercise, entry.test, entry.points, entry.hint, error_path=entry.error_path,
+                        visibility=entry.visibility)
     try:
         outcome = runner.run([f"--gtest_filter={entry.exercise}.{entry.test}", "--gtest_brief=1"], timeout, test_env())
         result.status, result.message, result.stub = verdict(outcome, entry, timeout)
@@ -143,7 +145,8 @@ def run_one(runner, entry, timeout):
 
 
 def all_tests(chapter, entries, status, message):
-    return [TestResult(chapter.name, e.exercise, e.test, e.points, e.hint, status, message, error_path=e.error_path)
+    return [TestResult(chapter.name, e.exercise, e.test, e.points, e.hint, status, message, error_path=e.error_path,
+                       visibility=e.visibility)
             for e in entries]
 
 

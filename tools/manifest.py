@@ -2,7 +2,8 @@
 
 Points, hints and the test list come from `GRADED_TEST(Exercise, Name, points, "hint")` in
 tests/graded/NN_topic/*.cpp, never from a binary that links the learner's code (that binary could
-print any list it likes). A test whose body expects a ShapeError is an error-path test: its points
+print any list it likes). The tests of a *_hidden_test.cpp file are hidden: graded like the others,
+left out of handouts, and reported with Gradescope's visibility "after_due_date". A test whose body expects a ShapeError is an error-path test: its points
 count only once every valid-path test of the same exercise passes (see grader.hold_error_path_points).
 """
 import os
@@ -29,6 +30,7 @@ class ManifestEntry:
     hint: str
     error_path: bool  # the body checks a rejected input: points held until the valid path works
     source: str       # tests/graded/NN_topic/file.cpp
+    visibility: str = "visible"  # Gradescope's: "after_due_date" for a hidden test
 
 
 class ManifestError(Exception):
@@ -66,6 +68,14 @@ def _body(text, start):
     raise ManifestError("a GRADED_TEST body has no closing brace")
 
 
+HIDDEN_SUFFIX = "_hidden_test.cpp"
+HIDDEN_VISIBILITY = "after_due_date"  # Gradescope shows the test to the student after the due date
+
+
+def visibility_of(rel):
+    return HIDDEN_VISIBILITY if rel.endswith(HIDDEN_SUFFIX) else "visible"
+
+
 def parse_source(path, rel):
     with open(path, encoding="utf-8") as f:
         text = f.read()
@@ -83,7 +93,7 @@ def parse_source(path, rel):
             raise ManifestError(f"{rel}:{line}: GRADED_TEST's hint must be one or more string literals")
         body = _body(text, pos)
         entries.append(ManifestEntry(m.group(1), m.group(2), int(m.group(3)), "".join(parts),
-                                     _is_error_path(body), rel))
+                                     _is_error_path(body), rel, visibility_of(rel)))
     return entries
 
 

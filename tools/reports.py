@@ -62,6 +62,7 @@ def gradescope_report(results, execution_time):
                 "status": "passed" if t.status == "passed" else "failed",
                 "output": clean_text(output, 500),
                 "tags": [t.status, cr.chapter.name, t.exercise],
+                "visibility": t.visibility,
             })
     return {
         "score": sum(r.score for r in results),

@@ -8,6 +8,7 @@ import sys
 import time
 
 import attacks
+import browser
 import build
 import consistency
 import grader
@@ -140,6 +141,11 @@ def check_course_mode(tally):
             print(f"  {paint('ok', '32')}   {name}: {results[0].score} / {results[0].max_score}")
 
 
+# Training tests, left out under the sanitizers: a debug build takes minutes per training run, and memory
+# errors in the code they train are the other tests' to find. Their numerics are checked by the release run.
+NOT_UNDER_SANITIZERS = {"graded_06_attention_rnn_program_reference": "AttentionRnnModels.AttentionLearnsWhatThePlainLstmCannot"}
+
+
 def run_sanitized(chapters, tally):
     debug = os.path.join(ROOT, "build-debug")
     if not os.path.isfile(os.path.join(debug, "build.ninja")):
@@ -151,7 +157,8 @@ def run_sanitized(chapters, tally):
     if not tally.check(proc.returncode == 0, "the debug build", build.first_compiler_error(proc.stdout + proc.stderr)):
         return
     for name in binaries:
-        run = subprocess.run([os.path.join(debug, "tests", name)], capture_output=True, text=True, errors="replace")
+        skip = [f"--gtest_filter=-{NOT_UNDER_SANITIZERS[name]}"] if name in NOT_UNDER_SANITIZERS else []
+        run = subprocess.run([os.path.join(debug, "tests", name), *skip], capture_output=True, text=True, errors="replace")
         report = [l for l in (run.stdout + run.stderr).splitlines() if "ERROR: " in l or "runtime error" in l or "FAILED" in l]
         if tally.check(run.returncode == 0, f"{name} under ASan + UBSan", " | ".join(report[:3])):
             print(f"  {paint('ok', '32')}   {name}")
@@ -211,11 +218,19 @@ def cmd_test(_args=None):
     consistency.check(tally)
 
     say("the reference must score full marks ...")
-    for cr in grader.grade_chapters(chapters, "reference", show=False):
+    reference_results = grader.grade_chapters(chapters, "reference", show=False)
+    for cr in reference_results:
         for t in cr.tests:
             tally.check(t.status == "passed", f"reference {cr.chapter.name} {t.exercise}.{t.test}",
                         f"{reports.STATUS_LABEL[t.status]}: {t.message}")
         print(f"  {cr.chapter.name}: {cr.score} / {cr.max_score} points")
+
+    report = reports.gradescope_report(reference_results, 0.0)
+    hidden = sorted(t["name"] for t in report["tests"] if t["visibility"] == "after_due_date")
+    expected = sorted(f"{ch.name} / {e.exercise}.{e.test}" for ch in chapters for e in ch.manifest()
+                      if e.source.endswith("_hidden_test.cpp"))
+    tally.check(hidden == expected and hidden and all(t["visibility"] in ("visible", "after_due_date") for t in report["tests"]),
+                "results.json marks exactly the tests of *_hidden_test.cpp files after_due_date", f"{hidden} vs {expected}")
 
     say("the stubs must score zero, every test 'not attempted' ...")
     stubs_build = BUILD
@@ -320,7 +335,9 @@ def cmd_test(_args=None):
     run_thread_sanitizer(tally)
 
     say("docs (warnings are errors) ...")
-    tally.check(build.build_docs() == 0, "docs build without warnings")
+    if tally.check(build.build_docs() == 0, "docs build without warnings"):
+        say("docs in a real browser: chapter 01 in headless Chromium (math typeset locally, nothing fetched, links) ...")
+        browser.check(tally)
 
     say(f"self-test finished in {time.monotonic() - start:.0f} s")
     for name in tally.failed:

@@ -142,14 +142,28 @@ def committed_chapters_build(build_dir, stage):
     return chapters
 
 
+STUBS = os.path.join(ROOT, ".stubs")  # a handout's pristine exercise files (tools/handout.py)
+
+
 def pristine_stubs_build():
-    """A build whose learner libraries compile the committed stubs: build-stubs/."""
+    """A build whose learner libraries compile the stubs: the committed ones, or a handout's .stubs/."""
     build_dir = os.path.join(ROOT, "build-stubs")
-    committed_chapters_build(build_dir, os.path.join(build_dir, "pristine"))
+    if os.path.isdir(STUBS):
+        configure(build_dir, [f"-DWB_CHAPTERS_DIR={STUBS}"])
+    else:
+        committed_chapters_build(build_dir, os.path.join(build_dir, "pristine"))
     return build_dir
 
 
 def chapters_modified():
+    """Whether an exercise file differs from its stub (git's view, or a handout's .stubs/)."""
+    if os.path.isdir(STUBS):
+        for chapter in os.listdir(STUBS):
+            for name in os.listdir(os.path.join(STUBS, chapter)):
+                mine = os.path.join(ROOT, "chapters", chapter, name)
+                if not os.path.isfile(mine) or open(mine, "rb").read() != open(os.path.join(STUBS, chapter, name), "rb").read():
+                    return True
+        return False
     proc = subprocess.run(["git", "status", "--porcelain", "--", "chapters"], cwd=ROOT, capture_output=True, text=True)
     return proc.returncode == 0 and proc.stdout.strip() != ""
 

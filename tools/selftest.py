@@ -1,4 +1,5 @@
 """./wb test: the workbook's whole self-test. Ends with the line 'N passed, N failed'."""
+import glob
 import json
 import os
 import re
@@ -12,13 +13,18 @@ import browser
 import build
 import consistency
 import grader
+import handout
+import manifest
 import mutants
 import registry
 import reports
 from project import BUILD, JOBS, ROOT, paint, say
 
 sys.path.insert(0, os.path.join(ROOT, "bench"))
-import bench_driver  # noqa: E402
+try:
+    import bench_driver  # noqa: E402
+except ModuleNotFoundError:  # a student handout has no bench/
+    bench_driver = None
 
 
 # Programs' switches that change how they train, each smoke-run too, with the metrics.json key that must show it.
@@ -47,7 +53,7 @@ def check_learner_tools(tally):
     import learner
     root = os.path.join(BUILD, "learner-selftest")
     shutil.rmtree(root, ignore_errors=True)
-    subprocess.run(["git", "clone", "-q", "--local", ROOT, root], check=True)
+    pristine_copy(root)
     wb = os.path.join(root, "wb")
     run = lambda *a: subprocess.run([wb, *a], cwd=root, capture_output=True, text=True, env=dict(os.environ, NO_COLOR="1"))
 
@@ -58,7 +64,9 @@ def check_learner_tools(tally):
                 out.stdout[-800:] + out.stderr[-400:])
     exercise_file = os.path.join(root, "chapters", "01_attention", "softmax.cpp")
     stub = open(exercise_file).read()
-    shutil.copyfile(os.path.join(ROOT, "solutions", "01_attention", "softmax.cpp"), exercise_file)
+    solution = open(os.path.join(ROOT, "tests", "graded", "01_attention", "01_softmax_test.cpp")).read()  # any other text
+    with open(exercise_file, "w") as f:
+        f.write(solution)
     out = run("status", "01")
     tally.check(re.search(r"Softmax\s.*edited, not graded yet", out.stdout) is not None and "0 passed · 2 attempted" in out.stdout,
                 "./wb status sees an edited exercise file (softmax.cpp holds two exercises)", out.stdout[-800:])
@@ -80,7 +88,7 @@ def check_learner_tools(tally):
     backups = [f for f in os.listdir(os.path.dirname(exercise_file)) if f.startswith("softmax.cpp.bak-")]
     kept = open(os.path.join(os.path.dirname(exercise_file), backups[0])).read() if backups else ""
     tally.check(out.returncode == 0 and open(exercise_file).read() == stub and
-                kept == open(os.path.join(ROOT, "solutions", "01_attention", "softmax.cpp")).read() and
+                kept == solution and
                 "MaskedSoftmax" in out.stdout and "kept in" in out.stdout,
                 "./wb reset puts the stub back, keeps the learner's file and names the other exercise of the file",
                 out.stdout[-500:] + out.stderr[-300:])
@@ -116,6 +124,54 @@ def check_learner_tools(tally):
     tally.check(out.returncode == 0 and "everything ./wb grade needs is here" in out.stdout and "Fashion-MNIST" in out.stdout,
                 "./wb doctor finds everything on this machine", out.stdout[-800:])
     shutil.rmtree(root, ignore_errors=True)
+
+
+def check_handout(tally):
+    """./wb handout writes a student's copy without solutions/, mutants, attacks, benchmarks and hidden tests,
+    with the pristine stubs kept for ./wb reset and the README's points those of the visible tests; inside it,
+    ./wb grade 01 builds and grades: every visible test, none passed, no hidden one; --solutions is refused."""
+    dest = os.path.join(BUILD, "handout-selftest")
+    shutil.rmtree(dest, ignore_errors=True)
+    made = subprocess.run([os.path.join(ROOT, "wb"), "handout", dest], capture_output=True, text=True)
+    if not tally.check(made.returncode == 0, "./wb handout writes a handout", made.stdout[-500:] + made.stderr[-500:]):
+        return
+    present = lambda rel: os.path.exists(os.path.join(dest, rel))
+    hidden = glob.glob(os.path.join(dest, "tests", "graded", "*", "*_hidden_test.cpp"))
+    tally.check(not any(present(part) for part in handout.LEFT_OUT) and not hidden and present("HANDOUT.json")
+                and present(".stubs/01_attention/softmax.cpp") and present("chapters/01_attention/softmax.hpp")
+                and present("tests/graded/01_attention/01_softmax_test.cpp"),
+                "the handout has the stubs, headers and visible tests, and no solutions, mutants, attacks, benchmarks "
+                "or hidden tests", f"hidden left: {hidden}; listing: {sorted(os.listdir(dest))}")
+    entries = manifest.load(ROOT, "01_attention")
+    visible = [e for e in entries if e.visibility == "visible"]
+    with open(os.path.join(dest, "README.md")) as f:
+        readme = f.read()
+    tally.check(f"8 exercises, {sum(e.points for e in visible)} points" in readme,
+                "the handout's README states the points of the visible tests", readme[:0])
+    env = dict(os.environ, NO_COLOR="1")
+    graded = subprocess.run([os.path.join(dest, "wb"), "grade", "01"], cwd=dest, capture_output=True, text=True, env=env)
+    results = os.path.join(dest, "build", "reports", "results.json")
+    tests = json.load(open(results))["tests"] if os.path.isfile(results) else []
+    tally.check(graded.returncode == 0 and len(tests) == len(visible) and all(t["score"] == 0 for t in tests)
+                and len(visible) < len(entries),
+                "the handout builds and grades chapter 01: every visible test, none passed, the hidden one absent",
+                f"{len(tests)} tests graded, {len(visible)} visible of {len(entries)}; " + graded.stdout[-600:] + graded.stderr[-300:])
+    refused = subprocess.run([os.path.join(dest, "wb"), "grade", "--solutions"], cwd=dest, capture_output=True, text=True)
+    tally.check(refused.returncode != 0 and "student handout" in refused.stderr,
+                "./wb grade --solutions in a handout says it is a handout", refused.stderr[-300:])
+    shutil.rmtree(dest, ignore_errors=True)
+
+
+def pristine_copy(dest):
+    """The workbook with its exercise files as stubs, for the learner tools' check: a clone of git HEAD, or in
+    a handout (no git) a copy with .stubs/ over chapters/."""
+    if os.path.isdir(os.path.join(ROOT, ".git")):
+        subprocess.run(["git", "clone", "-q", "--local", ROOT, dest], check=True)
+        return
+    shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns("build", "build-*"), symlinks=True)
+    for chapter in os.listdir(os.path.join(dest, ".stubs")):
+        for name in os.listdir(os.path.join(dest, ".stubs", chapter)):
+            shutil.copyfile(os.path.join(dest, ".stubs", chapter, name), os.path.join(dest, "chapters", chapter, name))
 
 
 def check_course_mode(tally):
@@ -184,6 +240,12 @@ def cmd_test(_args=None):
     start = time.monotonic()
     tally = Tally()
     chapters = registry.load_chapters()
+    # In a student handout (./wb handout) there is no solutions/: what needs the reference is the teacher's.
+    teacher = handout.info() is None
+    flavour = "reference" if teacher else "learner"
+    if not teacher:
+        say("a student handout: checking the build, the framework tests, the test list, the stubs, the learner's "
+            "tools and the docs (the reference's checks run in the teacher's workbook)")
 
     say("building everything (framework, both libraries, graded tests, programs) ...")
     ok, output = build.build(["all"])
@@ -209,7 +271,7 @@ def cmd_test(_args=None):
     for ch in chapters:
         parsed = sorted((e.exercise, e.test, e.points, e.hint) for e in ch.manifest())
         registered = sorted((r["exercise"], r["test"], r["points"], r["hint"])
-                            for r in grader.read_registry(build.graded_binary(ch, "reference")))
+                            for r in grader.read_registry(build.graded_binary(ch, flavour)))
         tally.check(parsed == registered, f"manifest of {ch.name} matches the harness's registry",
                     f"only in the sources: {sorted(set(parsed) - set(registered))[:3]}; "
                     f"only registered: {sorted(set(registered) - set(parsed))[:3]}")
@@ -217,6 +279,38 @@ def cmd_test(_args=None):
     say("one source of truth: chapter.json, the test sources, the stub files and the README agree ...")
     consistency.check(tally)
 
+    if teacher:
+        check_reference(chapters, tally)
+    check_stubs(chapters, tally)
+    if teacher:
+        say("mutants: each common mistake must fail at least one graded test of its exercise ...")
+        mutants.run_mutants(chapters, tally)
+
+        say("the grader under attack: each tests/attacks/*.cpp as the learner's softmax.cpp must score 0 ...")
+        attacks.run(tally)
+
+    say("the learner's tools: ./wb status, hint, reset, mock and doctor on a pristine copy; watch's comparison ...")
+    check_learner_tools(tally)
+
+    if teacher:
+        teacher_checks(chapters, tally)
+
+    say("ThreadSanitizer: the framework tests, the thread pool's among them, with four workers (tsan preset) ...")
+    run_thread_sanitizer(tally)
+
+    say("docs (warnings are errors) ...")
+    if tally.check(build.build_docs() == 0, "docs build without warnings"):
+        say("docs in a real browser: chapter 01 in headless Chromium (math typeset locally, nothing fetched, links) ...")
+        browser.check(tally)
+
+    say(f"self-test finished in {time.monotonic() - start:.0f} s")
+    for name in tally.failed:
+        print(f"  failed: {name}")
+    print(f"{tally.passed} passed, {len(tally.failed)} failed")
+    return 0 if not tally.failed else 1
+
+
+def check_reference(chapters, tally):
     say("the reference must score full marks ...")
     reference_results = grader.grade_chapters(chapters, "reference", show=False)
     for cr in reference_results:
@@ -232,6 +326,8 @@ def cmd_test(_args=None):
     tally.check(hidden == expected and hidden and all(t["visibility"] in ("visible", "after_due_date") for t in report["tests"]),
                 "results.json marks exactly the tests of *_hidden_test.cpp files after_due_date", f"{hidden} vs {expected}")
 
+
+def check_stubs(chapters, tally):
     say("the stubs must score zero, every test 'not attempted' ...")
     stubs_build = BUILD
     if build.chapters_modified():
@@ -246,15 +342,10 @@ def cmd_test(_args=None):
         print(f"  {cr.chapter.name}: {cr.score} / {cr.max_score} points, "
               f"{sum(t.status == 'not_attempted' for t in cr.tests)} of {len(cr.tests)} not attempted")
 
-    say("mutants: each common mistake must fail at least one graded test of its exercise ...")
-    mutants.run_mutants(chapters, tally)
 
-    say("the grader under attack: each tests/attacks/*.cpp as the learner's softmax.cpp must score 0 ...")
-    attacks.run(tally)
-
-    say("the learner's tools: ./wb status, hint, reset, mock and doctor on a clone of HEAD; watch's comparison ...")
-    check_learner_tools(tally)
-
+def teacher_checks(chapters, tally):
+    """What needs the teacher's workbook: course mode, the reference's programs, the benchmarks, the
+    sanitizers on the reference, and a student handout built and graded."""
     say("course mode: only the submission's exercise files count, and no link leads out of it ...")
     check_course_mode(tally)
 
@@ -331,19 +422,8 @@ def cmd_test(_args=None):
     say("sanitizers: framework tests and the reference under AddressSanitizer + UBSan (debug preset) ...")
     run_sanitized(chapters, tally)
 
-    say("ThreadSanitizer: the framework tests, the thread pool's among them, with four workers (tsan preset) ...")
-    run_thread_sanitizer(tally)
-
-    say("docs (warnings are errors) ...")
-    if tally.check(build.build_docs() == 0, "docs build without warnings"):
-        say("docs in a real browser: chapter 01 in headless Chromium (math typeset locally, nothing fetched, links) ...")
-        browser.check(tally)
-
-    say(f"self-test finished in {time.monotonic() - start:.0f} s")
-    for name in tally.failed:
-        print(f"  failed: {name}")
-    print(f"{tally.passed} passed, {len(tally.failed)} failed")
-    return 0 if not tally.failed else 1
+    say("a student handout: ./wb handout, then ./wb grade 01 inside it ...")
+    check_handout(tally)
 
 
 def cmd_attacks(_args=None):

@@ -13,6 +13,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import build  # noqa: E402
 import doctor  # noqa: E402
+import handout  # noqa: E402
 import learner  # noqa: E402
 import progress  # noqa: E402
 import registry  # noqa: E402
@@ -24,7 +25,10 @@ import selftest  # noqa: E402
 from project import BUILD, REPORTS, ROOT, say  # noqa: E402
 
 sys.path.insert(0, os.path.join(ROOT, "bench"))
-import bench_driver  # noqa: E402
+try:
+    import bench_driver  # noqa: E402
+except ModuleNotFoundError:  # a student handout has no bench/
+    bench_driver = None
 
 
 USAGE = """usage: ./wb COMMAND [ARGS]
@@ -43,6 +47,8 @@ USAGE = """usage: ./wb COMMAND [ARGS]
   mock [CHAPTER] [--minutes M]       a timed mock interview: an exercise not yet passed, its contract, a
                                      clock (30 minutes); --submit grades it alone, --history lists them
   doctor                             check what the workbook needs here, with the command that fixes it
+  handout DIR                        (teachers) a student copy: stubs, pages, docs and visible tests; no
+                                     solutions, mutants, attacks, benchmarks or hidden tests
   run CHAPTER [--solutions] [ARGS]   run a chapter's program with your kernels, e.g. ./wb run 01
   test                               the whole self-test: framework tests, reference full marks,
                                      stubs zero, every mutant rejected, the grader under attack,
@@ -63,6 +69,8 @@ and build/reports/junit.xml."""
 
 
 def cmd_grade(args):
+    if args.solutions:
+        handout.require_workbook("./wb grade --solutions")
     flavour = "reference" if args.solutions else "learner"
     chapters = registry.select_chapters(args.chapters)
     report_dir = os.path.abspath(args.reports) if args.reports else REPORTS
@@ -109,6 +117,8 @@ def classifier_weights():
 
 
 def cmd_run(args, extra):
+    if args.solutions:
+        handout.require_workbook("./wb run --solutions")
     ch = registry.select_chapters([args.chapter])[0]
     flavour = "reference" if args.solutions else "learner"
     target = f"run_{ch.name}_{flavour}"
@@ -168,7 +178,7 @@ def parser():
     bench = sub.add_parser("bench", help="benchmarks against PyTorch")
     bench.add_argument("name")
     bench.add_argument("--rounds", type=int, default=3, help="interleaved rounds of ours and the peers (default 3)")
-    bench.set_defaults(run=bench_driver.cmd_bench)
+    bench.set_defaults(run=lambda args: bench_driver.cmd_bench(args))
     status = sub.add_parser("status", help="progress per chapter and the next exercise")
     status.add_argument("chapters", nargs="*")
     status.add_argument("-v", "--verbose", action="store_true", help="every exercise of every chapter")
@@ -197,6 +207,9 @@ def parser():
     mock.add_argument("--timeout", type=float, default=10.0, help="seconds per test (default 10)")
     mock.set_defaults(run=learner.cmd_mock)
     sub.add_parser("doctor", help="check the machine").set_defaults(run=doctor.cmd_doctor)
+    made = sub.add_parser("handout", help="a student copy of the workbook")
+    made.add_argument("dir")
+    made.set_defaults(run=handout.cmd_handout)
     mutants = sub.add_parser("mutants", help="only the mutant check")
     mutants.add_argument("chapters", nargs="*")
     mutants.set_defaults(run=selftest.cmd_mutants)
@@ -207,7 +220,8 @@ def parser():
 
 
 COMMANDS = ("grade", "run", "bench", "mutants", "test", "docs", "fixtures", "attacks", "status", "hint", "watch",
-            "reset", "doctor", "mock")
+            "reset", "doctor", "mock", "handout")
+TEACHER_ONLY = ("bench", "mutants", "attacks", "fixtures")  # they need solutions/, absent from a handout
 
 
 def main(argv):
@@ -217,6 +231,8 @@ def main(argv):
     if argv[0] not in COMMANDS:
         print(USAGE)
         return 2
+    if argv[0] in TEACHER_ONLY:
+        handout.require_workbook(f"./wb {argv[0]}")
     p = parser()
     args, extra = p.parse_known_args(argv)
     if getattr(args, "passes_extra", False):

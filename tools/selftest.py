@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 import attacks
@@ -130,8 +131,7 @@ def check_handout(tally):
     """./wb handout writes a student's copy without solutions/, mutants, attacks, benchmarks and hidden tests,
     with the pristine stubs kept for ./wb reset and the README's points those of the visible tests; inside it,
     ./wb grade 01 builds and grades: every visible test, none passed, no hidden one; --solutions is refused."""
-    dest = os.path.join(BUILD, "handout-selftest")
-    shutil.rmtree(dest, ignore_errors=True)
+    dest = os.path.join(tempfile.mkdtemp(prefix="wb-handout-selftest-"), "handout")  # outside the workbook
     made = subprocess.run([os.path.join(ROOT, "wb"), "handout", dest], capture_output=True, text=True)
     if not tally.check(made.returncode == 0, "./wb handout writes a handout", made.stdout[-500:] + made.stderr[-500:]):
         return
@@ -159,7 +159,7 @@ def check_handout(tally):
     refused = subprocess.run([os.path.join(dest, "wb"), "grade", "--solutions"], cwd=dest, capture_output=True, text=True)
     tally.check(refused.returncode != 0 and "student handout" in refused.stderr,
                 "./wb grade --solutions in a handout says it is a handout", refused.stderr[-300:])
-    shutil.rmtree(dest, ignore_errors=True)
+    shutil.rmtree(os.path.dirname(dest), ignore_errors=True)
 
 
 def pristine_copy(dest):

@@ -78,14 +78,47 @@ std::string join(const std::vector<std::string>& words) {
     return out;
 }
 
-// Rows `rows` of every tensor of a batch.
-Tensor rows_of(const Tensor& t, const std::vector<int>& rows) { return take_rows(t, rows); }
-
 // Column i of (N, L) ids, as (N, 1); column i of a target as (N) labels.
 Tensor column(const Tensor& ids, int i) {
     Tensor out({ids.dim(0), 1});
     for (int n = 0; n < ids.dim(0); ++n) out(n, 0) = ids(n, i);
     return out;
+}
+
+// Adam (3e-3) on the training rows, shuffled every epoch (shuffle_seed) and cut into batches of kBatch, the
+// global gradient norm clipped to kClip before each step. step(rows) runs forward and backward on those rows
+// and returns the loss; after each epoch, evaluate() tests the model, prints its line and returns what to
+// record beside the epoch, the mean training loss and the seconds.
+nlohmann::json train_epochs(const std::vector<Param>& params, int training_rows, int epochs, const std::string& name,
+                            std::uint64_t shuffle_seed, const std::function<double(const std::vector<int>&)>& step,
+                            const std::function<nlohmann::json()>& evaluate) {
+    Adam adam(3e-3f);
+    Rng shuffle_rng(shuffle_seed);
+    const int steps = training_rows / kBatch;
+    std::vector<int> order(static_cast<std::size_t>(training_rows));
+    std::iota(order.begin(), order.end(), 0);
+    nlohmann::json records = nlohmann::json::array();
+    for (int epoch = 1; epoch <= epochs; ++epoch) {
+        std::shuffle(order.begin(), order.end(), shuffle_rng.engine());
+        ProgressBar bar(name + " epoch " + std::to_string(epoch) + "/" + std::to_string(epochs), steps);
+        double loss = 0;
+        for (int s = 0; s < steps; ++s) {
+            loss += step(std::vector<int>(order.begin() + s * kBatch, order.begin() + (s + 1) * kBatch));
+            clip_grad_norm(params, kClip);
+            adam.step(params);
+            if ((s + 1) % 10 == 0 || s + 1 == steps) {
+                char shown[48];
+                std::snprintf(shown, sizeof shown, "loss %.4f", loss / (s + 1));
+                bar.update(s + 1, shown);
+            }
+        }
+        bar.finish();
+        nlohmann::json record = evaluate();
+        std::fflush(stdout);
+        record.update({{"epoch", epoch}, {"train_loss", loss / steps}, {"seconds", bar.elapsed_seconds()}});
+        records.push_back(record);
+    }
+    return records;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -285,39 +318,20 @@ GreedyDecodeResult translate_all(DateModel& model, const Tensor& source, const T
 // Trains one date model; returns its per-epoch record and the final test evaluation.
 nlohmann::json train_date_model(DateModel& model, const DateData& data, int epochs, const std::string& name,
                                 GreedyDecodeResult& final_translations) {
-    std::vector<Param> params = model.params();
-    Adam adam(3e-3f);
-    Rng shuffle_rng(5);
-    const int N = data.train_source.dim(0), steps = N / kBatch, L = data.train_target.dim(1);
-    std::vector<int> order(static_cast<std::size_t>(N));
-    std::iota(order.begin(), order.end(), 0);
-    nlohmann::json records = nlohmann::json::array();
-    for (int epoch = 1; epoch <= epochs; ++epoch) {
-        std::shuffle(order.begin(), order.end(), shuffle_rng.engine());
-        ProgressBar bar(name + " epoch " + std::to_string(epoch) + "/" + std::to_string(epochs), steps);
-        double loss = 0;
-        for (int s = 0; s < steps; ++s) {
-            const std::vector<int> rows(order.begin() + s * kBatch, order.begin() + (s + 1) * kBatch);
-            loss += model.train_step(rows_of(data.train_source, rows), rows_of(data.train_mask, rows),
-                                     rows_of(data.train_target, rows));
-            clip_grad_norm(params, kClip);
-            adam.step(params);
-            if ((s + 1) % 10 == 0 || s + 1 == steps) {
-                char shown[48];
-                std::snprintf(shown, sizeof shown, "loss %.4f", loss / (s + 1));
-                bar.update(s + 1, shown);
-            }
-        }
-        bar.finish();
-        final_translations = translate_all(model, data.test_source, data.test_mask, L);
-        const double em = exact_match(final_translations.tokens, data.test_target, Vocabulary::kEnd);
-        const double tokens = token_accuracy(final_translations.tokens, data.test_target, Vocabulary::kEnd);
-        std::printf("  test exact match %.4f, token accuracy %.4f\n", em, tokens);
-        std::fflush(stdout);
-        records.push_back({{"epoch", epoch}, {"train_loss", loss / steps}, {"test_exact_match", em},
-                           {"test_token_accuracy", tokens}, {"seconds", bar.elapsed_seconds()}});
-    }
-    return records;
+    const int L = data.train_target.dim(1);
+    return train_epochs(
+        model.params(), data.train_source.dim(0), epochs, name, 5,
+        [&](const std::vector<int>& rows) {
+            return model.train_step(take_rows(data.train_source, rows), take_rows(data.train_mask, rows),
+                                    take_rows(data.train_target, rows));
+        },
+        [&] {
+            final_translations = translate_all(model, data.test_source, data.test_mask, L);
+            const double em = exact_match(final_translations.tokens, data.test_target, Vocabulary::kEnd);
+            const double tokens = token_accuracy(final_translations.tokens, data.test_target, Vocabulary::kEnd);
+            std::printf("  test exact match %.4f, token accuracy %.4f\n", em, tokens);
+            return nlohmann::json{{"test_exact_match", em}, {"test_token_accuracy", tokens}};
+        });
 }
 
 // Exact match of the test pairs grouped by a key (source length bucket, or format).
@@ -503,40 +517,20 @@ double accuracy(const Tensor& logits, const Tensor& labels) {
 }
 
 nlohmann::json train_sentence_model(SentenceModel& model, const SentenceData& data, int epochs, const std::string& name) {
-    std::vector<Param> params = model.params();
-    Adam adam(3e-3f);
-    Rng shuffle_rng(6);
-    const int N = data.train_ids.dim(0), steps = N / kBatch;
-    std::vector<int> order(static_cast<std::size_t>(N));
-    std::iota(order.begin(), order.end(), 0);
-    nlohmann::json records = nlohmann::json::array();
-    for (int epoch = 1; epoch <= epochs; ++epoch) {
-        std::shuffle(order.begin(), order.end(), shuffle_rng.engine());
-        ProgressBar bar(name + " epoch " + std::to_string(epoch) + "/" + std::to_string(epochs), steps);
-        double loss = 0;
-        for (int s = 0; s < steps; ++s) {
-            const std::vector<int> rows(order.begin() + s * kBatch, order.begin() + (s + 1) * kBatch);
-            const Tensor mask = rows_of(data.train_mask, rows);
-            const LossResult l = softmax_cross_entropy_loss(model.forward(rows_of(data.train_ids, rows), mask),
-                                                            rows_of(data.train_labels, rows));
+    return train_epochs(
+        model.params(), data.train_ids.dim(0), epochs, name, 6,
+        [&](const std::vector<int>& rows) {
+            const Tensor mask = take_rows(data.train_mask, rows);
+            const LossResult l = softmax_cross_entropy_loss(model.forward(take_rows(data.train_ids, rows), mask),
+                                                            take_rows(data.train_labels, rows));
             model.backward(l.grad, mask);
-            clip_grad_norm(params, kClip);
-            adam.step(params);
-            loss += l.loss;
-            if ((s + 1) % 10 == 0 || s + 1 == steps) {
-                char shown[48];
-                std::snprintf(shown, sizeof shown, "loss %.4f", loss / (s + 1));
-                bar.update(s + 1, shown);
-            }
-        }
-        bar.finish();
-        const double test_accuracy = accuracy(model.forward(data.test_ids, data.test_mask), data.test_labels);
-        std::printf("  test accuracy %.4f\n", test_accuracy);
-        std::fflush(stdout);
-        records.push_back({{"epoch", epoch}, {"train_loss", loss / steps}, {"test_accuracy", test_accuracy},
-                           {"seconds", bar.elapsed_seconds()}});
-    }
-    return records;
+            return l.loss;
+        },
+        [&] {
+            const double test_accuracy = accuracy(model.forward(data.test_ids, data.test_mask), data.test_labels);
+            std::printf("  test accuracy %.4f\n", test_accuracy);
+            return nlohmann::json{{"test_accuracy", test_accuracy}};
+        });
 }
 
 // The attention pooling's weights over the words of a few test sentences, the decisive word marked.
@@ -544,7 +538,7 @@ void write_pooling_heatmap(const std::string& path, SentenceModel& model, const 
     const int shown = std::min(6, static_cast<int>(data.test.size())), T = data.test_ids.dim(1);
     std::vector<int> rows(static_cast<std::size_t>(shown));
     std::iota(rows.begin(), rows.end(), 0);
-    model.forward(rows_of(data.test_ids, rows), rows_of(data.test_mask, rows));
+    model.forward(take_rows(data.test_ids, rows), take_rows(data.test_mask, rows));
     const int width = T;
     Tensor m({shown, width});
     HeatmapLabels labels;
@@ -711,41 +705,21 @@ double relation_only_baseline(const std::vector<FactQuestion>& set) {
 }
 
 nlohmann::json train_qa_model(QaModel& model, const QaData& data, int epochs) {
-    std::vector<Param> params = model.params();
-    Adam adam(3e-3f);
-    Rng shuffle_rng(7);
-    const int N = static_cast<int>(data.train.size()), steps = N / kBatch;
-    std::vector<int> order(static_cast<std::size_t>(N));
-    std::iota(order.begin(), order.end(), 0);
-    nlohmann::json records = nlohmann::json::array();
-    for (int epoch = 1; epoch <= epochs; ++epoch) {
-        std::shuffle(order.begin(), order.end(), shuffle_rng.engine());
-        ProgressBar bar("span attention epoch " + std::to_string(epoch) + "/" + std::to_string(epochs), steps);
-        double loss = 0;
-        for (int s = 0; s < steps; ++s) {
-            const std::vector<int> rows(order.begin() + s * kBatch, order.begin() + (s + 1) * kBatch);
+    return train_epochs(
+        model.params(), static_cast<int>(data.train.size()), epochs, "span attention", 7,
+        [&](const std::vector<int>& rows) {
             Tensor starts({kBatch}), ends({kBatch});
             for (int i = 0; i < kBatch; ++i) {
                 starts[static_cast<std::size_t>(i)] = static_cast<float>(data.train[rows[i]].answer_start);
                 ends[static_cast<std::size_t>(i)] = static_cast<float>(data.train[rows[i]].answer_end);
             }
-            loss += model.train_step(encode_qa(data.vocab, data.train, rows), starts, ends);
-            clip_grad_norm(params, kClip);
-            adam.step(params);
-            if ((s + 1) % 10 == 0 || s + 1 == steps) {
-                char shown[48];
-                std::snprintf(shown, sizeof shown, "loss %.4f", loss / (s + 1));
-                bar.update(s + 1, shown);
-            }
-        }
-        bar.finish();
-        const double em = span_exact_match(model, data, data.test);
-        std::printf("  test exact match %.4f\n", em);
-        std::fflush(stdout);
-        records.push_back({{"epoch", epoch}, {"train_loss", loss / steps}, {"test_exact_match", em},
-                           {"seconds", bar.elapsed_seconds()}});
-    }
-    return records;
+            return model.train_step(encode_qa(data.vocab, data.train, rows), starts, ends);
+        },
+        [&] {
+            const double em = span_exact_match(model, data, data.test);
+            std::printf("  test exact match %.4f\n", em);
+            return nlohmann::json{{"test_exact_match", em}};
+        });
 }
 
 }  // namespace

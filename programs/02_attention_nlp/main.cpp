@@ -40,6 +40,7 @@
 #include "framework/heap.hpp"
 #include "framework/linalg.hpp"
 #include "framework/losses.hpp"
+#include "framework/metrics.hpp"
 #include "framework/optim.hpp"
 #include "framework/png.hpp"
 #include "framework/progress.hpp"
@@ -507,15 +508,6 @@ struct SentenceModel {
     }
 };
 
-double accuracy(const Tensor& logits, const Tensor& labels) {
-    int right = 0;
-    for (int n = 0; n < logits.dim(0); ++n) {
-        const float* row = &logits(n, 0);
-        right += std::max_element(row, row + logits.dim(1)) - row == static_cast<long>(labels[static_cast<std::size_t>(n)]);
-    }
-    return static_cast<double>(right) / logits.dim(0);
-}
-
 nlohmann::json train_sentence_model(SentenceModel& model, const SentenceData& data, int epochs, const std::string& name) {
     return train_epochs(
         model.params(), data.train_ids.dim(0), epochs, name, 6,
@@ -527,7 +519,7 @@ nlohmann::json train_sentence_model(SentenceModel& model, const SentenceData& da
             return l.loss;
         },
         [&] {
-            const double test_accuracy = accuracy(model.forward(data.test_ids, data.test_mask), data.test_labels);
+            const double test_accuracy = argmax_accuracy(model.forward(data.test_ids, data.test_mask), data.test_labels);
             std::printf("  test accuracy %.4f\n", test_accuracy);
             return nlohmann::json{{"test_accuracy", test_accuracy}};
         });

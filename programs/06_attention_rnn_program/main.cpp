@@ -23,6 +23,7 @@
 #include "chapters/06_attention_rnn_program/recall.hpp"
 #include "framework/heap.hpp"
 #include "framework/losses.hpp"
+#include "framework/metrics.hpp"
 #include "framework/optim.hpp"
 #include "framework/png.hpp"
 #include "framework/progress.hpp"
@@ -43,15 +44,7 @@ struct Options {
     bool smoke = false;
 };
 
-double accuracy(Sequential& model, const RecallBatch& test) {
-    const Tensor logits = model.forward(test.x);
-    int right = 0;
-    for (int n = 0; n < logits.dim(0); ++n) {
-        const float* row = &logits(n, 0);
-        right += std::max_element(row, row + kDigits) - row == static_cast<long>(test.labels[n]);
-    }
-    return static_cast<double>(right) / logits.dim(0);
-}
+double accuracy(Sequential& model, const RecallBatch& test) { return argmax_accuracy(model.forward(test.x), test.labels); }
 
 // Trains one model on fresh batches, testing every 100 steps; returns its record.
 nlohmann::json train(Sequential& model, const std::string& name, int length, int seed, const Options& o,

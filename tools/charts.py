@@ -9,6 +9,7 @@ program wrote: ./wb run NN calls it after the program. Image grids and heatmaps 
     /usr/bin/python3 tools/charts.py 08 build/out/08      # gan_training.png
     /usr/bin/python3 tools/charts.py bench build/out/bench  # from ./wb bench cnn's cnn.json: cnn.png
     /usr/bin/python3 tools/charts.py bench build/out/bench lstm  # lstm.json -> lstm.png (and attention)
+    /usr/bin/python3 tools/charts.py class gradebook/       # ./wb grade-class's summary.json -> histogram.png
 """
 import json
 import os
@@ -297,10 +298,31 @@ def attention_rnn_chart(metrics, path):
     plt.close(fig)
 
 
+def class_histogram(summary, path):
+    """./wb grade-class: how many students reached each total, out of the chapters' points."""
+    totals, maximum = summary["totals"], summary["max_points"]
+    fig, ax = plt.subplots(figsize=(6.5, 3.2))
+    bins = [maximum * i / 20 for i in range(21)]
+    ax.hist(totals, bins=bins, color="tab:blue", edgecolor="white")
+    ax.set_xlim(0, maximum)
+    ax.set_xlabel(f"total points (out of {maximum})")
+    ax.set_ylabel("students")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    mean = sum(totals) / len(totals) if totals else 0
+    if totals:
+        ax.axvline(mean, color="tab:orange", linestyle="--", label=f"mean {mean:.1f}")
+        ax.legend(loc="upper center")
+    ax.set_title(f"{summary['graded']} students graded"
+                 + (f", {summary['refused']} refused" if summary["refused"] else ""))
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
 CHARTS = {"01": ("scaling.png", scaling_chart), "02": ("training.png", attention_nlp_chart),
           "06": ("training.png", attention_rnn_chart), "03": ("learning_curves.png", lstm_charts),
           "07": ("training.png", training_chart), "08": ("gan_training.png", gan_chart)}
-SOURCES = {"bench": ("cnn.json", "cnn.png", bench_chart)}
+SOURCES = {"bench": ("cnn.json", "cnn.png", bench_chart), "class": ("summary.json", "histogram.png", class_histogram)}
 
 
 def main(argv):

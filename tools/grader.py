@@ -249,10 +249,12 @@ def submitted_file(submission, parts):
     return path if os.path.isfile(path) and os.path.getsize(path) <= MAX_EXERCISE_FILE else None
 
 
-def course_build(submission):
-    """build-course/: the workbook's own sources and headers with only the submission's exercise files
-    (chapters/NN_topic/*.cpp) swapped in; an exercise file missing from the submission is graded as the stub."""
-    stage = os.path.join(ROOT, "build-course", "submission")
+def course_build(submission, build_dir=None):
+    """build_dir (build-course/ unless given): the workbook's own sources and headers with only the submission's
+    exercise files (chapters/NN_topic/*.cpp) swapped in; an exercise file missing from the submission is graded
+    as the stub."""
+    build_dir = build_dir or os.path.join(ROOT, "build-course")
+    stage = os.path.join(build_dir, "submission")
     shutil.rmtree(stage, ignore_errors=True)
     taken, missing = 0, []
     for ch in registry.load_chapters():
@@ -269,6 +271,5 @@ def course_build(submission):
     say(f"course mode: {taken} exercise files from {submission}" +
         (f"; not submitted, graded as stubs: {', '.join(missing)}" if missing and len(missing) < 12 else
          f"; {len(missing)} not submitted, graded as stubs" if missing else ""))
-    build_dir = os.path.join(ROOT, "build-course")
     build.configure(build_dir, [f"-DWB_CHAPTERS_DIR={stage}"])
     return build_dir

@@ -197,6 +197,52 @@ def check_course_mode(tally):
             print(f"  {paint('ok', '32')}   {name}: {results[0].score} / {results[0].max_score}")
 
 
+def read_gradebook(path):
+    """{student: {'status', 'total', 'note', 'points': {exercise: earned}}} from ./wb grade-class's CSV."""
+    import csv
+    rows = {}
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            points = {re.match(r"[^/]+/(\w+) \(\d+\)$", k).group(1): int(v) if v else 0
+                      for k, v in r.items() if re.match(r"[^/]+/\w+ \(\d+\)$", k)}
+            rows[r["student"]] = {"status": r["status"], "total": int(r["total"]), "note": r["note"], "points": points}
+    return rows
+
+
+def check_grade_class(tally):
+    """Each generated student earns exactly what sampleclass says, no student's trouble reaches another, each
+    graded student has a valid results.json, and the summary and its histogram are written."""
+    import sampleclass
+    folder = os.path.join(BUILD, "class-selftest")
+    expect = sampleclass.make_sample_class(os.path.join(folder, "submissions"))
+    out = os.path.join(folder, "gradebook.csv")
+    start = time.monotonic()
+    proc = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "wb.py"), "grade-class",
+                           os.path.join(folder, "submissions"), sampleclass.CHAPTER, "--out", out, "--timeout", "3"],
+                          capture_output=True, text=True)
+    wall = time.monotonic() - start
+    if not tally.check(proc.returncode == 0 and os.path.isfile(out), "./wb grade-class runs",
+                       (proc.stdout + proc.stderr)[-1500:]):
+        return
+    rows = read_gradebook(out)
+    points = sampleclass.points_by_exercise()
+    for student, want in expect.items():
+        problems = sampleclass.check_row(rows[student], want, points) if student in rows else ["no row"]
+        if tally.check(not problems, f"grade-class: {student}", "; ".join(problems)):
+            print(f"  {paint('ok', '32')}   {student}: {rows[student]['status']} {rows[student]['total']} "
+                  f"{rows[student]['note'][:90]}")
+    reports_ok = [s for s, r in rows.items() if r["status"] == "graded" and
+                  json.load(open(os.path.join(folder, "gradebook", s, "results.json")))["score"] == r["total"]]
+    tally.check(len(reports_ok) == sum(r["status"] == "graded" for r in rows.values()),
+                "grade-class: every graded student's results.json holds the gradebook's total", f"only {reports_ok}")
+    histogram = os.path.join(folder, "gradebook", "histogram.png")
+    summary = json.load(open(os.path.join(folder, "gradebook", "summary.json")))
+    tally.check(os.path.isfile(histogram) and open(histogram, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+                and summary["students"] == len(expect) and len(summary["exercises"]) == len(points),
+                "grade-class: summary.json and histogram.png written")
+    print(f"  the class of {len(expect)} graded in {wall:.0f} s")
+
+
 # Training tests, left out under the sanitizers: a debug build takes minutes per training run, and memory
 # errors in the code they train are the other tests' to find. Their numerics are checked by the release run.
 NOT_UNDER_SANITIZERS = {"graded_06_attention_rnn_program_reference": "AttentionRnnModels.AttentionLearnsWhatThePlainLstmCannot"}
@@ -348,6 +394,10 @@ def teacher_checks(chapters, tally):
     sanitizers on the reference, and a student handout built and graded."""
     say("course mode: only the submission's exercise files count, and no link leads out of it ...")
     check_course_mode(tally)
+
+    say("a generated class through ./wb grade-class: correct, stubs, compile error, crash, endless loop, mutant, "
+        "forger and three hostile archives ...")
+    check_grade_class(tally)
 
     say("programs (reference kernels, smoke run) ...")
     for ch in chapters:

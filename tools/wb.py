@@ -12,6 +12,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import build  # noqa: E402
+import classgrade  # noqa: E402
 import doctor  # noqa: E402
 import handout  # noqa: E402
 import learner  # noqa: E402
@@ -49,6 +50,10 @@ USAGE = """usage: ./wb COMMAND [ARGS]
   doctor                             check what the workbook needs here, with the command that fixes it
   handout DIR                        (teachers) a student copy: stubs, pages, docs and visible tests; no
                                      solutions, mutants, attacks, benchmarks or hidden tests
+  grade-class SUBMISSIONS --out gradebook.csv [CHAPTER...] [--jobs N]
+                                     (teachers) grade a class: one folder, .zip or .tar.gz per student,
+                                     each in its own build tree; the CSV, each student's results.json,
+                                     a summary and a histogram (docs/teaching.md)
   run CHAPTER [--solutions] [ARGS]   run a chapter's program with your kernels, e.g. ./wb run 01
   test                               the whole self-test: framework tests, reference full marks,
                                      stubs zero, every mutant rejected, the grader under attack,
@@ -83,7 +88,8 @@ def cmd_grade(args):
         if level == "none":
             raise SystemExit("wb: course mode contains every test (bubblewrap, or as root a user id of its own), "
                              "and neither works here: run it as root, or apt-get install bubblewrap")
-        build_dir = grader.course_build(os.path.abspath(args.submission or ROOT))
+        build_dir = grader.course_build(os.path.abspath(args.submission or ROOT),
+                                        os.path.abspath(args.build_dir) if args.build_dir else None)
     if level != "bwrap":
         say(f"tests run contained by {sandbox.describe(level)}; bubblewrap would hide the tree from them")
     results = grader.grade_chapters(chapters, flavour, args.timeout, build_dir=build_dir, level=level)
@@ -170,7 +176,19 @@ def parser():
     grade.add_argument("--submission", help="with --course: the folder holding the submission "
                                             "(chapters/NN_topic/*.cpp or NN_topic/*.cpp); default: this tree")
     grade.add_argument("--reports", help="where to write results.json and junit.xml (default build/reports)")
+    grade.add_argument("--build-dir", help="with --course: the build tree to use (default build-course/; "
+                                           "./wb grade-class gives each student one of their own)")
     grade.set_defaults(run=cmd_grade)
+    klass = sub.add_parser("grade-class", help="grade a class of submissions")
+    klass.add_argument("submissions")
+    klass.add_argument("chapters", nargs="*")
+    klass.add_argument("--out", required=True, help="the CSV gradebook to write; the reports go in a folder beside it")
+    klass.add_argument("--jobs", type=int, help="students graded at once (default: the number of cores)")
+    klass.add_argument("--timeout", type=float, default=10.0, help="seconds per test (default 10)")
+    klass.add_argument("--student-timeout", type=float, default=1800.0,
+                       help="seconds for one student's whole grading, build included (default 1800)")
+    klass.add_argument("--keep-builds", action="store_true", help="keep each student's build tree in build-class/")
+    klass.set_defaults(run=classgrade.cmd_grade_class)
     run = sub.add_parser("run", help="a chapter's program")
     run.add_argument("chapter")
     run.add_argument("--solutions", action="store_true")
@@ -219,9 +237,9 @@ def parser():
     return p
 
 
-COMMANDS = ("grade", "run", "bench", "mutants", "test", "docs", "fixtures", "attacks", "status", "hint", "watch",
+COMMANDS = ("grade", "grade-class", "run", "bench", "mutants", "test", "docs", "fixtures", "attacks", "status", "hint", "watch",
             "reset", "doctor", "mock", "handout")
-TEACHER_ONLY = ("bench", "mutants", "attacks", "fixtures")  # they need solutions/, absent from a handout
+TEACHER_ONLY = ("bench", "mutants", "attacks", "fixtures", "grade-class")  # solutions/ or hidden tests: not in a handout
 
 
 def main(argv):

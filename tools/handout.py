@@ -39,13 +39,9 @@ def visible_points(root, chapter):
     return sum(e.points for e in manifest.load(root, chapter) if e.visibility == "visible")
 
 
-def cmd_handout(args):
-    require_workbook("./wb handout")
-    dest = os.path.abspath(args.dir)
-    if os.path.exists(dest) and os.listdir(dest):
-        raise SystemExit(f"wb: {dest} exists and is not empty; give a new folder")
-    if dest == ROOT or dest.startswith(ROOT + os.sep):
-        raise SystemExit("wb: put the handout outside the workbook")
+def student_copy(dest, keep_hidden=False):
+    """The committed tree in dest, without what students must not see (hidden tests too, unless keep_hidden:
+    the Gradescope autograder's copy, which students never see, keeps them). Returns (commit, hidden tests)."""
     os.makedirs(dest, exist_ok=True)
     commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
     archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, capture_output=True, check=True)
@@ -60,13 +56,31 @@ def cmd_handout(args):
             if name.endswith(manifest.HIDDEN_SUFFIX):
                 hidden += [f"{chapter}/{e.exercise}.{e.test}"
                            for e in manifest.parse_source(os.path.join(graded, chapter, name), name)]
-                os.remove(os.path.join(graded, chapter, name))
+                if not keep_hidden:
+                    os.remove(os.path.join(graded, chapter, name))
 
     # the pristine exercise files, for ./wb reset
     for chapter in sorted(os.listdir(os.path.join(dest, "chapters"))):
         source = os.path.join(dest, "chapters", chapter)
         if os.path.isdir(source):
             shutil.copytree(source, os.path.join(dest, ".stubs", chapter), ignore=shutil.ignore_patterns("*.hpp", "*.md"))
+    return commit, hidden
+
+
+def cmd_handout(args):
+    require_workbook("./wb handout")
+    dest = os.path.abspath(args.dir)
+    if os.path.exists(dest) and os.listdir(dest):
+        raise SystemExit(f"wb: {dest} exists and is not empty; give a new folder")
+    if dest == ROOT or dest.startswith(ROOT + os.sep):
+        raise SystemExit("wb: put the handout outside the workbook")
+    commit, hidden = student_copy(dest)
+    graded = os.path.join(dest, "tests", "graded")
+
+    # GitHub Classroom: the workflow that grades each push and reports the points (docs/teaching.md)
+    os.makedirs(os.path.join(dest, ".github", "workflows"))
+    shutil.copyfile(os.path.join(ROOT, "tools", "courses", "classroom.yml"),
+                    os.path.join(dest, ".github", "workflows", "classroom.yml"))
 
     # the README's chapter table states the points the student's tests can give
     readme = os.path.join(dest, "README.md")
@@ -86,6 +100,7 @@ def cmd_handout(args):
                    "hidden_tests_left_out": hidden}, f, indent=1)
         f.write("\n")
     say(f"handout written to {dest} (from {commit[:12]}): no solutions, mutants, attacks or benchmarks, "
-        f"{len(hidden)} hidden test{'s' if len(hidden) != 1 else ''} left out")
+        f"{len(hidden)} hidden test{'s' if len(hidden) != 1 else ''} left out; .github/workflows/classroom.yml "
+        "grades each push for GitHub Classroom")
     say("students run the same two commands there: ./wb grade, and ./wb test")
     return 0

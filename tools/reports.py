@@ -2,6 +2,7 @@
 
 Written atomically at the end of a run; removed when a run starts, so a report never stands for another
 run. Every text in them is cleaned first (valid UTF-8, no control characters)."""
+import base64
 import json
 import os
 import tempfile
@@ -95,6 +96,29 @@ def junit_report(results):
             elif t.status != "passed":
                 ET.SubElement(case, "failure", message=shorten(message, 200)).text = f"{message}\nhint: {t.hint}"
     return ET.tostring(suites, encoding="utf-8", xml_declaration=True)
+
+
+def classroom_payload(results):
+    """What GitHub Classroom's autograding-grading-reporter reads from a runner step (its <RUNNER>_RESULTS,
+    base64 JSON): every graded test with its points; Classroom records the sum of the scores."""
+    tests = [{"name": f"{cr.chapter.name} / {t.exercise}.{t.test}", "status": "pass" if t.status == "passed" else "fail",
+              "score": t.score, "max_score": t.points, "line_no": 0,
+              "message": "" if t.status == "passed" else clean_text(f"{STATUS_LABEL[t.status]}: {t.message}", 300)}
+             for cr in results for t in cr.tests]
+    return {"version": 1, "status": "pass" if all(t["status"] == "pass" for t in tests) else "fail",
+            "max_score": sum(t["max_score"] for t in tests), "tests": tests}
+
+
+def write_classroom_output(results, report_dir):
+    """classroom.json beside results.json, and `result=<base64>` on $GITHUB_OUTPUT when a workflow runs it."""
+    payload = json.dumps(classroom_payload(results), ensure_ascii=False)
+    _write_atomically(os.path.join(report_dir, "classroom.json"), payload.encode("utf-8"))
+    output = os.environ.get("GITHUB_OUTPUT")
+    if output:
+        with open(output, "a") as f:
+            f.write("result=" + base64.b64encode(payload.encode("utf-8")).decode("ascii") + "\n")
+    score, maximum = sum(r.score for r in results), sum(r.max_score for r in results)
+    print(f"Points {score}/{maximum}", flush=True)
 
 
 def write_reports(results, report_dir, execution_time=0.0):

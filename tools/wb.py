@@ -11,6 +11,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import autograder  # noqa: E402
 import build  # noqa: E402
 import classgrade  # noqa: E402
 import doctor  # noqa: E402
@@ -54,6 +55,9 @@ USAGE = """usage: ./wb COMMAND [ARGS]
                                      (teachers) grade a class: one folder, .zip or .tar.gz per student,
                                      each in its own build tree; the CSV, each student's results.json,
                                      a summary and a histogram (docs/teaching.md)
+  autograder --out autograder.zip [CHAPTER...]
+                                     (teachers) a Gradescope autograder: setup.sh, run_autograder and
+                                     the workbook with its hidden tests, without solutions
   run CHAPTER [--solutions] [ARGS]   run a chapter's program with your kernels, e.g. ./wb run 01
   test                               the whole self-test: framework tests, reference full marks,
                                      stubs zero, every mutant rejected, the grader under attack,
@@ -96,6 +100,8 @@ def cmd_grade(args):
     shown = os.path.relpath(report_dir, ROOT) + "/" if report_dir.startswith(ROOT + os.sep) else report_dir
     scoreboard.print_scoreboard(results, flavour, shown)
     reports.write_reports(results, report_dir, time.monotonic() - start)
+    if args.classroom:
+        reports.write_classroom_output(results, report_dir)
     if flavour == "learner" and not args.course:  # ./wb status and ./wb watch read it
         progress.record_grades(results, scoreboard.exercise_state)
     say(f"graded in {time.monotonic() - start:.1f} s")
@@ -176,6 +182,8 @@ def parser():
     grade.add_argument("--submission", help="with --course: the folder holding the submission "
                                             "(chapters/NN_topic/*.cpp or NN_topic/*.cpp); default: this tree")
     grade.add_argument("--reports", help="where to write results.json and junit.xml (default build/reports)")
+    grade.add_argument("--classroom", action="store_true",
+                       help="also hand the points to GitHub Classroom's reporter (the handout's workflow uses it)")
     grade.add_argument("--build-dir", help="with --course: the build tree to use (default build-course/; "
                                            "./wb grade-class gives each student one of their own)")
     grade.set_defaults(run=cmd_grade)
@@ -189,6 +197,10 @@ def parser():
                        help="seconds for one student's whole grading, build included (default 1800)")
     klass.add_argument("--keep-builds", action="store_true", help="keep each student's build tree in build-class/")
     klass.set_defaults(run=classgrade.cmd_grade_class)
+    made_autograder = sub.add_parser("autograder", help="a Gradescope autograder zip")
+    made_autograder.add_argument("chapters", nargs="*")
+    made_autograder.add_argument("--out", required=True, help="the zip to write")
+    made_autograder.set_defaults(run=autograder.cmd_autograder)
     run = sub.add_parser("run", help="a chapter's program")
     run.add_argument("chapter")
     run.add_argument("--solutions", action="store_true")
@@ -237,9 +249,9 @@ def parser():
     return p
 
 
-COMMANDS = ("grade", "grade-class", "run", "bench", "mutants", "test", "docs", "fixtures", "attacks", "status", "hint", "watch",
+COMMANDS = ("grade", "grade-class", "autograder", "run", "bench", "mutants", "test", "docs", "fixtures", "attacks", "status", "hint", "watch",
             "reset", "doctor", "mock", "handout")
-TEACHER_ONLY = ("bench", "mutants", "attacks", "fixtures", "grade-class")  # solutions/ or hidden tests: not in a handout
+TEACHER_ONLY = ("bench", "mutants", "attacks", "fixtures", "grade-class", "autograder")  # solutions/ or hidden tests: not in a handout
 
 
 def main(argv):

@@ -15,9 +15,7 @@ import zipfile
 
 import handout
 import registry
-from project import ROOT, say
-
-COURSES = os.path.join(ROOT, "tools", "courses")
+from project import say
 
 
 def write_autograder(out, chapters):
@@ -32,7 +30,7 @@ def write_autograder(out, chapters):
             f.write("\n")
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
             for script, name in (("gradescope_setup.sh", "setup.sh"), ("gradescope_run_autograder", "run_autograder")):
-                with open(os.path.join(COURSES, script)) as f:
+                with open(os.path.join(workbook, "tools", "courses", script)) as f:  # as committed
                     text = f.read().replace("@CHAPTERS@", names)
                 info = zipfile.ZipInfo(name)
                 info.external_attr = (stat.S_IFREG | 0o755) << 16

@@ -52,6 +52,12 @@ def first_body(text, signature):
     return lambda insert: text[:brace] + insert + text[brace:]
 
 
+def crash_files():
+    """The reference with a null-pointer write at the start of sinusoidal_positions (PositionalEncoding)."""
+    ref = reference_files()
+    return dict(ref, **{"positional.cpp": first_body(ref["positional.cpp"], "Tensor sinusoidal_positions(")(CRASH)})
+
+
 def as_folder(dest, name, files, top=None):
     base = os.path.join(dest, name, *( [top] if top else []), "chapters", CHAPTER)
     os.makedirs(base)
@@ -105,8 +111,7 @@ def make_sample_class(dest):
     as_folder(dest, "compile_error", broken)
     expect["compile_error"] = {"total": 0, "note": "does not compile"}
 
-    crash = dict(ref, **{"positional.cpp": first_body(ref["positional.cpp"], "Tensor sinusoidal_positions(")(CRASH)})
-    as_zip(dest, "crash", crash)
+    as_zip(dest, "crash", crash_files())
     expect["crash"] = {"zero": ["PositionalEncoding"], "full": ["Softmax", "MultiHeadBackward"],
                        "total": everything - points["PositionalEncoding"], "note": "crashed: PositionalEncoding"}
 

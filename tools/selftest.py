@@ -156,10 +156,38 @@ def check_handout(tally):
                 and len(visible) < len(entries),
                 "the handout builds and grades chapter 01: every visible test, none passed, the hidden one absent",
                 f"{len(tests)} tests graded, {len(visible)} visible of {len(entries)}; " + graded.stdout[-600:] + graded.stderr[-300:])
+    check_classroom_workflow(tally, dest, visible)
     refused = subprocess.run([os.path.join(dest, "wb"), "grade", "--solutions"], cwd=dest, capture_output=True, text=True)
     tally.check(refused.returncode != 0 and "student handout" in refused.stderr,
                 "./wb grade --solutions in a handout says it is a handout", refused.stderr[-300:])
     shutil.rmtree(os.path.dirname(dest), ignore_errors=True)
+
+
+def check_classroom_workflow(tally, dest, visible):
+    """The handout's GitHub Classroom workflow: its grading step, run here as the workflow runs it (for chapter
+    01, with the reference's files in the handout), hands the reporter a payload with every visible point."""
+    import base64
+    workflow = os.path.join(dest, ".github", "workflows", "classroom.yml")
+    text = open(workflow).read() if os.path.isfile(workflow) else ""
+    step = re.search(r"id: workbook\n\s+run: (.+)\n", text)
+    wired = ("WORKBOOK_RESULTS: \"${{ steps.workbook.outputs.result }}\"" in text and "runners: workbook" in text
+             and "container: debian:12" in text)
+    if not tally.check(step is not None and wired, "the handout has the Classroom workflow, its grading step wired to "
+                       "the reporter", text[:300]):
+        return
+    for name in os.listdir(os.path.join(ROOT, "solutions", "01_attention")):
+        shutil.copyfile(os.path.join(ROOT, "solutions", "01_attention", name), os.path.join(dest, "chapters", "01_attention", name))
+    output = os.path.join(dest, "github_output")
+    run = subprocess.run(["bash", "-e", "-c", step.group(1)], cwd=dest, capture_output=True, text=True,
+                         env=dict(os.environ, GITHUB_OUTPUT=output, WB_CLASSROOM_CHAPTERS="01", NO_COLOR="1"))
+    lines = open(output).read().splitlines() if os.path.isfile(output) else []
+    payload = json.loads(base64.b64decode(lines[-1].split("=", 1)[1])) if lines and lines[-1].startswith("result=") else {}
+    want = sum(e.points for e in visible)
+    got = sum(t["score"] for t in payload.get("tests", []))
+    tally.check(run.returncode == 0 and payload.get("max_score") == want and got == want and payload.get("status") == "pass"
+                and f"Points {want}/{want}" in run.stdout,
+                "the Classroom workflow's grading step reports every visible point of the reference's chapter 01",
+                f"payload {got}/{payload.get('max_score')}, expected {want}; " + run.stdout[-500:] + run.stderr[-300:])
 
 
 def pristine_copy(dest):
@@ -241,6 +269,54 @@ def check_grade_class(tally):
                 and summary["students"] == len(expect) and len(summary["exercises"]) == len(points),
                 "grade-class: summary.json and histogram.png written")
     print(f"  the class of {len(expect)} graded in {wall:.0f} s")
+
+
+def check_autograder(tally):
+    """The zip unpacked as Gradescope unpacks it; setup.sh builds; run_autograder writes results.json with the
+    hidden test: the reference uploaded as loose files earns everything, a crash loses only its exercise, an
+    empty submission earns nothing."""
+    import autograder
+    import sampleclass
+    folder = os.path.join(BUILD, "autograder-selftest")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    zip_path = os.path.join(folder, "autograder.zip")
+    made = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "wb.py"), "autograder", "--out", zip_path,
+                           sampleclass.CHAPTER], capture_output=True, text=True)
+    if not tally.check(made.returncode == 0, "./wb autograder writes the zip", made.stdout[-500:] + made.stderr[-500:]):
+        return
+    root = os.path.join(folder, "autograder")
+    source = autograder.unpack_autograder(zip_path, root)
+    tally.check(not os.path.exists(os.path.join(source, "workbook", "solutions"))
+                and glob.glob(os.path.join(source, "workbook", "tests", "graded", "*", "*_hidden_test.cpp")),
+                "the autograder has the hidden tests and no solutions")
+    start = time.monotonic()
+    setup = subprocess.run(["bash", os.path.join(source, "setup.sh")], capture_output=True, text=True)
+    if not tally.check(setup.returncode == 0, "the autograder's setup.sh builds", (setup.stdout + setup.stderr)[-1500:]):
+        return
+    print(f"  setup.sh: {time.monotonic() - start:.0f} s")
+    points = sampleclass.points_by_exercise()
+    everything = sum(points.values())
+    submissions = {"loose reference files": (sampleclass.reference_files(), "", everything),
+                   "a crash in PositionalEncoding": (sampleclass.crash_files(), f"chapters/{sampleclass.CHAPTER}",
+                                                     everything - points["PositionalEncoding"]),
+                   "nothing": ({}, "", 0)}
+    for name, (files, under, want) in submissions.items():
+        shutil.rmtree(os.path.join(root, "submission"), ignore_errors=True)
+        shutil.rmtree(os.path.join(root, "results"), ignore_errors=True)
+        os.makedirs(os.path.join(root, "submission", under))
+        for file, text in files.items():
+            with open(os.path.join(root, "submission", under, file), "w") as f:
+                f.write(text)
+        run = subprocess.run([os.path.join(root, "run_autograder")], capture_output=True, text=True,
+                             env=dict(os.environ, AUTOGRADER_ROOT=root))
+        path = os.path.join(root, "results", "results.json")
+        report = json.load(open(path)) if os.path.isfile(path) else {}
+        hidden = [t for t in report.get("tests", []) if t.get("visibility") == "after_due_date"]
+        if tally.check(report.get("score") == want and len(hidden) == 1, f"run_autograder grades {name}",
+                       f"score {report.get('score')}, expected {want}; hidden tests {len(hidden)}; "
+                       + (run.stdout + run.stderr)[-800:]):
+            print(f"  {paint('ok', '32')}   {name}: {report['score']} / {everything}")
 
 
 # Training tests, left out under the sanitizers: a debug build takes minutes per training run, and memory
@@ -398,6 +474,10 @@ def teacher_checks(chapters, tally):
     say("a generated class through ./wb grade-class: correct, stubs, compile error, crash, endless loop, mutant, "
         "forger and three hostile archives ...")
     check_grade_class(tally)
+
+    say("the Gradescope autograder: ./wb autograder for chapter 01, its setup.sh, then run_autograder on three "
+        "submissions ...")
+    check_autograder(tally)
 
     say("programs (reference kernels, smoke run) ...")
     for ch in chapters:

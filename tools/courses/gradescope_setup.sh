@@ -12,7 +12,7 @@ CHAPTERS="@CHAPTERS@"
 . /etc/os-release
 compiler=g++
 if [ "${ID:-}" = ubuntu ] && dpkg --compare-versions "${VERSION_ID:-0}" lt 24.04; then compiler=g++-12; fi
-packages="$compiler cmake ninja-build ccache python3 python3-pip bubblewrap binutils libeigen3-dev libgtest-dev
+packages="$compiler cmake ninja-build ccache python3 bubblewrap binutils libeigen3-dev libgtest-dev
           zlib1g-dev nlohmann-json3-dev libcli11-dev libstb-dev"
 missing=()
 for p in $packages; do
@@ -23,9 +23,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -q "${missing[@]}"
 fi
-if ! cmake -P /dev/stdin <<<'if(CMAKE_VERSION VERSION_LESS 3.25)
-  message(FATAL_ERROR "old")
-endif()' >/dev/null 2>&1; then
+cmake_version="$(cmake --version | sed -n 's/^cmake version \([0-9.]*\).*/\1/p')"
+if dpkg --compare-versions "$cmake_version" lt 3.25; then
+  apt-get install -y -q python3-pip
   python3 -m pip install --quiet 'cmake>=3.25,<4'
   hash -r
 fi

@@ -39,6 +39,7 @@ TREES = os.path.join(ROOT, "build-class")
 MAX_FILE = grader.MAX_EXERCISE_FILE   # bytes per file, as course mode
 MAX_MEMBERS = 4000                     # entries per archive
 ARCHIVES = (".tar.gz", ".tgz", ".zip")
+RESERVED = {"summary.md", "summary.json", "histogram.png"}  # files of the class folder, beside the students'
 FAILING = ("failed", "crashed", "timed_out", "held")  # statuses of a check the student's code ran and did not pass
 
 
@@ -201,6 +202,8 @@ def find_submissions(folder):
     for name, entries in found.items():
         if len(entries) > 1:
             refused[name] = f"{len(entries)} submissions under one name ({', '.join(entries)}); graded none"
+        elif name in RESERVED:
+            refused[name] = f"{name} is the name of one of the class's own reports; rename the submission"
         elif not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}", name):
             refused[name] = "the name has characters other than letters, digits and . _ @ + -; rename it"
         else:

@@ -179,6 +179,85 @@ Tensor MinibatchStddev::backward(Tensor dout) {
 
 Shape MinibatchStddev::output_shape(const Shape& input) const { return {input.at(0), 2 * input.at(1)}; }
 
+ChannelStddev::ChannelStddev(int group_size, int channels) : group_size_(group_size), channels_(channels) {
+    if (group_size < 1 || channels < 1)
+        throw std::invalid_argument("ChannelStddev: group_size and channels must be >= 1, got " + std::to_string(group_size) +
+                                    " and " + std::to_string(channels));
+}
+
+Tensor ChannelStddev::forward(Tensor x) {
+    require_rank("ChannelStddev::forward", "x", x, 2);
+    const int N = x.dim(0), F = x.dim(1), C = channels_, G = std::min(group_size_, N);
+    if (F % C != 0)
+        throw ShapeError("ChannelStddev::forward: x has shape " + to_string(x.shape()) + ", whose " + std::to_string(F) +
+                         " features are not " + std::to_string(C) + " channels of equal size");
+    if (N % G != 0)
+        throw ShapeError("ChannelStddev::forward: a batch of " + std::to_string(N) + " rows is not a whole number of groups of " +
+                         std::to_string(G));
+    const int P = F / C;
+    rows_ = N, features_ = F;
+    // m[n, c] = (1/P) sum_p x[n, c*P + p]
+    channel_mean_.assign(static_cast<std::size_t>(N) * C, 0.0f);
+    for (int n = 0; n < N; ++n)
+        for (int c = 0; c < C; ++c) {
+            const float* in = &x(n, c * P);
+            float sum = 0.0f;
+            for (int p = 0; p < P; ++p) sum += in[p];
+            channel_mean_[static_cast<std::size_t>(n) * C + c] = sum / static_cast<float>(P);
+        }
+    // per group: mean_c = (1/G) sum_n m[n, c];  std_c = sqrt((1/G) sum_n (m[n, c] - mean_c)^2 + 1e-8)
+    mean_.assign(static_cast<std::size_t>(N / G) * C, 0.0f);
+    std_.assign(mean_.size(), 0.0f);
+    const float g = static_cast<float>(G);
+    for (int group = 0; group < N / G; ++group) {
+        float* mean = &mean_[static_cast<std::size_t>(group) * C];
+        float* sd = &std_[static_cast<std::size_t>(group) * C];
+        for (int n = group * G; n < (group + 1) * G; ++n)
+            for (int c = 0; c < C; ++c) mean[c] += channel_mean_[static_cast<std::size_t>(n) * C + c] / g;
+        for (int n = group * G; n < (group + 1) * G; ++n)
+            for (int c = 0; c < C; ++c) {
+                const float d = channel_mean_[static_cast<std::size_t>(n) * C + c] - mean[c];
+                sd[c] += d * d / g;
+            }
+        for (int c = 0; c < C; ++c) sd[c] = std::sqrt(sd[c] + 1e-8f);
+    }
+    Tensor y = Tensor::uninitialized({N, F + C});
+    for (int n = 0; n < N; ++n) {
+        std::copy(&x(n, 0), &x(n, 0) + F, &y(n, 0));
+        const float* sd = &std_[static_cast<std::size_t>(n / G) * C];
+        std::copy(sd, sd + C, &y(n, F));
+    }
+    return y;
+}
+
+Tensor ChannelStddev::backward(Tensor dout) {
+    const int N = rows_, F = features_, C = channels_, G = std::min(group_size_, N), P = F / C;
+    require_shape("ChannelStddev::backward", "dout", dout, {N, F + C});
+    // d std_c / d x[n, c*P + p] = (m[n, c] - mean_c) / (G std_c) * (1/P): the group's std_c gradient, spread
+    // over the channel's positions
+    const float g = static_cast<float>(G), positions = static_cast<float>(P);
+    Tensor dx = Tensor::uninitialized({N, F});
+    std::vector<float> dstd(static_cast<std::size_t>(C));
+    for (int group = 0; group < N / G; ++group) {
+        const float* mean = &mean_[static_cast<std::size_t>(group) * C];
+        const float* sd = &std_[static_cast<std::size_t>(group) * C];
+        std::fill(dstd.begin(), dstd.end(), 0.0f);
+        for (int n = group * G; n < (group + 1) * G; ++n)
+            for (int c = 0; c < C; ++c) dstd[static_cast<std::size_t>(c)] += dout(n, F + c);
+        for (int n = group * G; n < (group + 1) * G; ++n)
+            for (int c = 0; c < C; ++c) {
+                const float through_std = dstd[static_cast<std::size_t>(c)] *
+                                          (channel_mean_[static_cast<std::size_t>(n) * C + c] - mean[c]) / (g * sd[c] * positions);
+                const float* direct = &dout(n, c * P);
+                float* out = &dx(n, c * P);
+                for (int p = 0; p < P; ++p) out[p] = direct[p] + through_std;
+            }
+    }
+    return dx;
+}
+
+Shape ChannelStddev::output_shape(const Shape& input) const { return {input.at(0), input.at(1) + channels_}; }
+
 Tensor ReLU::forward(Tensor x) {
     for (float& v : x) v = v > 0.0f ? v : 0.0f;
     y_ = x;  // y > 0 exactly where x > 0: the output is all backward needs

@@ -75,6 +75,28 @@ private:
     std::vector<float> mean_, std_;  // (groups, F)
 };
 
+/// Minibatch standard deviation per channel: appends to each row, for every channel, the spread over the
+/// row's group of that channel's mean over its positions. Per-feature spread (MinibatchStddev) can be faked
+/// with noise, pixel by pixel; this cannot: it sees whether the samples of a group differ as wholes (more of
+/// one pattern, less of another), as images of different classes do.
+/// x: (N, C * P), C channels of P positions each, channel-major as Flatten leaves them -> y: (N, C * P + C),
+/// y[n, :C*P] = x[n], y[n, C*P + c] = sqrt(var_g(m[:, c]) + 1e-8) with m[n, c] = (1/P) sum_p x[n, c*P + p], the
+/// variance (divided by G) over the G consecutive rows of n's group. G = min(group_size, N) must divide N.
+class ChannelStddev : public Layer {
+public:
+    ChannelStddev(int group_size, int channels);
+    std::string name() const override { return "ChannelStddev"; }
+    Tensor forward(Tensor x) override;
+    Tensor backward(Tensor dout) override;
+    Shape output_shape(const Shape& input) const override;
+
+private:
+    int group_size_, channels_;
+    int rows_ = 0, features_ = 0;        // N and C * P of the last forward
+    std::vector<float> channel_mean_;    // (N, C): m
+    std::vector<float> mean_, std_;      // (groups, C): the mean and spread of m over each group
+};
+
 /// y = max(x, 0); dy/dx = 1 where x > 0, else 0 (0 at x == 0, as PyTorch).
 class ReLU : public Layer {
 public:

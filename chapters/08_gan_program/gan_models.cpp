@@ -13,9 +13,10 @@ Sequential build_generator(Rng& rng) {
 }
 
 Sequential build_discriminator(Rng& rng, bool minibatch_stddev) {
-    // TODO: Conv2D(1 -> 64, 3x3), ReLU, MaxPool2D(2), Flatten, then MinibatchStddev(kStddevGroup) if
-    //       minibatch_stddev, then Dense(features -> 1) (10816 features, twice that after MinibatchStddev);
-    //       Init::torch_default. No sigmoid at the end: the chapter 05 losses take logits.
+    // TODO: Conv2D(1 -> 64, 3x3), ReLU, MaxPool2D(2), Flatten, then, if minibatch_stddev, MinibatchStddev(kStddevGroup)
+    //       and ChannelStddev(kStddevGroup, 128), then Dense(features -> 1) (10816 features; twice that after
+    //       MinibatchStddev, 128 more after ChannelStddev); Init::torch_default. No sigmoid at the end: the
+    //       chapter 05 losses take logits.
     throw NotImplemented("build_discriminator");
 }
 

@@ -1,8 +1,8 @@
 /// @file gan_models.hpp
 /// Exercise **GanModels**: the source's generator and discriminator, layer for layer, with two changes:
-/// D ends in a logit, because chapter 05's losses take logits; and D appends a minibatch standard deviation
-/// to its features, the remedy for the mode collapse that the source's D lets happen (the chapter page has
-/// the measurements; `./wb run 08 --plain-discriminator` trains without it).
+/// D ends in a logit, because chapter 05's losses take logits; and D appends minibatch standard deviations
+/// to its features, per feature and per channel, the remedy for the mode collapse that the source's D lets
+/// happen (the chapter page has the measurements; `./wb run 08 --plain-discriminator` trains without them).
 ///
 /// Images: (N, 1, 28, 28) in [-1, 1] (to_tanh_range), the range of G's tanh.
 #pragma once
@@ -17,8 +17,8 @@ inline constexpr int kNoiseSize = 100;
 /// The training batch: a GAN step feeds D 64 real rows, then 64 generated ones.
 inline constexpr int kGanBatch = 64;
 
-/// The rows over which D's MinibatchStddev measures spread, ProGAN's group size. It divides kGanBatch, so
-/// real and generated rows never share a group.
+/// The rows over which D's MinibatchStddev and ChannelStddev measure spread, ProGAN's group size. It divides
+/// kGanBatch, so real and generated rows never share a group.
 inline constexpr int kStddevGroup = 4;
 
 /// The generator: z (N, 100) -> Dense 128 + ReLU -> Dense 784 + Tanh -> Reshape to (N, 1, 28, 28).
@@ -27,12 +27,13 @@ inline constexpr int kStddevGroup = 4;
 Sequential build_generator(Rng& rng);
 
 /// The discriminator: (N, 1, 28, 28) -> Conv2D 64 filters 3x3 + ReLU -> (N, 64, 26, 26) -> MaxPool 2
-/// -> (N, 64, 13, 13) -> Flatten -> (N, 10816) -> MinibatchStddev(kStddevGroup) -> (N, 21632) -> Dense 1:
-/// one logit per image, no sigmoid. Parameters: 640 + 21,633 = 22,273.
+/// -> (N, 64, 13, 13) -> Flatten -> (N, 10816) -> MinibatchStddev(kStddevGroup) -> (N, 21632), that is 128
+/// channels of 13x13 (64 of features, 64 of their spread) -> ChannelStddev(kStddevGroup, 128) -> (N, 21760)
+/// -> Dense 1: one logit per image, no sigmoid. Parameters: 640 + 21,761 = 22,401.
 /// With minibatch_stddev = false, the source's D exactly: Flatten -> Dense 10816 -> 1, 11,457 parameters.
 /// Initialised as PyTorch's nn.Conv2d and nn.Linear (Init::torch_default).
 /// Use wb::Conv2D and wb::MaxPool2D (layers/cnn_layers.hpp), which run your chapter 04 kernels, and
-/// wb::MinibatchStddev (framework/layers.hpp).
+/// wb::MinibatchStddev and wb::ChannelStddev (framework/layers.hpp).
 Sequential build_discriminator(Rng& rng, bool minibatch_stddev = true);
 
 }  // namespace wb

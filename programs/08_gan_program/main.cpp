@@ -1,8 +1,9 @@
-// ./wb run 08 [--solutions] [--epochs N] [--g-lr R] [--d-lr R] [--plain-discriminator] [--like-the-source] [--smoke]
+// ./wb run 08 [--solutions] [--epochs N] [--seed S] [--g-lr R] [--d-lr R] [--plain-discriminator] [--like-the-source] [--smoke]
 //
 // Trains the source's GAN on Fashion-MNIST, correctly: images scaled to [-1, 1] (your to_tanh_range), your
-// generator and discriminator (chapter 08, the discriminator on your chapter 04 convolution, with a minibatch
-// standard deviation: without it this D lets G collapse), your alternating step and losses (chapter 05),
+// generator and discriminator (chapter 08, the discriminator on your chapter 04 convolution, with minibatch
+// standard deviations per feature and per channel: without them this D lets G collapse), your alternating
+// step and losses (chapter 05),
 // Adam with beta1 = 0.5, learning rate 2e-3 for G and 5e-5 for D, batch 64, 12 epochs.
 // --plain-discriminator trains the source's D as it is, to watch the collapse.
 // After every epoch: a grid of 64 samples from the same fixed noise (samples_epoch_K.png), so you see
@@ -52,6 +53,7 @@ struct Options {
     std::string out_dir;
     std::string classifier;  // weights.wbt of the chapter 07 10-class model
     int epochs = 12;
+    int seed = 8;  // G's and D's initialisation, the order of the images, the noise
     float g_lr = 2e-3f, d_lr = 5e-5f;  // G 40 times faster than D: at 1e-4 for both, D wins and G collapses
     bool plain_discriminator = false;
     bool smoke = false;
@@ -182,11 +184,12 @@ int main(int argc, char** argv) {
     Options o;
     app.add_option("out_dir", o.out_dir, "where metrics.json and the pictures go")->required();
     app.add_option("--epochs", o.epochs, "training epochs")->check(CLI::PositiveNumber);
+    app.add_option("--seed", o.seed, "initialisation, image order and noise (default 8); the samples grid keeps its noise");
     app.add_option("--classifier", o.classifier, "chapter 07 10-class weights.wbt, for the quality score");
     app.add_option("--g-lr", o.g_lr, "the generator's Adam learning rate")->check(CLI::PositiveNumber);
     app.add_option("--d-lr", o.d_lr, "the discriminator's Adam learning rate")->check(CLI::PositiveNumber);
     app.add_flag("--plain-discriminator", o.plain_discriminator,
-                 "the source's D without the minibatch standard deviation (it lets G collapse)");
+                 "the source's D without the minibatch standard deviations (it lets G collapse)");
     app.add_flag("--like-the-source", o.like_the_source,
                  "train as the source's program does (one fit of D(G(z)) on class labels), to see it fail");
     app.add_flag("--smoke", o.smoke, "a tiny run that checks everything works (seconds)");
@@ -199,7 +202,7 @@ int main(int argc, char** argv) {
         if (o.smoke) o.epochs = 1;
         const Tensor real_images = to_tanh_range(slice_rows(data.train_x, 0, train_n));
 
-        Rng rng(8);
+        Rng rng(static_cast<std::uint64_t>(o.seed));
         Sequential generator = build_generator(rng);
         Sequential discriminator = build_discriminator(rng, !o.plain_discriminator && !o.like_the_source);
         // D's conv, ReLU and pool as one layer when your conv2d_relu_maxpool_forward is written (chapter 04)
@@ -212,7 +215,7 @@ int main(int argc, char** argv) {
         Sigmoid source_sigmoid;  // the source's D ends in a sigmoid
         if (o.like_the_source) discriminator.set_input_grad(true);  // the fit reaches G through D
         const Tensor train_labels = slice_rows(data.train_y, 0, train_n);
-        Rng noise_rng(2008), fixed_rng(64);
+        Rng noise_rng(static_cast<std::uint64_t>(2000 + o.seed)), fixed_rng(64);
         const Tensor fixed_noise = Tensor::randn({64, kNoiseSize}, fixed_rng);
 
         // The quality score's reference: real test images through the classifier.
@@ -231,7 +234,7 @@ int main(int argc, char** argv) {
             std::snprintf(recipe, sizeof recipe, "one Adam 1e-4 (beta1 0.9) over G and D");
         else
             std::snprintf(recipe, sizeof recipe, "Adam (beta1 0.5) G %g, D %g, %s", o.g_lr, o.d_lr,
-                          o.plain_discriminator ? "the source's plain D" : "D with a minibatch stddev");
+                          o.plain_discriminator ? "the source's plain D" : "D with minibatch stddevs");
         std::printf("Chapter 08 (%s kernels): the source's GAN, %d training images, batch %d, %s\n"
                     "G: %zu parameters, D: %zu parameters (conv, ReLU and pool %s); quality score %s\n\n",
                     WB_FLAVOUR, train_n, batch, recipe, generator.parameter_count(), discriminator.parameter_count(),
@@ -322,7 +325,7 @@ int main(int argc, char** argv) {
         nlohmann::json metrics{{"kernels", WB_FLAVOUR}, {"train_images", train_n}, {"batch", batch},
                                {"like_the_source", o.like_the_source}, {"g_learning_rate", o.like_the_source ? 1e-4f : o.g_lr},
                                {"d_learning_rate", o.like_the_source ? 1e-4f : o.d_lr}, {"beta1", o.like_the_source ? 0.9 : 0.5},
-                               {"minibatch_stddev", !o.plain_discriminator && !o.like_the_source},
+                               {"minibatch_stddev", !o.plain_discriminator && !o.like_the_source}, {"seed", o.seed},
                                {"scored", scored}, {"real_class_shares", real_shares}, {"epochs", epochs},
                                {"augmentation_study", study}};
         std::ofstream(o.out_dir + "/metrics.json") << metrics.dump(1) << "\n";

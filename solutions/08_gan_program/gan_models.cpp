@@ -24,9 +24,12 @@ Sequential build_discriminator(Rng& rng, bool minibatch_stddev) {
     d.add<Flatten>();                                                    // -> (N, 10816)
     int features = 64 * 13 * 13;
     if (minibatch_stddev) {
-        // each feature's spread over the batch, next to the feature: a batch of look-alikes shows
-        d.add<MinibatchStddev>(kStddevGroup);                            // -> (N, 21632)
+        // each feature's spread over the group, next to the feature: a batch of look-alikes shows
+        d.add<MinibatchStddev>(kStddevGroup);                            // -> (N, 21632): 128 channels of 13x13
         features *= 2;
+        // each channel's spread of means over the group: look-alikes made different by noise still show
+        d.add<ChannelStddev>(kStddevGroup, 128);                         // -> (N, 21760)
+        features += 128;
     }
     d.add<Dense>(features, 1, rng, Init::torch_default);                 // -> (N, 1), a logit
     return d;

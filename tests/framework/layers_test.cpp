@@ -122,6 +122,35 @@ TEST(MinibatchStddev, BackwardPassesGradientCheck) {
     EXPECT_THROW(layer.backward(Tensor({6, 5})), ShapeError);
 }
 
+TEST(ChannelStddev, AppendsEachChannelsSpreadOfMeansOverItsGroup) {
+    ChannelStddev layer(2, 2);
+    // two channels of two positions; rows 0-1 one group, rows 2-3 another. Channel means per row:
+    // row 0 {1, 0}, row 1 {3, 4}, row 2 {5, 2}, row 3 {5, 8}
+    const Tensor x({4, 4}, {0, 2, -1, 1,  3, 3, 4, 4,  5, 5, 0, 4,  4, 6, 8, 8});
+    const Tensor y = layer.forward(x);
+    ASSERT_EQ(y.shape(), (Shape{4, 6}));
+    EXPECT_FLOAT_EQ(y(1, 3), 4.0f);     // the row itself first
+    EXPECT_NEAR(y(0, 4), 1.0f, 1e-6);   // population std of the means {1, 3}, not of the pixels
+    EXPECT_NEAR(y(1, 5), 2.0f, 1e-6);   // of {0, 4}
+    EXPECT_NEAR(y(2, 4), 1e-4f, 1e-6);  // {5, 5}: sqrt(0 + 1e-8), though the pixels of rows 2 and 3 differ
+    EXPECT_NEAR(y(3, 5), 3.0f, 1e-6);   // of {2, 8}
+    EXPECT_EQ(layer.output_shape({4, 4}), (Shape{4, 6}));
+    EXPECT_THROW(layer.forward(Tensor({3, 4})), ShapeError);   // not whole groups
+    EXPECT_THROW(layer.forward(Tensor({4, 5})), ShapeError);   // 5 features are not 2 channels
+    EXPECT_THROW(ChannelStddev(0, 2), std::invalid_argument);
+}
+
+TEST(ChannelStddev, BackwardPassesGradientCheck) {
+    Rng rng(5);
+    const Tensor x = Tensor::randn({6, 12}, rng), dout = Tensor::randn({6, 15}, rng);
+    ChannelStddev layer(3, 3);
+    layer.forward(x);
+    const Tensor dx = layer.backward(dout);
+    const Tensor n = numeric_gradient([&](const Tensor& xx) { return weighted_sum(layer.forward(xx), dout); }, x, 1e-3f);
+    EXPECT_LT(relative_error(dx, n, 1e-3), 1e-2);
+    EXPECT_THROW(layer.backward(Tensor({6, 12})), ShapeError);
+}
+
 TEST(Activations, BackwardPassesGradientCheck) {
     Rng rng(2);
     const Tensor x = Tensor::randn({3, 4}, rng), dout = Tensor::randn({3, 4}, rng);

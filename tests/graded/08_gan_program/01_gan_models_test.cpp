@@ -39,12 +39,14 @@ GRADED_TEST(GanModels, DiscriminatorEndsInALogit, 3,
 }
 
 GRADED_TEST(GanModels, DiscriminatorSeesTheSpreadOfEachHalf, 3,
-            "MinibatchStddev(kStddevGroup) between Flatten and Dense (21,632 features, 22,273 parameters); a batch of 64 "
-            "real rows then 64 generated ones is measured in groups of 4, so a row's logit depends only on its own half.") {
+            "MinibatchStddev(kStddevGroup), then ChannelStddev(kStddevGroup, 128), between Flatten and Dense (21,760 "
+            "features, 22,401 parameters); a batch of 64 real rows then 64 generated ones is measured in groups of 4, so "
+            "a row's logit depends only on its own half.") {
     Rng rng(3);
     Sequential d = build_discriminator(rng);
-    EXPECT_EQ(layer_names(d), (std::vector<std::string>{"Conv2D", "ReLU", "MaxPool2D", "Flatten", "MinibatchStddev", "Dense"}));
-    EXPECT_EQ(d.parameter_count(), 22273u);
+    EXPECT_EQ(layer_names(d), (std::vector<std::string>{"Conv2D", "ReLU", "MaxPool2D", "Flatten", "MinibatchStddev",
+                                                        "ChannelStddev", "Dense"}));
+    EXPECT_EQ(d.parameter_count(), 22401u);
     const Tensor real = Tensor::uniform({kGanBatch, 1, 28, 28}, rng, -1.0f, 1.0f);
     const Tensor fake_a = Tensor::uniform({kGanBatch, 1, 28, 28}, rng, -1.0f, 1.0f);
     Tensor fake_b({kGanBatch, 1, 28, 28});  // 64 copies of one image: no spread at all

@@ -23,6 +23,14 @@ torch::Tensor minibatch_stddev(const torch::Tensor& x) {
     return torch::cat({x, std.unsqueeze(1).expand_as(grouped).reshape(x.sizes())}, 1);
 }
 
+// x (N, C*P) -> (N, C*P + C): the population std of each channel's mean over its group, appended.
+torch::Tensor channel_stddev(const torch::Tensor& x, int64_t channels) {
+    const int64_t group = std::min<int64_t>(kGroup, x.size(0));
+    const auto means = x.reshape({x.size(0), channels, -1}).mean(2).reshape({-1, group, channels});
+    const auto std = torch::sqrt((means - means.mean(1, /*keepdim=*/true)).pow(2).mean(1) + 1e-8);
+    return torch::cat({x, std.unsqueeze(1).expand_as(means).reshape({x.size(0), channels})}, 1);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -41,8 +49,10 @@ int main(int argc, char** argv) {
                             torch::nn::Unflatten(torch::nn::UnflattenOptions(1, {1, 28, 28})));
     torch::nn::Sequential features(torch::nn::Conv2d(torch::nn::Conv2dOptions(1, 64, 3)), torch::nn::ReLU(),
                                    torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2)), torch::nn::Flatten());
-    torch::nn::Linear readout(2 * 64 * 13 * 13, 1);
-    auto D = [&](const torch::Tensor& x) { return readout->forward(minibatch_stddev(features->forward(x))); };
+    torch::nn::Linear readout(2 * 64 * 13 * 13 + 128, 1);
+    auto D = [&](const torch::Tensor& x) {
+        return readout->forward(channel_stddev(minibatch_stddev(features->forward(x)), 128));
+    };
     std::vector<torch::Tensor> d_params = features->parameters();
     for (const auto& p : readout->parameters()) d_params.push_back(p);
     torch::optim::Adam opt_g(G->parameters(), torch::optim::AdamOptions(2e-3).betas({0.5, 0.999}));

@@ -5,7 +5,8 @@ Run with Debian's python3-torch:  /usr/bin/python3 bench/gan_torch.py CASE THREA
 CASE gan_step: one training step on a fixed batch (median of REPEATS, default 30);
 CASE gan_epoch: one epoch over the 60000 Fashion-MNIST training images in [-1, 1], shuffled, fresh noise per step.
 G: Linear 100-128, ReLU, Linear 128-784, Tanh; D: Conv2d 1-64 3x3, ReLU, MaxPool 2, Flatten, the minibatch
-standard deviation of each feature over groups of 4 rows (appended: 21632 features), Linear 21632-1.
+standard deviation of each feature over groups of 4 rows (appended: 21632 features, 128 channels of 13x13), the
+standard deviation of each channel's mean over the same groups (appended: 21760), Linear 21760-1.
 One step: D on real and detached fakes (one batch, real rows first), BCE with logits, Adam (beta1 0.5, D 5e-5);
 then G through D, Adam (G 2e-3).
 Prints one JSON object: {"case", "threads", "mkldnn", "ms" (median), "blas"}.
@@ -35,12 +36,26 @@ class MinibatchStddev(torch.nn.Module):
         return torch.cat([x, std.unsqueeze(1).expand_as(grouped).reshape(x.shape)], dim=1)
 
 
+class ChannelStddev(torch.nn.Module):
+    """x (N, C*P) -> (N, C*P + C): the population std of each channel's mean over its group, appended."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.channels = channels
+
+    def forward(self, x):
+        group = min(GROUP, x.shape[0])
+        means = x.reshape(x.shape[0], self.channels, -1).mean(dim=2).reshape(-1, group, self.channels)
+        std = torch.sqrt((means - means.mean(dim=1, keepdim=True)).pow(2).mean(dim=1) + 1e-8)
+        return torch.cat([x, std.unsqueeze(1).expand_as(means).reshape(x.shape[0], self.channels)], dim=1)
+
+
 def networks():
     torch.manual_seed(1)
     G = torch.nn.Sequential(torch.nn.Linear(100, 128), torch.nn.ReLU(), torch.nn.Linear(128, 784), torch.nn.Tanh(),
                             torch.nn.Unflatten(1, (1, 28, 28)))
     D = torch.nn.Sequential(torch.nn.Conv2d(1, 64, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(),
-                            MinibatchStddev(), torch.nn.Linear(2 * 64 * 13 * 13, 1))
+                            MinibatchStddev(), ChannelStddev(128), torch.nn.Linear(2 * 64 * 13 * 13 + 128, 1))
     return G, D
 
 

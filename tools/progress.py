@@ -8,11 +8,12 @@ import time
 
 from project import BUILD
 
-PATH = os.path.join(BUILD, "progress.json")
+PATH = os.environ.get("WB_PROGRESS") or os.path.join(BUILD, "progress.json")  # WB_PROGRESS: the self-test's copy
 
 
 def empty():
-    return {"version": 1, "exercises": {}, "hints": {}, "mock": {"current": None, "history": []}}
+    return {"version": 1, "exercises": {}, "hints": {}, "mock": {"current": None, "history": []},
+            "drill": {"session": 0, "kinds": {}, "exams": []}}
 
 
 def load(path=PATH):

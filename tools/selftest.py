@@ -127,6 +127,42 @@ def check_learner_tools(tally):
     shutil.rmtree(root, ignore_errors=True)
 
 
+def check_drills(tally):
+    import drill
+    problems = drill.self_check(200)
+    for p in problems[:20]:
+        tally.check(False, "drill", p)
+    tally.check(not problems, f"drills: {len(drill.GENERATORS)} kinds x 200 seeds agree with the framework",
+                f"{len(problems)} problems")
+    folder = tempfile.mkdtemp(prefix="wb-drill-selftest-")
+    wb = ["/usr/bin/python3", os.path.join(ROOT, "tools", "wb.py"), "drill"]
+    runs = [subprocess.run(wb + ["--json", "--count", "12", "--seed", "7"], capture_output=True, text=True) for _ in (1, 2)]
+    qs = json.loads(runs[0].stdout) if runs[0].returncode == 0 else []
+    tally.check(len(qs) == 12 and runs[0].stdout == runs[1].stdout and all("answer" in q for q in qs),
+                "./wb drill --json: 12 questions with answers, the same for the same seed", runs[0].stderr[-300:])
+    sheet = os.path.join(folder, "sheet.md")
+    made = subprocess.run(wb + ["--sheet", sheet, "--count", "6", "--seed", "3"], capture_output=True, text=True)
+    key = os.path.join(folder, "sheet-answers.md")
+    tally.check(made.returncode == 0 and os.path.isfile(sheet) and os.path.isfile(key)
+                and open(sheet).read().count("Answer: ") == 6 and "Answer key" in open(key).read(),
+                "./wb drill --sheet writes a sheet of 6 and its answer key", made.stderr[-300:])
+    # a session on a copy of the progress file: the answers typed are the known answers of the same seed
+    progress_file = os.path.join(folder, "progress.json")
+    env = dict(os.environ, WB_PROGRESS=progress_file, NO_COLOR="1")
+    planned = json.loads(subprocess.run(wb + ["--json", "--count", "1", "--seed", "5", "conv_params"],
+                                        capture_output=True, text=True).stdout)[0]
+    session = subprocess.run(wb + ["conv_params", "--count", "1", "--seed", "5"], input=f"{planned['answer']}\n",
+                             capture_output=True, text=True, env=env)
+    wrong = subprocess.run(wb + ["conv_params", "--count", "1", "--seed", "5"],
+                           input=f"{planned['mistakes'][0]['value']}\n", capture_output=True, text=True, env=env)
+    history = json.load(open(progress_file)).get("drill", {}) if os.path.isfile(progress_file) else {}
+    tally.check("1/1 right" in session.stdout and "known mistake" in wrong.stdout
+                and history.get("kinds", {}).get("conv_params", {}).get("box") == 1 and history.get("session") == 2,
+                "./wb drill: a right answer counts, a known mistake is named, the history sends the missed kind back",
+                session.stdout[-400:] + wrong.stdout[-400:] + str(history))
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def check_handout(tally):
     """./wb handout writes a student's copy without solutions/, mutants, attacks, benchmarks and hidden tests,
     with the pristine stubs kept for ./wb reset and the README's points those of the visible tests; inside it,
@@ -413,6 +449,10 @@ def cmd_test(_args=None):
 
     say("the learner's tools: ./wb status, hint, reset, mock and doctor on a pristine copy; watch's comparison ...")
     check_learner_tools(tally)
+
+    say("interview drills: every kind over 200 seeds (answers from the framework, no mistake equal to the answer, "
+        "same seed same question, impossible parameters refused), the sheet, JSON and a session ...")
+    check_drills(tally)
 
     if teacher:
         teacher_checks(chapters, tally)

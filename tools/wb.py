@@ -15,6 +15,7 @@ import autograder  # noqa: E402
 import build  # noqa: E402
 import classgrade  # noqa: E402
 import doctor  # noqa: E402
+import drill  # noqa: E402
 import handout  # noqa: E402
 import learner  # noqa: E402
 import progress  # noqa: E402
@@ -48,6 +49,9 @@ USAGE = """usage: ./wb COMMAND [ARGS]
   reset EXERCISE                     put an exercise file's stub back; your version is kept beside it
   mock [CHAPTER] [--minutes M]       a timed mock interview: an exercise not yet passed, its contract, a
                                      clock (30 minutes); --submit grades it alone, --history lists them
+  drill [CHAPTER|KIND] [--count N]    interview drills with random numbers: conv sizes, parameter counts,
+        [--seed S] [--exam] [--choices] receptive fields, KV-cache bytes, IoU, GAN facts; answers from the
+        [--json] [--sheet FILE.md]      framework's own layers; a wrong answer named if it is a known mistake
   doctor                             check what the workbook needs here, with the command that fixes it
   handout DIR                        (teachers) a student copy: stubs, pages, docs and visible tests; no
                                      solutions, mutants, attacks, benchmarks or hidden tests
@@ -236,6 +240,15 @@ def parser():
     mock.add_argument("--history", action="store_true", help="list past mock interviews")
     mock.add_argument("--timeout", type=float, default=10.0, help="seconds per test (default 10)")
     mock.set_defaults(run=learner.cmd_mock)
+    drills = sub.add_parser("drill", help="interview drills")
+    drills.add_argument("topic", nargs="?", help="a chapter (01, 04, ...) or a kind (conv_output, lstm_params, ...)")
+    drills.add_argument("--count", type=int, default=5, help="questions (default 5; --exam: 10)")
+    drills.add_argument("--seed", type=int, help="the same seed gives the same questions")
+    drills.add_argument("--exam", action="store_true", help="10 questions, timed, answers at the end")
+    drills.add_argument("--choices", action="store_true", help="numeric questions as multiple choice")
+    drills.add_argument("--json", action="store_true", help="print the questions with their answers as JSON")
+    drills.add_argument("--sheet", help="write a printable sheet to FILE.md and its answer key to FILE-answers.md")
+    drills.set_defaults(run=drill.cmd_drill)
     sub.add_parser("doctor", help="check the machine").set_defaults(run=doctor.cmd_doctor)
     made = sub.add_parser("handout", help="a student copy of the workbook")
     made.add_argument("dir")
@@ -249,7 +262,7 @@ def parser():
     return p
 
 
-COMMANDS = ("grade", "grade-class", "autograder", "run", "bench", "mutants", "test", "docs", "fixtures", "attacks", "status", "hint", "watch",
+COMMANDS = ("grade", "grade-class", "autograder", "drill", "run", "bench", "mutants", "test", "docs", "fixtures", "attacks", "status", "hint", "watch",
             "reset", "doctor", "mock", "handout")
 TEACHER_ONLY = ("bench", "mutants", "attacks", "fixtures", "grade-class", "autograder")  # solutions/ or hidden tests: not in a handout
 

@@ -1,0 +1,695 @@
+"""./wb drill [CHAPTER|TOPIC] [--count N] [--seed S] [--exam] [--json] [--sheet FILE.md]: interview drills.
+
+Every question is generated from random parameters. Its answer comes from the workbook's own code wherever it
+can: build_dir/programs/drill_oracle (programs/drill/oracle.cpp) builds the framework's layer and reads its
+shape inference and parameters, or runs its convolution kernels. A few answers have no layer behind them
+(KV-cache bytes, IoU, softmax of three numbers, the optimal discriminator, the Frechet distance of two
+Gaussians); those are computed here, in one line each, and say so.
+
+A wrong numeric answer is matched against the documented mistakes of that question (INTERVIEW.md: FLOPs that
+are MACs, one LSTM bias where PyTorch has two, padding added once, ...): the learner is told which mistake it
+was, in English and Chinese, with the chapter page that explains it. Multiple-choice options are the answer
+and those mistakes. Results go to build/progress.json: a missed kind of question comes back in the next
+session, one answered right waits 2, 4, 8 then 16 sessions (Leitner boxes)."""
+import json
+import math
+import os
+import random
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+import build
+import progress
+from project import BUILD, paint, say
+
+ORACLE_TARGET = "drill_oracle"
+PAGES = {"01": "chapters/01_attention/README.md", "02": "chapters/02_attention_nlp/README.md",
+         "03": "chapters/03_lstm/README.md", "04": "chapters/04_cnn/README.md", "05": "chapters/05_gan/README.md",
+         "08": "chapters/08_gan_program/README.md"}
+
+
+class DrillError(ValueError):
+    """Parameters that make no question (a kernel larger than the padded input, a negative size, ...)."""
+
+
+@dataclass
+class Mistake:
+    value: object   # what the mistake gives
+    en: str         # which mistake it is, and the right reasoning
+    zh: str
+
+
+@dataclass
+class Question:
+    kind: str
+    chapter: str
+    en: str
+    zh: str
+    answer: object                 # a number, or the text of the right option
+    why_en: str                    # the right reasoning
+    why_zh: str
+    tolerance: float = 0.0         # absolute, for numbers (0: exact, after rounding to the unit)
+    relative: float = 0.0          # relative tolerance, for large numbers
+    unit: str = ""
+    mistakes: list = field(default_factory=list)
+    options: list = field(default_factory=list)   # multiple choice: texts, the answer among them
+    source: str = "framework"      # where the answer key came from
+    params: dict = field(default_factory=dict)
+
+    @property
+    def page(self):
+        return PAGES.get(self.chapter, "")
+
+    def to_json(self, with_answer=True):
+        d = {"kind": self.kind, "chapter": self.chapter, "question": self.en, "question_zh": self.zh,
+             "unit": self.unit, "options": self.options, "params": self.params, "answer_source": self.source,
+             "page": self.page}
+        if with_answer:
+            d.update(answer=self.answer, tolerance=self.tolerance, relative_tolerance=self.relative,
+                     why=self.why_en, why_zh=self.why_zh,
+                     mistakes=[{"value": m.value, "why": m.en, "why_zh": m.zh} for m in self.mistakes])
+        return d
+
+
+class Oracle:
+    """The framework's answers (programs/drill/oracle.cpp), one process for a whole session."""
+
+    def __init__(self):
+        self.path = os.path.join(BUILD, "programs", ORACLE_TARGET)
+        ok, output = build.build([ORACLE_TARGET])
+        if not ok:
+            print(build.first_compiler_error(output))
+            raise SystemExit("wb: the drill's answer key (programs/drill/oracle.cpp) does not build")
+        self.proc = subprocess.Popen([self.path], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def ask(self, **query):
+        self.proc.stdin.write(json.dumps(query) + "\n")
+        self.proc.stdin.flush()
+        reply = json.loads(self.proc.stdout.readline())
+        if "error" in reply:
+            raise DrillError(reply["error"])
+        return reply
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Generators: gen(rng, oracle, **params) -> Question. Random parameters unless given (the tests give bad ones).
+
+def pick(rng, params, name, choices):
+    return params[name] if name in params else rng.choice(choices)
+
+
+def gen_conv_output(rng, oracle, **p):
+    C, H = pick(rng, p, "C", [1, 3, 16, 64]), pick(rng, p, "H", list(range(5, 65)))
+    k, s = pick(rng, p, "k", [1, 3, 5, 7]), pick(rng, p, "s", [1, 1, 2, 2, 3])
+    pad, d = pick(rng, p, "p", [0, 0, 1, 1, 2, 3]), pick(rng, p, "d", [1, 1, 1, 2, 3])
+    if min(C, H, k, s, d) < 1 or pad < 0:
+        raise DrillError(f"conv_output: sizes, kernel, stride and dilation must be positive, padding >= 0 "
+                         f"(got C={C}, H={H}, k={k}, s={s}, d={d}, p={pad})")
+    out = oracle.ask(op="conv", **{"in": [C, H, H]}, out_channels=8, kernel=k, stride=s, padding=pad, dilation=d)
+    oh = out["shape"][1]
+    span = d * (k - 1) + 1
+    mistakes = [Mistake(math.ceil((H + 2 * pad - span) / s) + 1,
+                        "rounded up: windows that do not fit are dropped, so it is the floor (PyTorch's default)",
+                        "向上取整了：放不下的窗口会被丢掉，所以是向下取整（PyTorch 默认）"),
+                Mistake((H + pad - span) // s + 1, "padding added once: it goes on both sides, 2p",
+                        "填充只加了一次：两边都要加，是 2p"),
+                Mistake((H + 2 * pad - span) // s, "forgot the +1: the first window counts too",
+                        "漏了 +1：第一个窗口也要算上")]
+    if d > 1:
+        mistakes.insert(0, Mistake((H + 2 * pad - k) // s + 1,
+                                   f"ignored the dilation: a dilated kernel spans d(k-1)+1 = {span} inputs, not k = {k}",
+                                   f"忽略了空洞率：空洞卷积核覆盖 d(k-1)+1 = {span} 个输入，而不是 k = {k}"))
+    return Question(
+        "conv_output", "04",
+        f"A convolution with a {k}x{k} kernel, stride {s}, padding {pad} and dilation {d} runs on a {C}x{H}x{H} "
+        f"input (C, H, W). What is the output's height?",
+        f"输入 C×H×W = {C}×{H}×{H}，卷积核 {k}×{k}，步长 {s}，填充 {pad}，空洞率 {d}。输出的高是多少？",
+        oh, f"out = floor((H + 2p - d(k-1) - 1) / s) + 1 = floor(({H} + {2 * pad} - {span - 1} - 1) / {s}) + 1 = {oh}",
+        f"out = ⌊(H + 2p − d(k−1) − 1) / s⌋ + 1 = ⌊({H} + {2 * pad} − {span - 1} − 1) / {s}⌋ + 1 = {oh}",
+        mistakes=mistakes, params=dict(C=C, H=H, k=k, s=s, p=pad, d=d))
+
+
+def gen_conv_params(rng, oracle, **p):
+    C, F, k = pick(rng, p, "C", [1, 3, 16, 32, 64]), pick(rng, p, "F", [8, 16, 32, 64, 128]), pick(rng, p, "k", [1, 3, 5, 7])
+    if min(C, F, k) < 1:
+        raise DrillError(f"conv_params: channels and kernel must be positive (got C={C}, F={F}, k={k})")
+    n = oracle.ask(op="conv", **{"in": [C, k, k]}, out_channels=F, kernel=k)["params"]
+    return Question(
+        "conv_params", "04", f"How many trainable parameters has Conv2d({C} -> {F} channels, {k}x{k} kernel, with bias)?",
+        f"Conv2d（输入 {C} 通道，{F} 个 {k}×{k} 卷积核，带偏置）有多少个可训练参数？", n,
+        f"F*C*k*k weights + F biases = {F}*{C}*{k * k} + {F} = {n}", f"F·C·k·k 个权重 + F 个偏置 = {n}",
+        mistakes=[Mistake(F * C * k * k, "forgot the biases: one per output channel", "漏了偏置：每个输出通道一个"),
+                  Mistake(F * k * k + F, "forgot the input channels: each filter spans all C of them",
+                          "漏了输入通道：每个卷积核覆盖全部 C 个输入通道"),
+                  Mistake(F * C * k * k + F * C, "one bias per (input, output) pair: there is one per output channel",
+                          "偏置按输入输出通道对来算了：其实每个输出通道只有一个")],
+        params=dict(C=C, F=F, k=k))
+
+
+def gen_conv_macs(rng, oracle, **p):
+    C, H, F = pick(rng, p, "C", [3, 16, 32, 64]), pick(rng, p, "H", [8, 14, 16, 28, 32, 56]), pick(rng, p, "F", [16, 32, 64])
+    k, s = pick(rng, p, "k", [1, 3, 5]), pick(rng, p, "s", [1, 2])
+    pad = k // 2
+    r = oracle.ask(op="conv", **{"in": [C, H, H]}, out_channels=F, kernel=k, stride=s, padding=pad)
+    macs, oh = r["macs"], r["shape"][1]
+    return Question(
+        "conv_macs", "04",
+        f"Conv2d({C} -> {F}, {k}x{k}, stride {s}, padding {pad}) on one {C}x{H}x{H} image: how many multiply-accumulates "
+        f"(MACs), the bias not counted?",
+        f"Conv2d（{C} → {F}，{k}×{k}，步长 {s}，填充 {pad}）处理一张 {C}×{H}×{H} 的图，需要多少次乘加（MACs，不计偏置）？",
+        macs, f"each of the F*OH*OW = {F}*{oh}*{oh} outputs needs C*k*k = {C * k * k} MACs: {macs}",
+        f"输出共 F·OH·OW = {F}·{oh}·{oh} 个，每个需要 C·k·k = {C * k * k} 次乘加：{macs}", relative=5e-3,
+        mistakes=[Mistake(2 * macs, "that is FLOPs (a MAC is a multiply and an add): the question asks for MACs",
+                          "这是 FLOPs（一次乘加算两次浮点运算），题目问的是 MACs"),
+                  Mistake(F * C * k * k * H * H, f"used the input size, not the output's ({oh}x{oh})",
+                          f"用了输入尺寸，应该用输出尺寸 {oh}×{oh}"),
+                  Mistake(F * k * k * oh * oh, "forgot the input channels", "漏了输入通道数")],
+        params=dict(C=C, H=H, F=F, k=k, s=s, p=pad))
+
+
+def gen_dense_params(rng, oracle, **p):
+    I, O = pick(rng, p, "I", [10, 64, 100, 256, 784, 1024]), pick(rng, p, "O", [1, 10, 32, 128, 512])
+    if min(I, O) < 1:
+        raise DrillError(f"dense_params: sizes must be positive (got {I}, {O})")
+    n = oracle.ask(op="dense", **{"in": I}, out=O)["params"]
+    return Question("dense_params", "04", f"How many parameters has a Dense (Linear) layer from {I} to {O} features?",
+                    f"一个从 {I} 维到 {O} 维的全连接层有多少个参数？", n, f"{I}*{O} weights + {O} biases = {n}",
+                    f"{I}·{O} 个权重 + {O} 个偏置 = {n}",
+                    mistakes=[Mistake(I * O, "forgot the biases", "漏了偏置"),
+                              Mistake(I * O + I, "one bias per input: there is one per output", "偏置按输入算了：每个输出一个")],
+                    params=dict(I=I, O=O))
+
+
+def gen_lstm_params(rng, oracle, **p):
+    I, H = pick(rng, p, "I", [8, 16, 32, 64, 100, 128]), pick(rng, p, "H", [16, 32, 64, 128, 256])
+    style = pick(rng, p, "style", ["PyTorch", "Keras"])
+    if min(I, H) < 1:
+        raise DrillError(f"lstm_params: sizes must be positive (got {I}, {H})")
+    r = oracle.ask(op="lstm", **{"in": I}, hidden=H)
+    pytorch, second = r["params"], r["second_bias"]  # the framework's layer is PyTorch's: b_ih and b_hh
+    keras = pytorch - second
+    answer, other = (pytorch, keras) if style == "PyTorch" else (keras, pytorch)
+    return Question(
+        "lstm_params", "03", f"How many parameters has one LSTM layer with input size {I} and hidden size {H}, as {style} "
+        f"counts them?", f"一层 LSTM，输入维度 {I}，隐藏维度 {H}，按 {style} 的实现有多少个参数？", answer,
+        f"4 gates x (H*I input weights + H*H recurrent weights + biases); PyTorch keeps two bias vectors (b_ih and "
+        f"b_hh), Keras one: {style} gives {answer}",
+        f"4 个门 ×（H·I 输入权重 + H·H 循环权重 + 偏置）；PyTorch 有两组偏置（b_ih 和 b_hh），Keras 只有一组：{style} 是 {answer}",
+        mistakes=[Mistake(other, f"that is the other library's count: PyTorch has two bias vectors, Keras one ({style} asked)",
+                          f"这是另一个框架的数：PyTorch 两组偏置，Keras 一组（题目问的是 {style}）"),
+                  Mistake(answer // 4, "one gate only: an LSTM has four (input, forget, cell candidate, output)",
+                          "只算了一个门：LSTM 有四个（输入门、遗忘门、候选、输出门）"),
+                  Mistake(answer - 4 * H * H, "forgot the recurrent weights (H x H per gate)", "漏了循环权重（每个门 H×H）")],
+        params=dict(I=I, H=H, style=style))
+
+
+def gen_mha_params(rng, oracle, **p):
+    E = pick(rng, p, "E", [64, 128, 256, 512, 768])
+    heads = pick(rng, p, "heads", [h for h in (1, 2, 4, 8, 12, 16) if E % h == 0])
+    n = oracle.ask(op="mha", embed=E, heads=heads)["params"]
+    return Question(
+        "mha_params", "01", f"How many parameters has multi-head self-attention with model width {E} and {heads} heads "
+        f"(query, key, value and output projections, with biases)?",
+        f"模型宽度 {E}、{heads} 个头的多头自注意力（Q、K、V 和输出投影，都带偏置）有多少个参数？", n,
+        f"four {E}x{E} projections and four biases: 4d^2 + 4d = {n}, whatever the number of heads (the heads split d)",
+        f"四个 {E}×{E} 的投影加四个偏置：4d² + 4d = {n}，与头数无关（多头只是把 d 切开）",
+        mistakes=[Mistake(n * heads, "multiplied by the heads: the heads split the width, they do not add weights",
+                          "乘了头数：多头是把宽度切分，不增加参数"),
+                  Mistake(3 * E * E + 3 * E, "forgot the output projection", "漏了输出投影"),
+                  Mistake(4 * E * E, "forgot the biases", "漏了偏置")],
+        params=dict(E=E, heads=heads))
+
+
+def gen_receptive_field(rng, oracle, **p):
+    layers = p.get("layers") or [{"kernel": rng.choice([2, 3, 3, 5]), "stride": rng.choice([1, 1, 2]),
+                                  "dilation": rng.choice([1, 1, 1, 2])} for _ in range(rng.choice([2, 3, 4]))]
+    field_ = oracle.ask(op="receptive_field", layers=layers)["field"]
+    described = ", ".join(f"{l['kernel']}x{l['kernel']}" + (f" stride {l['stride']}" if l.get("stride", 1) > 1 else "")
+                          + (f" dilation {l['dilation']}" if l.get("dilation", 1) > 1 else "") for l in layers)
+    naive = sum(l["kernel"] for l in layers) - len(layers) + 1
+    return Question(
+        "receptive_field", "04", f"A stack of layers, input first: {described}. How many input pixels wide is the "
+        f"receptive field of one output pixel?", f"从输入开始依次是：{described}。一个输出像素的感受野宽多少个输入像素？",
+        field_, "r = 1 + sum over layers of (d(k-1)) x (product of the strides of the layers before it)",
+        "r = 1 + Σ 每层的 d(k−1) × 它之前各层步长的乘积",
+        mistakes=[Mistake(naive, "ignored the strides and dilations: a stride multiplies what every later layer sees",
+                          "忽略了步长和空洞率：步长会放大后面每一层看到的范围"),
+                  Mistake(layers[-1]["kernel"], "the last kernel's footprint alone is not the receptive field",
+                          "只算了最后一层卷积核的大小，那不是感受野")],
+        params=dict(layers=layers))
+
+
+def gen_kv_cache(rng, oracle, **p):
+    L, heads, dh = pick(rng, p, "L", [12, 24, 32]), pick(rng, p, "heads", [8, 16, 32]), pick(rng, p, "dh", [64, 128])
+    n, batch = pick(rng, p, "n", [1024, 2048, 4096, 8192]), pick(rng, p, "batch", [1, 4, 8])
+    if min(L, heads, dh, n, batch) < 1:
+        raise DrillError("kv_cache: every size must be positive")
+    size = 2 * L * batch * n * heads * dh * 2  # K and V, fp16: formula (the framework has no KV cache)
+    return Question(
+        "kv_cache", "01", f"A decoder with {L} layers, {heads} heads of width {dh}, caches keys and values in fp16 for "
+        f"{batch} sequence(s) of {n} tokens. How many bytes does the KV cache take?",
+        f"一个 {L} 层、{heads} 个头、每头宽 {dh} 的解码器，用 fp16 为 {batch} 条长 {n} 的序列缓存 K 和 V，KV cache 占多少字节？",
+        size, f"2 (K and V) x layers x batch x tokens x heads x head width x 2 bytes = {size:,} ({size / 2**30:.2f} GiB)",
+        f"2（K 和 V）× 层数 × batch × token 数 × 头数 × 头宽 × 2 字节 = {size:,}（{size / 2**30:.2f} GiB）",
+        relative=5e-3, unit="bytes", source="formula (the framework has no KV cache)",
+        mistakes=[Mistake(size // 2, "only the keys (or only the values): the cache keeps both", "只算了 K（或 V）：两者都要缓存"),
+                  Mistake(size * 2, "4 bytes per number: fp16 takes 2", "按 4 字节算了：fp16 是 2 字节"),
+                  Mistake(size // L, "one layer: every layer has its own cache", "只算了一层：每层都有自己的缓存")],
+        params=dict(L=L, heads=heads, dh=dh, n=n, batch=batch))
+
+
+def softmax(xs):
+    m = max(xs)
+    e = [math.exp(x - m) for x in xs]
+    return [v / sum(e) for v in e]
+
+
+def gen_attention_weight(rng, oracle, **p):
+    q = p.get("q") or [rng.randint(-2, 2) for _ in range(4)]
+    keys = p.get("keys") or [[rng.randint(-2, 2) for _ in range(4)] for _ in range(3)]
+    if not any(q):
+        q[0] = 1
+    d = len(q)
+    scores = [sum(a * b for a, b in zip(q, k)) for k in keys]
+    w = softmax([s / math.sqrt(d) for s in scores])
+    unscaled = softmax(scores)
+    mistakes = [Mistake(round(unscaled[0], 2), "forgot to divide by sqrt(d) = 2 before the softmax",
+                        "softmax 之前忘了除以 √d = 2")]
+    if w[0] != max(w):
+        mistakes.append(Mistake(0.0, "took the largest score alone (argmax): softmax gives every key some weight",
+                                "只取了最大分数（argmax）：softmax 给每个 key 都分配权重"))
+    return Question(
+        "attention_weight", "01", f"Scaled dot-product attention, d = 4: q = {q}, keys k1 = {keys[0]}, k2 = {keys[1]}, "
+        f"k3 = {keys[2]}. What weight does k1 get (two decimals)?",
+        f"缩放点积注意力，d = 4：q = {q}，k1 = {keys[0]}，k2 = {keys[1]}，k3 = {keys[2]}。k1 的权重是多少（保留两位小数）？",
+        round(w[0], 2), f"scores q.k = {scores}, divided by sqrt(4) = 2, softmax: {[round(v, 3) for v in w]}",
+        f"分数 q·k = {scores}，除以 √4 = 2，再做 softmax：{[round(v, 3) for v in w]}", tolerance=0.011,
+        source="computed here (three exponentials)", mistakes=mistakes, params=dict(q=q, keys=keys))
+
+
+def gen_iou(rng, oracle, **p):
+    a = p.get("a") or [rng.randint(0, 4), rng.randint(0, 4)]
+    a = a if len(a) == 4 else a + [a[0] + rng.randint(3, 8), a[1] + rng.randint(3, 8)]
+    b = p.get("b") or [a[0] + rng.randint(1, 3), a[1] + rng.randint(1, 3)]
+    b = b if len(b) == 4 else b + [b[0] + rng.randint(3, 8), b[1] + rng.randint(3, 8)]
+    if a[2] <= a[0] or a[3] <= a[1] or b[2] <= b[0] or b[3] <= b[1]:
+        raise DrillError(f"iou: a box needs x2 > x1 and y2 > y1 (got {a} and {b})")
+    area = lambda r: (r[2] - r[0]) * (r[3] - r[1])
+    inter = max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    iou = inter / (area(a) + area(b) - inter)
+    return Question(
+        "iou", "04", f"Boxes (x1, y1, x2, y2): A = {tuple(a)}, B = {tuple(b)}. Their IoU (two decimals)?",
+        f"框 (x1, y1, x2, y2)：A = {tuple(a)}，B = {tuple(b)}。IoU 是多少（保留两位小数）？", round(iou, 2),
+        f"intersection {inter}, union {area(a)} + {area(b)} - {inter} = {area(a) + area(b) - inter}: {iou:.3f}",
+        f"交集 {inter}，并集 {area(a)} + {area(b)} − {inter} = {area(a) + area(b) - inter}：{iou:.3f}", tolerance=0.011,
+        source="computed here (chapter 04's box_iou is an exercise)",
+        mistakes=[Mistake(round(inter / (area(a) + area(b)), 2), "divided by the sum of the areas: the union subtracts "
+                          "the intersection once", "除以了面积之和：并集要减去一次交集"),
+                  Mistake(round(inter / min(area(a), area(b)), 2), "divided by the smaller box: that is not the union",
+                          "除以了较小框的面积：那不是并集")],
+        params=dict(a=a, b=b))
+
+
+def gen_optimal_d(rng, oracle, **p):
+    pd, pg = pick(rng, p, "p_data", [0.1, 0.2, 0.3, 0.5, 0.8, 1.2]), pick(rng, p, "p_g", [0.1, 0.3, 0.4, 0.6, 0.9])
+    if pd < 0 or pg < 0 or pd + pg == 0:
+        raise DrillError(f"optimal_d: densities must be non-negative and not both zero (got {pd}, {pg})")
+    d = pd / (pd + pg)
+    return Question(
+        "optimal_d", "05", f"At a point x, p_data(x) = {pd} and p_g(x) = {pg}. What does the optimal discriminator "
+        f"output there (two decimals)?", f"在某点 x，p_data(x) = {pd}，p_g(x) = {pg}。最优判别器在这里输出多少（保留两位小数）？",
+        round(d, 2), f"D*(x) = p_data / (p_data + p_g) = {pd} / {pd + pg:g} = {d:.3f}",
+        f"D*(x) = p_data / (p_data + p_g) = {pd} / {pd + pg:g} = {d:.3f}", tolerance=0.011, source="computed here",
+        mistakes=[Mistake(round(pg / (pd + pg), 2), "swapped: D is the probability of real, p_data on top",
+                          "分子写反了：D 是判为真的概率，分子是 p_data"),
+                  Mistake(0.5, "0.5 holds only where p_g = p_data", "0.5 只在 p_g = p_data 时成立")],
+        params=dict(p_data=pd, p_g=pg))
+
+
+def gen_frechet(rng, oracle, **p):
+    m1, m2 = pick(rng, p, "m1", [0, 1, 2, -1]), pick(rng, p, "m2", [0, 3, -2, 1])
+    s1, s2 = pick(rng, p, "s1", [1, 2, 3]), pick(rng, p, "s2", [1, 2, 4])
+    if s1 <= 0 or s2 <= 0:
+        raise DrillError(f"frechet: standard deviations must be positive (got {s1}, {s2})")
+    d2 = (m1 - m2) ** 2 + s1 ** 2 + s2 ** 2 - 2 * s1 * s2
+    return Question(
+        "frechet", "08", f"Two 1-D Gaussians: N({m1}, {s1}^2) and N({m2}, {s2}^2). Their squared Frechet distance (the "
+        f"quantity FID computes)?", f"两个一维高斯 N({m1}, {s1}²) 与 N({m2}, {s2}²)，Fréchet 距离的平方（FID 算的量）是多少？",
+        d2, f"(m1 - m2)^2 + s1^2 + s2^2 - 2 s1 s2 = {(m1 - m2) ** 2} + {(s1 - s2) ** 2} = {d2}",
+        f"(m1 − m2)² + s1² + s2² − 2·s1·s2 = {(m1 - m2) ** 2} + {(s1 - s2) ** 2} = {d2}", tolerance=1e-6,
+        source="computed here (chapter 08's frechet_distance is an exercise)",
+        mistakes=[Mistake((m1 - m2) ** 2 + s1 ** 2 + s2 ** 2, "forgot the cross term -2 tr(sqrt(S1 S2))",
+                          "漏了交叉项 −2 tr(√(Σ1Σ2))"),
+                  Mistake(abs(m1 - m2) + (s1 - s2) ** 2, "the mean difference is squared", "均值差要平方")],
+        params=dict(m1=m1, s1=s1, m2=m2, s2=s2))
+
+
+# Multiple choice: (kind, chapter, question en, zh, right answer, reasoning en, zh, [(wrong option, mistake en, zh)])
+CHOICES = [
+    ("gru_gate", "03", "In PyTorch's GRU, h_t = (1 - z_t) * n_t + z_t * h_{t-1}. What does an update gate z_t near 1 do?",
+     "PyTorch 的 GRU 中 h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}。更新门 z_t 接近 1 时会怎样？",
+     "keeps the previous state", "z multiplies h_{t-1}: near 1 the old state passes through (papers differ: some write "
+     "z for the new part; read the formula, not the letter)", "z 乘的是 h_{t−1}：接近 1 时旧状态直接保留（论文写法不一，有的把 z 放在新候选上：看公式，不看字母）",
+     [("replaces the state with the candidate n_t", "that is the other convention (z on the candidate)",
+       "这是另一种写法（z 乘候选状态）"),
+      ("resets the state to zero", "that is the reset gate's job, and it only acts inside n_t", "那是重置门的作用，而且只作用在 n_t 内部")]),
+    ("equivariance", "04", "Shift an image 2 pixels right (far from the borders). A stride-1 convolution's output ...",
+     "把图像右移 2 个像素（远离边界）。步长为 1 的卷积，输出会……", "shifts 2 pixels right too (equivariance)",
+     "convolution commutes with shifts at stride 1, away from borders: equivariance; invariance comes from pooling or a global head",
+     "步长为 1、远离边界时卷积与平移可交换：这是等变；不变性来自池化或全局汇聚",
+     [("stays the same (invariance)", "invariance is the global pooling's property, not the convolution's",
+       "不变性是全局池化的性质，不是卷积的"),
+      ("changes unpredictably", "the same weights slide everywhere: the response moves with the input", "同一组权重在各处滑动：响应随输入一起移动")]),
+    ("flops_macs", "04", "A layer costs 1.2 G multiply-accumulates. How many FLOPs do most papers quote for it?",
+     "某层需要 1.2 G 次乘加。多数论文会报多少 FLOPs？", "2.4 G", "a MAC is one multiply and one add: FLOPs = 2 x MACs (say which you count)",
+     "一次乘加是一次乘法加一次加法：FLOPs = 2 × MACs（要说清楚你数的是哪个）",
+     [("1.2 G", "that is the MAC count called FLOPs, the most common confusion", "这是把 MACs 当成了 FLOPs，最常见的混淆"),
+      ("0.6 G", "halved instead of doubled", "应该乘 2，却除了 2")]),
+    ("bahdanau_query", "02", "In Bahdanau (additive) attention, which decoder state is the query when computing step i's context?",
+     "Bahdanau（加性）注意力计算第 i 步的上下文时，用哪个解码器状态做 query？", "the previous state s_{i-1}",
+     "Bahdanau scores with s_{i-1} and feeds the context into the cell; Luong runs the cell first and scores with s_i",
+     "Bahdanau 用 s_{i−1} 打分，再把上下文送进循环单元；Luong 先跑循环单元，用 s_i 打分",
+     [("the current state s_i", "that is Luong's order", "那是 Luong 的顺序"),
+      ("the last encoder state", "that is the fixed context attention removes", "那是注意力要去掉的固定长度上下文")]),
+    ("gan_value", "05", "With the optimal discriminator and p_g = p_data, the GAN value V(D*, G) equals ...",
+     "在最优判别器下且 p_g = p_data 时，GAN 的价值函数 V(D*, G) 等于……", "-log 4",
+     "D* = 1/2 everywhere: log(1/2) + log(1/2) = -log 4 (and V = -log 4 + 2 JS(p_data || p_g) in general)",
+     "D* 处处为 1/2：log(1/2) + log(1/2) = −log 4（一般地 V = −log 4 + 2·JS(p_data ‖ p_g)）",
+     [("0", "the Jensen-Shannon divergence is 0 there; V is shifted by -log 4", "那里 JS 散度为 0；V 还要平移 −log 4"),
+      ("log 4", "sign error: log of a probability is negative", "符号错了：概率的对数是负的"),
+      ("1/2", "that is D*'s value, not V", "那是 D* 的值，不是 V")]),
+    ("saturating_loss", "05", "Early in training D(G(z)) is near 0. Which generator loss still gives a large gradient?",
+     "训练初期 D(G(z)) 接近 0。哪种生成器损失仍然有大的梯度？", "-log D(G(z)) (non-saturating)",
+     "d/dx log(1 - sigmoid(x)) = -sigmoid(x), near 0 when D rejects; d/dx -log sigmoid(x) = sigmoid(x) - 1, near -1",
+     "log(1 − σ(x)) 的导数是 −σ(x)，判别器拒绝时接近 0；−log σ(x) 的导数是 σ(x) − 1，接近 −1",
+     [("log(1 - D(G(z))) (saturating, the minimax form)", "that one saturates exactly when D wins", "它恰好在判别器占优时饱和"),
+      ("both the same", "they share fixed points, not gradients", "它们的不动点相同，梯度不同")]),
+]
+
+
+def make_choice(spec):
+    def gen(rng, oracle, **p):
+        kind, chapter, en, zh, right, why_en, why_zh, wrong = spec
+        options = [right] + [w[0] for w in wrong]
+        rng.shuffle(options)
+        return Question(kind, chapter, en, zh, right, why_en, why_zh, options=options, source="written (a concept)",
+                        mistakes=[Mistake(w[0], w[1], w[2]) for w in wrong])
+    return gen
+
+
+GENERATORS = {
+    "conv_output": gen_conv_output, "conv_params": gen_conv_params, "conv_macs": gen_conv_macs,
+    "dense_params": gen_dense_params, "lstm_params": gen_lstm_params, "mha_params": gen_mha_params,
+    "receptive_field": gen_receptive_field, "kv_cache": gen_kv_cache, "attention_weight": gen_attention_weight,
+    "iou": gen_iou, "optimal_d": gen_optimal_d, "frechet": gen_frechet,
+    **{spec[0]: make_choice(spec) for spec in CHOICES},
+}
+CHAPTER_OF = {"conv_output": "04", "conv_params": "04", "conv_macs": "04", "dense_params": "04", "lstm_params": "03",
+              "mha_params": "01", "receptive_field": "04", "kv_cache": "01", "attention_weight": "01", "iou": "04",
+              "optimal_d": "05", "frechet": "08", **{spec[0]: spec[1] for spec in CHOICES}}
+
+
+def generate(kind, rng, oracle, tries=50, choices=False, **params):
+    """A question of this kind; random parameters that make none are drawn again, given ones are an error.
+    A mistake that happens to give the right number for these parameters is dropped, and so is a repeat.
+    choices: a numeric question becomes multiple choice, its mistakes the wrong options."""
+    for _ in range(tries if not params else 1):
+        try:
+            q = GENERATORS[kind](rng, oracle, **params)
+            break
+        except DrillError:
+            if params:
+                raise
+    else:
+        raise DrillError(f"{kind}: no valid parameters in {tries} draws")
+    kept = []
+    for m in q.mistakes:
+        if not matches(q, m.value, q.answer) and not any(matches(q, m.value, k.value) for k in kept):
+            kept.append(m)
+    q.mistakes = kept
+    if choices and not q.options and len(kept) >= 2:
+        q.options = [q.answer] + [m.value for m in kept[:3]]
+        rng.shuffle(q.options)
+    return q
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Answers: numbers in common forms, tolerance, the documented mistakes.
+
+SUFFIXES = {"k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12, "ki": 2**10, "mi": 2**20, "gi": 2**30, "ti": 2**40}
+
+
+def parse_number(text):
+    """'6.5e6', '6,500,000', '6 500 000', '6.5M', '4 GiB', '1/4', '-log 4' is not a number: None."""
+    t = text.strip().lower().replace(",", "").replace("_", "").replace(" ", "")
+    t = re.sub(r"(bytes?|b)$", "", t) if re.search(r"\d(k|m|g|t)?i?b(ytes?)?$|\dbytes?$", t) else t
+    m = re.fullmatch(r"([-+]?\d+)/(\d+)", t)
+    if m:
+        return int(m.group(1)) / int(m.group(2)) if int(m.group(2)) else None
+    m = re.fullmatch(r"([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)(ki|mi|gi|ti|k|m|g|t)?", t)
+    if not m:
+        return None
+    return float(m.group(1)) * SUFFIXES.get(m.group(2) or "", 1)
+
+
+def matches(q, value, target):
+    if isinstance(target, str) or isinstance(value, str):
+        return value == target
+    if value is None:
+        return False
+    tol = max(q.tolerance, q.relative * abs(target), 1e-9)
+    return abs(value - target) <= tol
+
+
+def check(q, reply):
+    """(right, the mistake it matches or None, the value understood)."""
+    if q.options:
+        reply = reply.strip()
+        value = q.options[ord(reply.lower()) - ord("a")] if len(reply) == 1 and "a" <= reply.lower() < chr(97 + len(q.options)) \
+            else reply
+    else:
+        value = parse_number(reply)
+    if matches(q, value, q.answer):
+        return True, None, value
+    return False, next((m for m in q.mistakes if matches(q, value, m.value)), None), value
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Spaced repetition and the command.
+
+def due_kinds(state, kinds, rng, count):
+    """Missed kinds first (box 1), then those whose wait is over, then the rest; random within a box."""
+    drill = state.setdefault("drill", {"session": 0, "kinds": {}, "exams": []})
+    session = drill["session"]
+    def order(kind):
+        k = drill["kinds"].get(kind, {"box": 0, "next": 0})
+        return (k["next"] > session, k["box"], rng.random())
+    ranked = sorted(kinds, key=order)
+    return [ranked[i % len(ranked)] for i in range(count)]
+
+
+def record(state, kind, right):
+    drill = state["drill"]
+    k = drill["kinds"].setdefault(kind, {"box": 0, "next": 0, "right": 0, "wrong": 0})
+    k["box"] = min(k["box"] + 1, 5) if right else 1
+    k["next"] = drill["session"] + (2 ** (k["box"] - 1) if right else 1)
+    k["right" if right else "wrong"] += 1
+
+
+def select_kinds(topic):
+    if not topic:
+        return list(GENERATORS)
+    t = topic.lower().lstrip("0") or "0"
+    kinds = [k for k in GENERATORS if CHAPTER_OF[k].lstrip("0") == t or k == topic or topic in k]
+    if not kinds:
+        chapters = sorted(set(CHAPTER_OF.values()))
+        raise SystemExit(f"wb: no drill for {topic!r}; give a chapter ({', '.join(chapters)}) or a kind: "
+                         + ", ".join(GENERATORS))
+    return kinds
+
+
+def questions_for(args, oracle, state=None):
+    """Which kinds: by the history (a session) or by the seed alone (--json, --sheet). Each question has a
+    generator of its own seeded by (seed, position, kind): the same seed and kind give the same question."""
+    rng = random.Random(args.seed)
+    kinds = select_kinds(args.topic)
+    chosen = due_kinds(state, kinds, rng, args.count) if state is not None else \
+        [kinds[i % len(kinds)] for i in rng.sample(range(max(args.count, len(kinds))), args.count)]
+    return [generate(kind, random.Random(f"{args.seed}:{i}:{kind}"), oracle, choices=args.choices)
+            for i, kind in enumerate(chosen)]
+
+
+def show(q, number, total):
+    print(paint(f"\n[{number}/{total}] {q.kind} · chapter {q.chapter}", "1"))
+    print("  " + q.en)
+    print(paint("  " + q.zh, "2"))
+    for i, option in enumerate(q.options):
+        print(f"    {chr(97 + i)}) {option}")
+    if not q.options and (q.relative or q.tolerance > 1e-6):
+        print(paint(f"  (accepted within {q.relative:.1%})" if q.relative else f"  (accepted within ±{q.tolerance:g})", "2"))
+
+
+def explain(q, right, mistake, value):
+    if right:
+        print(paint("  right.", "32") + f" {q.why_en}")
+        return
+    print(paint(f"  not quite: the answer is {q.answer if isinstance(q.answer, str) else format(q.answer, ',')}", "31")
+          + (f" {q.unit}" if q.unit else ""))
+    if mistake:
+        print(paint(f"  your answer is a known mistake: {mistake.en}", "33"))
+        print(paint(f"  常见错误：{mistake.zh}", "33"))
+    print(f"  {q.why_en}")
+    print(paint(f"  {q.why_zh}", "2"))
+    if q.page:
+        print(paint(f"  more: {q.page}", "2"))
+
+
+def cmd_drill(args):
+    if args.seed is None:
+        args.seed = int(time.time())
+    oracle = Oracle()
+    try:
+        if args.exam:
+            args.count = 10
+        if args.json or args.sheet:
+            qs = questions_for(args, oracle)
+            if args.json:
+                print(json.dumps([q.to_json() for q in qs], ensure_ascii=False, indent=1))
+            if args.sheet:
+                write_sheet(args.sheet, qs, args.seed)
+            return 0
+        state = progress.load()
+        qs = questions_for(args, oracle, state)
+    finally:
+        oracle.close()
+    state["drill"]["session"] += 1
+    start, right_count, missed = time.monotonic(), 0, []
+    say(f"{len(qs)} question(s){' (exam: 10, timed)' if args.exam else ''}; numbers as 6.5e6, 6,500,000 or 6.5M; "
+        "a letter for a choice; empty to skip")
+    for i, q in enumerate(qs, 1):
+        show(q, i, len(qs))
+        try:
+            reply = input("  > ")
+        except EOFError:
+            print()
+            break
+        right, mistake, value = check(q, reply) if reply.strip() else (False, None, None)
+        if not args.exam:
+            explain(q, right, mistake, value)
+        right_count += right
+        if not right:
+            missed.append((q, mistake))
+        record(state, q.kind, right)
+    seconds = time.monotonic() - start
+    if args.exam:
+        print(paint(f"\nexam: {right_count}/{len(qs)} right in {seconds / 60:.1f} minutes", "1"))
+        for q, mistake in missed:
+            print(f"  {q.kind}: the answer is {q.answer}" + (f"; you made a known mistake: {mistake.en}" if mistake else ""))
+        state["drill"]["exams"].append({"at": time.time(), "seed": args.seed, "right": right_count, "of": len(qs),
+                                        "seconds": round(seconds)})
+    else:
+        print(paint(f"\n{right_count}/{len(qs)} right; missed kinds come back in your next session", "1"))
+    progress.save(state)
+    return 0
+
+
+def write_sheet(path, qs, seed):
+    base, ext = os.path.splitext(path)
+    key_path = f"{base}-answers{ext or '.md'}"
+    with open(path, "w") as f:
+        f.write(f"# Interview drill (seed {seed})\n\n")
+        for i, q in enumerate(qs, 1):
+            f.write(f"**{i}.** {q.en}  \n{q.zh}\n")
+            for j, option in enumerate(q.options):
+                f.write(f"\n    {chr(97 + j)}) {option}")
+            f.write("\n\nAnswer: ____________\n\n")
+    with open(key_path, "w") as f:
+        f.write(f"# Answer key (seed {seed})\n\n")
+        for i, q in enumerate(qs, 1):
+            f.write(f"**{i}.** {q.answer}{' ' + q.unit if q.unit else ''}: {q.why_en}  \n{q.why_zh}")
+            if q.mistakes:
+                f.write("\n\n   Common wrong answers: " + "; ".join(f"{m.value}: {m.en}" for m in q.mistakes))
+            f.write("\n\n")
+    say(f"wrote {path} and {key_path} ({len(qs)} questions, seed {seed})")
+
+
+def self_check(seeds=200):
+    """For ./wb test: per kind, over many seeds: the answer is what the framework says (asked again, apart from
+    the generator), no mistake equals the answer, the same seed gives the same question; and bad parameters
+    are refused with a message. Returns a list of problems."""
+    problems = []
+    oracle = Oracle()
+    try:
+        for kind in GENERATORS:
+            for seed in range(seeds):
+                q1 = generate(kind, random.Random(seed), oracle)
+                q2 = generate(kind, random.Random(seed), oracle)
+                if q1.to_json() != q2.to_json():
+                    problems.append(f"{kind} seed {seed}: the same seed gave another question")
+                for m in q1.mistakes:
+                    if matches(q1, m.value, q1.answer):
+                        problems.append(f"{kind} seed {seed}: the mistake {m.value!r} equals the answer")
+                if q1.options and (q1.answer not in q1.options or len(set(q1.options)) != len(q1.options)):
+                    problems.append(f"{kind} seed {seed}: options {q1.options} lack the answer or repeat")
+                expected = independent_answer(q1, oracle)
+                if expected is not None and not matches(q1, q1.answer, expected):
+                    problems.append(f"{kind} seed {seed}: answer {q1.answer}, the framework says {expected}")
+        for kind, bad in BAD_PARAMETERS:
+            try:
+                generate(kind, random.Random(0), oracle, **bad)
+                problems.append(f"{kind} {bad}: impossible parameters made a question")
+            except DrillError as e:
+                if not str(e):
+                    problems.append(f"{kind} {bad}: refused without a message")
+    finally:
+        oracle.close()
+    return problems
+
+
+# Impossible parameters each generator must refuse with a message.
+BAD_PARAMETERS = [
+    ("conv_output", dict(C=1, H=5, k=7, s=1, p=0, d=1)),   # kernel larger than the padded input
+    ("conv_output", dict(C=1, H=9, k=3, s=1, p=0, d=5)),   # dilated kernel spans 11 > 9
+    ("conv_output", dict(C=1, H=-3, k=3, s=1, p=0, d=1)),  # a negative size
+    ("conv_output", dict(C=1, H=9, k=3, s=0, p=0, d=1)),   # stride 0
+    ("conv_params", dict(C=0, F=8, k=3)),
+    ("dense_params", dict(I=-1, O=3)),
+    ("lstm_params", dict(I=4, H=0, style="PyTorch")),
+    ("mha_params", dict(E=100, heads=8)),                  # 100 does not split into 8 heads
+    ("receptive_field", dict(layers=[{"kernel": 0}])),
+    ("kv_cache", dict(L=0, heads=8, dh=64, n=10, batch=1)),
+    ("iou", dict(a=[4, 4, 2, 8], b=[0, 0, 3, 3])),         # x2 < x1
+    ("optimal_d", dict(p_data=0.0, p_g=0.0)),
+    ("frechet", dict(m1=0, m2=1, s1=-1, s2=1)),
+]
+
+
+def independent_answer(q, oracle):
+    """The framework's answer for the question's parameters, asked apart from the generator (None: no layer)."""
+    p = q.params
+    if q.kind == "conv_output":
+        return oracle.ask(op="conv", **{"in": [p["C"], p["H"], p["H"]]}, out_channels=1, kernel=p["k"], stride=p["s"],
+                          padding=p["p"], dilation=p["d"])["shape"][1]
+    if q.kind == "conv_params":
+        return oracle.ask(op="conv", **{"in": [p["C"], 64, 64]}, out_channels=p["F"], kernel=p["k"])["params"]
+    if q.kind == "conv_macs":
+        return oracle.ask(op="conv", **{"in": [p["C"], p["H"], p["H"]]}, out_channels=p["F"], kernel=p["k"],
+                          stride=p["s"], padding=p["p"])["macs"]
+    if q.kind == "dense_params":
+        return oracle.ask(op="dense", **{"in": p["I"]}, out=p["O"])["params"]
+    if q.kind == "mha_params":
+        return oracle.ask(op="mha", embed=p["E"], heads=1)["params"]  # the same whatever the heads
+    if q.kind == "receptive_field":
+        return oracle.ask(op="receptive_field", layers=p["layers"])["field"]
+    return None
+
+
+if __name__ == "__main__":
+    sys.exit(0)

@@ -5,6 +5,8 @@
 Everything that repeats them must agree: every exercise has graded tests and every test an exercise,
 each stub file's first line names exactly the exercises that chapter.json puts in it, and the README's
 chapter table states each chapter's exercise count and points as the sources do.
+Every question page carries the interview layer (page_problems): a 30-second and a 2-minute answer in English
+and in Chinese, follow-ups marked [E]/[M]/[H], common wrong answers, a glossary, and the drill that goes with it.
 """
 import json
 import os
@@ -47,3 +49,36 @@ def check(tally):
         stated = (int(m.group(1)), int(m.group(2))) if m else None
         tally.check(stated == (len(ids), points), f"README's table states chapter {ch.number}'s size",
                     f"it says {stated}, the sources have {len(ids)} exercises and {points} points")
+
+
+# The interview layer of a question page (docs/chapter_guide.md): what must be there, and how it is found.
+PAGE_PARTS = [
+    ("a 30-second answer in English", r"^## .*\(30 seconds\)"),
+    ("a 2-minute answer in English", r"^## .*\(2 minutes\)|^## The task and the two models|^## Measured"),
+    ("the Chinese model answer", r"^## Model answer in Chinese"),
+    ("a Chinese 30-second answer", r"^\*\*30 秒[：:]"),
+    ("a Chinese 2-minute answer", r"^\*\*2 分钟[：:]"),
+    ("a glossary", r"^\*\*术语[：:]"),
+    ("the follow-up questions", r"^## Follow-up questions"),
+    ("common wrong answers", r"^## Common wrong answers"),
+    ("a pointer to the drills", r"\./wb drill"),
+]
+
+
+def page_problems(text):
+    """What the interview layer of one page lacks: missing parts, and follow-ups without a level."""
+    problems = [what for what, pattern in PAGE_PARTS if not re.search(pattern, text, re.M)]
+    follow = re.search(r"^## Follow-up questions\n(.*?)(?=^## )", text, re.M | re.S)
+    for m in re.finditer(r"^### (.*)\n+(.*)", follow.group(1) if follow else "", re.M):
+        heading, first = m.group(1), m.group(2)
+        if not re.search(r"\[[EMH]\]", heading + " " + first[:12]):
+            problems.append(f"the follow-up '{heading}' has no level [E]/[M]/[H]")
+    return problems
+
+
+def check_pages(tally):
+    for ch in registry.load_chapters():
+        path = os.path.join(ROOT, "chapters", ch.name, "README.md")
+        problems = page_problems(open(path).read()) if os.path.isfile(path) else ["the page"]
+        tally.check(not problems, f"chapters/{ch.name}/README.md carries the interview layer", "; ".join(problems[:6]))
+

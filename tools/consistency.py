@@ -49,6 +49,7 @@ def check(tally):
         stated = (int(m.group(1)), int(m.group(2))) if m else None
         tally.check(stated == (len(ids), points), f"README's table states chapter {ch.number}'s size",
                     f"it says {stated}, the sources have {len(ids)} exercises and {points} points")
+    check_pages(tally)
 
 
 # The interview layer of a question page (docs/chapter_guide.md): what must be there, and how it is found.

@@ -1,6 +1,9 @@
 #include "framework/optim.hpp"
 
 #include <cmath>
+#include <stdexcept>
+#include <string>
+#include <utility>
 
 namespace wb {
 
@@ -53,6 +56,31 @@ void Adam::step(const std::vector<Param>& params) {
             p[i] -= lr_ * m_hat / (std::sqrt(v_hat) + eps_);
         }
     }
+}
+
+WeightAverage::WeightAverage(const std::vector<Param>& params, float beta) : beta_(beta) {
+    if (!(beta >= 0.0f && beta < 1.0f)) throw std::invalid_argument("WeightAverage: beta must be in [0, 1), got " + std::to_string(beta));
+    for (const Param& p : params) average_.push_back(*p.value);
+}
+
+void WeightAverage::update(const std::vector<Param>& params) {
+    if (params.size() != average_.size())
+        throw ShapeError("WeightAverage::update: got " + std::to_string(params.size()) + " parameters, made with " +
+                         std::to_string(average_.size()));
+    for (std::size_t k = 0; k < params.size(); ++k) {
+        const Tensor& p = *params[k].value;
+        require_shape("WeightAverage::update", params[k].name.c_str(), p, average_[k].shape());
+        float* avg = average_[k].data();
+        // avg = beta avg + (1 - beta) p
+        for (std::size_t i = 0; i < p.size(); ++i) avg[i] = beta_ * avg[i] + (1.0f - beta_) * p[i];
+    }
+}
+
+void WeightAverage::swap(const std::vector<Param>& params) {
+    if (params.size() != average_.size())
+        throw ShapeError("WeightAverage::swap: got " + std::to_string(params.size()) + " parameters, made with " +
+                         std::to_string(average_.size()));
+    for (std::size_t k = 0; k < params.size(); ++k) std::swap(*params[k].value, average_[k]);
 }
 
 }  // namespace wb

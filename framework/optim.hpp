@@ -42,4 +42,19 @@ private:
     std::vector<Tensor> m_, v_;
 };
 
+/// An exponential moving average of parameters (Polyak averaging), the generator that ProGAN and StyleGAN
+/// sample from: after every update(), avg = beta avg + (1 - beta) p, starting from the parameters' values at
+/// construction. swap() exchanges the averages with the parameters, so the model runs on the averaged weights
+/// until swap() is called again. A GAN's generator oscillates around a mode mix; its average moves less.
+class WeightAverage {
+public:
+    WeightAverage(const std::vector<Param>& params, float beta);
+    void update(const std::vector<Param>& params);
+    void swap(const std::vector<Param>& params);
+
+private:
+    float beta_;
+    std::vector<Tensor> average_;
+};
+
 }  // namespace wb

@@ -1,10 +1,13 @@
-// ./wb run 08 [--solutions] [--epochs N] [--seed S] [--g-lr R] [--d-lr R] [--plain-discriminator] [--like-the-source] [--smoke]
+// ./wb run 08 [--solutions] [--epochs N] [--seed S] [--g-lr R] [--d-lr R] [--ema B] [--plain-discriminator]
+//            [--like-the-source] [--smoke]
 //
 // Trains the source's GAN on Fashion-MNIST, correctly: images scaled to [-1, 1] (your to_tanh_range), your
 // generator and discriminator (chapter 08, the discriminator on your chapter 04 convolution, with minibatch
 // standard deviations per feature and per channel: without them this D lets G collapse), your alternating
 // step and losses (chapter 05),
-// Adam with beta1 = 0.5, learning rate 2e-3 for G and 5e-5 for D, batch 64, 12 epochs.
+// Adam with beta1 = 0.5, learning rate 2e-3 for G and 5e-5 for D, batch 64, 12 epochs. With --ema B, samples and
+// scores come from an exponential moving average of G's weights (as ProGAN and StyleGAN sample; the live G is
+// scored too): it steadied the class mix for one seed and not for another (the chapter page), so it is off.
 // --plain-discriminator trains the source's D as it is, to watch the collapse.
 // After every epoch: a grid of 64 samples from the same fixed noise (samples_epoch_K.png), so you see
 // the generator improve; and, with --classifier (./wb run 08 trains and caches one with the reference
@@ -55,6 +58,7 @@ struct Options {
     int epochs = 12;
     int seed = 8;  // G's and D's initialisation, the order of the images, the noise
     float g_lr = 2e-3f, d_lr = 5e-5f;  // G 40 times faster than D: at 1e-4 for both, D wins and G collapses
+    float ema = 0.0f;                  // the weight average samples come from (0: the live weights)
     bool plain_discriminator = false;
     bool smoke = false;
     bool like_the_source = false;
@@ -188,6 +192,8 @@ int main(int argc, char** argv) {
     app.add_option("--classifier", o.classifier, "chapter 07 10-class weights.wbt, for the quality score");
     app.add_option("--g-lr", o.g_lr, "the generator's Adam learning rate")->check(CLI::PositiveNumber);
     app.add_option("--d-lr", o.d_lr, "the discriminator's Adam learning rate")->check(CLI::PositiveNumber);
+    app.add_option("--ema", o.ema, "beta of the generator's weight average that samples come from (0: none)")
+        ->check(CLI::Range(0.0f, 0.99999f));
     app.add_flag("--plain-discriminator", o.plain_discriminator,
                  "the source's D without the minibatch standard deviations (it lets G collapse)");
     app.add_flag("--like-the-source", o.like_the_source,
@@ -208,6 +214,8 @@ int main(int argc, char** argv) {
         // D's conv, ReLU and pool as one layer when your conv2d_relu_maxpool_forward is written (chapter 04)
         const bool fused = fuse_conv_relu_pool(discriminator) > 0;
         Adam g_opt(o.g_lr, 0.5f), d_opt(o.d_lr, 0.5f);
+        const bool averaged = o.ema > 0 && !o.like_the_source;
+        WeightAverage average(generator.params(), averaged ? o.ema : 0.0f);
         // the source's run: one Adam over both networks, Keras's defaults but for the learning rate
         Adam source_opt(1e-4f);
         std::vector<Param> all_params = generator.params();
@@ -276,6 +284,7 @@ int main(int argc, char** argv) {
                     const GanStepStats s = gan_train_step(generator, discriminator, take_rows(real_images, rows), noise,
                                                           g_opt, d_opt);
                     d_loss += s.d_loss, g_loss += s.g_loss, real_acc += s.real_accuracy, fake_acc += s.fake_accuracy;
+                    if (averaged) average.update(generator.params());
                 }
                 if ((step + 1) % 20 == 0 || step + 1 == steps) {
                     char shown[96];
@@ -298,16 +307,29 @@ int main(int argc, char** argv) {
                 record.update({{"d_loss", d_loss / steps}, {"g_loss", g_loss / steps},
                                {"d_real_accuracy", real_acc / steps}, {"d_fake_accuracy", fake_acc / steps}});
             }
+            if (averaged && scored) {  // the live G too, for comparison
+                nlohmann::json live;
+                Rng live_rng(5);
+                score(live, live_rng);
+                record["live_frechet_distance"] = live["frechet_distance"];
+                record["live_class_shares"] = live["class_shares"];
+            }
+            if (averaged) average.swap(generator.params());  // samples and scores from the average
             Rng sample_rng(5);
             score(record, sample_rng);
-            if (scored)
-                std::printf("  Frechet distance %.3f (untrained %.3f)\n", record["frechet_distance"].get<double>(),
-                            epochs[0]["frechet_distance"].get<double>());
+            if (scored) {
+                const std::vector<double> shares = record["class_shares"];
+                std::printf("  Frechet distance %.4f (untrained %.4f%s), smallest class share %.1f%%\n",
+                            record["frechet_distance"].get<double>(), epochs[0]["frechet_distance"].get<double>(),
+                            averaged ? (", live G " + std::to_string(record["live_frechet_distance"].get<double>()).substr(0, 6)).c_str() : "",
+                            100 * *std::min_element(shares.begin(), shares.end()));
+            }
             epochs.push_back(record);
             // the same noise every epoch: the grid shows the generator improving
             const std::string grid = o.out_dir + "/samples_epoch_" + std::to_string(epoch) + ".png";
             write_png(grid, zoomed(image_grid(from_tanh_range(generator.forward(fixed_noise)), 8), 2));
             std::filesystem::copy_file(grid, o.out_dir + "/samples.png", std::filesystem::copy_options::overwrite_existing);
+            if (averaged && epoch < o.epochs) average.swap(generator.params());  // training goes on with the live G
         }
 
         nlohmann::json study;
@@ -326,6 +348,7 @@ int main(int argc, char** argv) {
                                {"like_the_source", o.like_the_source}, {"g_learning_rate", o.like_the_source ? 1e-4f : o.g_lr},
                                {"d_learning_rate", o.like_the_source ? 1e-4f : o.d_lr}, {"beta1", o.like_the_source ? 0.9 : 0.5},
                                {"minibatch_stddev", !o.plain_discriminator && !o.like_the_source}, {"seed", o.seed},
+                               {"weight_average", averaged ? o.ema : 0.0f},
                                {"scored", scored}, {"real_class_shares", real_shares}, {"epochs", epochs},
                                {"augmentation_study", study}};
         std::ofstream(o.out_dir + "/metrics.json") << metrics.dump(1) << "\n";

@@ -241,6 +241,25 @@ TEST(Optim, AdamBiasCorrectionCountsSteps) {
     EXPECT_NEAR(b[0], -0.02f, 1e-6);
 }
 
+TEST(Optim, WeightAverageFollowsItsRecurrenceAndSwaps) {
+    Tensor p({2}, {1.0f, -2.0f}), g({2});
+    const std::vector<Param> params{{"p", &p, &g}};
+    WeightAverage average(params, 0.9f);  // starts at (1, -2)
+    p[0] = 2.0f, p[1] = 0.0f;
+    average.update(params);               // 0.9 * (1, -2) + 0.1 * (2, 0) = (1.1, -1.8)
+    p[0] = 3.0f;
+    average.update(params);               // 0.9 * (1.1, -1.8) + 0.1 * (3, 0) = (1.29, -1.62)
+    average.swap(params);
+    EXPECT_NEAR(p[0], 1.29f, 1e-6);
+    EXPECT_NEAR(p[1], -1.62f, 1e-6);
+    average.swap(params);                 // the live weights back
+    EXPECT_FLOAT_EQ(p[0], 3.0f);
+    EXPECT_FLOAT_EQ(p[1], 0.0f);
+    Tensor other({3}), other_grad({3});
+    EXPECT_THROW(average.update({{"p", &other, &other_grad}}), ShapeError);
+    EXPECT_THROW(WeightAverage(params, 1.0f), std::invalid_argument);
+}
+
 TEST(Sequential, FitLearnsXorAndReportsHistory) {
     Rng rng(3);
     Sequential model;

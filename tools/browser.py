@@ -4,6 +4,7 @@ Checks, for ./wb test: the math was typeset by the site's own MathJax (every TeX
 raw), no request of the page left the machine (read from Chromium's network log, with a page that does
 reach out as the control that the check can fail), every page the main page links to exists, and a
 screenshot is saved under build/docs/."""
+import glob
 import json
 import os
 import re
@@ -91,6 +92,20 @@ def check(tally):
         ok = os.path.isfile(SCREENSHOT) and open(SCREENSHOT, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
         tally.check(ok and os.path.getsize(SCREENSHOT) > 50_000, "a screenshot of chapter 01's page is saved",
                     f"{SCREENSHOT} ({os.path.getsize(SCREENSHOT) if os.path.isfile(SCREENSHOT) else 0} bytes)")
+
+    # every other question page: its math typeset, nothing left raw (a quoted formula once stayed raw TeX)
+    for other in sorted(glob.glob(os.path.join(HTML, "chapter_*.html"))):
+        if other == page:
+            continue
+        with open(other) as f:
+            formulas = f.read().count("\\(")
+        with tempfile.TemporaryDirectory(prefix="wb-chromium-") as profile:
+            dom, requests = open_page(other, profile)
+        typeset = len(re.findall(r'class="MathJax_SVG(?:_Display)?"', dom))
+        name = os.path.basename(other)
+        tally.check(typeset >= formulas and raw_tex_left(dom) == 0 and requests == [],
+                    f"{name}: math typeset by the local MathJax, no raw TeX, no outside request",
+                    f"{formulas} inline formulas, {typeset} rendered, {raw_tex_left(dom)} raw, requests {requests[:3]}")
 
     with open(os.path.join(HTML, "index.html")) as f:
         links = sorted({h.split("#")[0] for h in re.findall(r'<a [^>]*href="([^"]+)"', f.read())

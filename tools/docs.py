@@ -20,7 +20,9 @@ MATHJAX_PARTS = ["MathJax.js", "extensions", "jax/input/TeX", "jax/element", "ja
 
 
 def convert_math(text):
-    """GitHub math -> Doxygen math, outside fenced code blocks and inline code."""
+    """GitHub math -> Doxygen math, and **bold** -> <b>bold</b>, outside fenced code blocks and inline code.
+    (Doxygen leaves ** as it is where the bold starts with a quote or punctuation, or touches Chinese text,
+    and runs no command inside double quotes: both left math as raw TeX.) Quotes become &quot;."""
     out, in_fence = [], False
     for block in re.split(r"(^```.*?$)", text, flags=re.M):
         if block.startswith("```"):
@@ -38,6 +40,10 @@ def convert_math(text):
             # inline math may wrap onto the next line of a paragraph, never across a blank line
             part = re.sub(r"(?<![\\$])\$(?!\s)((?:[^$\n]|\n(?!\s*\n))+?)(?<!\s)\$",
                           lambda m: "\\f$" + m.group(1) + "\\f$", part)
+            part = re.sub(r"\*\*(?=\S)((?:[^*\n]|\*(?!\*)|\n(?!\s*\n))+?)(?<=\S)\*\*", r"<b>\1</b>", part)
+            # Doxygen runs no command inside "double quotes": the math in a quoted wrong answer stayed raw TeX
+            pieces = re.split(r"(\\f\$.*?\\f\$|\\f\[.*?\\f\])", part, flags=re.S)
+            part = "".join(p if k % 2 else p.replace('"', "&quot;") for k, p in enumerate(pieces))
             parts[i] = part
         out.append("".join(parts))
     return "".join(out)

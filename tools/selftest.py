@@ -462,7 +462,8 @@ def cmd_test(_args=None):
 
     say("docs (warnings are errors) ...")
     if tally.check(build.build_docs() == 0, "docs build without warnings"):
-        say("docs in a real browser: chapter 01 in headless Chromium (math typeset locally, nothing fetched, links) ...")
+        say("docs in a real browser: every chapter page in headless Chromium (math typeset locally, nothing fetched; "
+            "chapter 01's links and screenshot) ...")
         browser.check(tally)
 
     say(f"self-test finished in {time.monotonic() - start:.0f} s")

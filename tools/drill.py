@@ -351,6 +351,127 @@ def gen_frechet(rng, oracle, **p):
         params=dict(m1=m1, s1=s1, m2=m2, s2=s2))
 
 
+def gen_transposed_conv(rng, oracle, **p):
+    h, k = pick(rng, p, "h", list(range(2, 33))), pick(rng, p, "k", [2, 3, 4, 5])
+    s, pad = pick(rng, p, "s", [1, 2, 2, 3]), pick(rng, p, "p", [0, 0, 1, 2])
+    o = pick(rng, p, "o", [0, 0, 1])
+    if min(h, k, s) < 1 or pad < 0 or o < 0:
+        raise DrillError(f"transposed_conv: sizes, kernel and stride must be positive, padding and output_padding "
+                         f">= 0 (got h={h}, k={k}, s={s}, p={pad}, o={o})")
+    if o >= s:
+        raise DrillError(f"transposed_conv: output_padding {o} must be smaller than the stride {s} (PyTorch's rule)")
+    H = oracle.ask(op="transposed_conv", length=h, kernel=k, stride=s, padding=pad, output_padding=o)["length"]
+    return Question(
+        "transposed_conv", "04",
+        f"ConvTranspose2d with a {k}x{k} kernel, stride {s}, padding {pad}, output_padding {o} maps a {h}x{h} input to "
+        f"what height?",
+        f"转置卷积 ConvTranspose2d，卷积核 {k}×{k}，步长 {s}，填充 {pad}，output_padding {o}，输入 {h}×{h}，输出的高是多少？",
+        H, f"the transposed convolution is the adjoint of a convolution: its output is the size whose convolution gives "
+           f"{h}: (h - 1)s - 2p + (k - 1) + o + 1 = ({h} - 1)*{s} - {2 * pad} + {k - 1} + {o} + 1 = {H}",
+        f"转置卷积是卷积的伴随：输出尺寸就是卷积后得到 {h} 的那个输入尺寸：(h − 1)s − 2p + (k − 1) + o + 1 = {H}",
+        mistakes=[Mistake(h * s, "multiplied by the stride only: the kernel's overhang and the padding change it",
+                          "只乘了步长：卷积核的延伸和填充也会改变尺寸"),
+                  Mistake((h - 1) * s + 2 * pad + k + o, "added the padding: in a transposed convolution it is removed",
+                          "把填充加上了：转置卷积里填充是减掉的"),
+                  Mistake((h + 2 * pad - k) // s + 1, "that is the forward convolution's formula", "这是普通卷积的公式")],
+        params=dict(h=h, k=k, s=s, p=pad, o=o))
+
+
+def gen_gru_params(rng, oracle, **p):
+    I, H = pick(rng, p, "I", [8, 16, 32, 64, 100, 128]), pick(rng, p, "H", [16, 32, 64, 128, 256])
+    style = pick(rng, p, "style", ["PyTorch", "Keras (reset_after=True, its default)"])
+    if min(I, H) < 1:
+        raise DrillError(f"gru_params: sizes must be positive (got {I}, {H})")
+    n = 3 * (H * I + H * H + 2 * H)  # formula: the framework has no GRU; both libraries keep two bias vectors
+    return Question(
+        "gru_params", "03", f"How many parameters has one GRU layer with input size {I} and hidden size {H}, as {style} "
+        f"counts them?", f"一层 GRU，输入维度 {I}，隐藏维度 {H}，按 {style} 的实现有多少个参数？", n,
+        f"3 gates (reset, update, candidate) x (H*I + H*H + two biases of H) = {n}; Keras's default reset_after=True "
+        f"also keeps two bias vectors",
+        f"3 组（重置门、更新门、候选状态）×（H·I + H·H + 两组 H 维偏置）= {n}；Keras 默认 reset_after=True，也是两组偏置",
+        source="formula (the framework has no GRU)",
+        mistakes=[Mistake(3 * (H * I + H * H + H), "one bias vector: both libraries keep two by default",
+                          "只算了一组偏置：两个框架默认都是两组"),
+                  Mistake(4 * (H * I + H * H + 2 * H), "four gates: that is the LSTM; a GRU has three",
+                          "算成了四组：那是 LSTM，GRU 只有三组")],
+        params=dict(I=I, H=H, style=style))
+
+
+def gen_attention_cost(rng, oracle, **p):
+    n, d = pick(rng, p, "n", [512, 1024, 2048, 4096]), pick(rng, p, "d", [64, 128, 256, 512])
+    factor = pick(rng, p, "factor", [2, 4])
+    if n < 1 or d < 1:
+        raise DrillError("attention_cost: n and d must be positive")
+    macs = 2 * n * n * d  # Q K^T, then the weights times V: n*n*d MACs each (formula)
+    return Question(
+        "attention_cost", "01", f"One head of self-attention over n = {n} tokens of width d = {d}: how many MACs do the "
+        f"scores QK^T and the weighted sum with V take together (projections not counted)?",
+        f"单头自注意力，n = {n} 个 token、宽 d = {d}：QKᵀ 打分和乘 V 的加权求和一共多少次乘加（不计投影）？",
+        macs, f"QK^T is n x n dot products of length d, n^2 d MACs; the weights times V another n^2 d: 2 n^2 d = {macs:,}. "
+              f"{factor}x the tokens costs {factor * factor}x: quadratic in n",
+        f"QKᵀ 是 n×n 个长度为 d 的点积，n²d 次乘加；权重乘 V 又是 n²d：共 2n²d = {macs:,}。token 数变成 {factor} 倍，代价变成 {factor * factor} 倍",
+        relative=5e-3, source="formula (counted from the shapes)",
+        mistakes=[Mistake(n * n * d, "only the scores: the weighted sum with V costs as much again", "只算了打分：乘 V 还要同样多"),
+                  Mistake(2 * n * d * d, "n d^2 is the projections' cost, not the attention's", "n·d² 是投影的代价，不是注意力本身的"),
+                  Mistake(4 * n * n * d, "FLOPs, not MACs", "这是 FLOPs，不是 MACs")],
+        params=dict(n=n, d=d, factor=factor))
+
+
+def ngrams(words, n):
+    return [tuple(words[i:i + n]) for i in range(len(words) - n + 1)]
+
+
+def bleu2(candidate, reference):
+    """Sentence BLEU with 1- and 2-gram clipped precisions, geometric mean, brevity penalty (no smoothing)."""
+    precisions = []
+    for n in (1, 2):
+        cand, ref = ngrams(candidate, n), ngrams(reference, n)
+        clipped = sum(min(cand.count(g), ref.count(g)) for g in set(cand))
+        precisions.append(clipped / len(cand) if cand else 0.0)
+    if min(precisions) == 0:
+        return 0.0, precisions
+    bp = 1.0 if len(candidate) > len(reference) else math.exp(1 - len(reference) / len(candidate))
+    return bp * math.sqrt(precisions[0] * precisions[1]), precisions
+
+
+def gen_toy_bleu(rng, oracle, **p):
+    words = ["the", "cat", "sat", "on", "mat", "a", "dog", "ran", "to", "red"]
+    reference = p.get("reference") or ["the", "cat", "sat", "on", "the", "mat"]
+    candidate = p.get("candidate")
+    if candidate is None:  # the reference with one to three edits: a word replaced, dropped or repeated
+        candidate = list(reference)
+        for _ in range(rng.randint(1, 3)):
+            i, edit = rng.randrange(len(candidate)), rng.choice(["replace", "drop", "repeat"])
+            if edit == "replace":
+                candidate[i] = rng.choice(words)
+            elif edit == "drop" and len(candidate) > 3:
+                del candidate[i]
+            else:
+                candidate.insert(i, candidate[i])
+    if not reference or not candidate:
+        raise DrillError("toy_bleu: the sentences must not be empty")
+    score, (p1, p2) = bleu2(candidate, reference)
+    if score == 0.0 and "candidate" not in p:
+        raise DrillError("toy_bleu: no shared bigram, draw again")
+    unclipped = sum(1 for g in ngrams(candidate, 1) if g in ngrams(reference, 1)) / len(candidate)
+    no_bp = math.sqrt(p1 * p2)
+    return Question(
+        "toy_bleu", "02", f"Reference: \"{' '.join(reference)}\". Candidate: \"{' '.join(candidate)}\". BLEU with 1- and "
+        f"2-gram precisions (clipped), their geometric mean and the brevity penalty, no smoothing (two decimals)?",
+        f"参考译文：「{' '.join(reference)}」，候选：「{' '.join(candidate)}」。只用 1-gram 和 2-gram（截断计数）、几何平均、"
+        f"长度惩罚、不平滑，BLEU 是多少（保留两位小数）？", round(score, 2),
+        f"clipped precisions p1 = {p1:.3f}, p2 = {p2:.3f}; brevity penalty "
+        f"{'1' if len(candidate) > len(reference) else f'exp(1 - {len(reference)}/{len(candidate)})'}; BLEU = {score:.3f}",
+        f"截断后的精确率 p1 = {p1:.3f}，p2 = {p2:.3f}；长度惩罚后 BLEU = {score:.3f}", tolerance=0.011,
+        source="computed here (toy BLEU)",
+        mistakes=[Mistake(round(math.sqrt(unclipped * p2), 2) if p2 else 0.0,
+                          "unclipped unigram counts: a word counts at most as often as in the reference",
+                          "1-gram 没有截断：一个词最多按它在参考里出现的次数计"),
+                  Mistake(round(no_bp, 2), "forgot the brevity penalty for a candidate shorter than the reference",
+                          "候选比参考短，却没乘长度惩罚")],
+        params=dict(reference=reference, candidate=candidate))
+
+
 # Multiple choice: (kind, chapter, question en, zh, right answer, reasoning en, zh, [(wrong option, mistake en, zh)])
 CHOICES = [
     ("gru_gate", "03", "In PyTorch's GRU, h_t = (1 - z_t) * n_t + z_t * h_{t-1}. What does an update gate z_t near 1 do?",
@@ -408,12 +529,14 @@ GENERATORS = {
     "conv_output": gen_conv_output, "conv_params": gen_conv_params, "conv_macs": gen_conv_macs,
     "dense_params": gen_dense_params, "lstm_params": gen_lstm_params, "mha_params": gen_mha_params,
     "receptive_field": gen_receptive_field, "kv_cache": gen_kv_cache, "attention_weight": gen_attention_weight,
-    "iou": gen_iou, "optimal_d": gen_optimal_d, "frechet": gen_frechet,
+    "iou": gen_iou, "optimal_d": gen_optimal_d, "frechet": gen_frechet, "transposed_conv": gen_transposed_conv,
+    "gru_params": gen_gru_params, "attention_cost": gen_attention_cost, "toy_bleu": gen_toy_bleu,
     **{spec[0]: make_choice(spec) for spec in CHOICES},
 }
 CHAPTER_OF = {"conv_output": "04", "conv_params": "04", "conv_macs": "04", "dense_params": "04", "lstm_params": "03",
               "mha_params": "01", "receptive_field": "04", "kv_cache": "01", "attention_weight": "01", "iou": "04",
-              "optimal_d": "05", "frechet": "08", **{spec[0]: spec[1] for spec in CHOICES}}
+              "optimal_d": "05", "frechet": "08", "transposed_conv": "04", "gru_params": "03", "attention_cost": "01",
+              "toy_bleu": "02", **{spec[0]: spec[1] for spec in CHOICES}}
 
 
 def generate(kind, rng, oracle, tries=50, choices=False, **params):
@@ -668,6 +791,11 @@ BAD_PARAMETERS = [
     ("iou", dict(a=[4, 4, 2, 8], b=[0, 0, 3, 3])),         # x2 < x1
     ("optimal_d", dict(p_data=0.0, p_g=0.0)),
     ("frechet", dict(m1=0, m2=1, s1=-1, s2=1)),
+    ("transposed_conv", dict(h=4, k=3, s=2, p=0, o=2)),     # output_padding not below the stride
+    ("transposed_conv", dict(h=1, k=1, s=3, p=1, o=0)),     # padding larger than the kernel covers
+    ("gru_params", dict(I=0, H=8, style="PyTorch")),
+    ("attention_cost", dict(n=0, d=64, factor=2)),
+    ("toy_bleu", dict(reference=["a", "b"], candidate=[])),
 ]
 
 
@@ -686,6 +814,9 @@ def independent_answer(q, oracle):
         return oracle.ask(op="dense", **{"in": p["I"]}, out=p["O"])["params"]
     if q.kind == "mha_params":
         return oracle.ask(op="mha", embed=p["E"], heads=1)["params"]  # the same whatever the heads
+    if q.kind == "transposed_conv":
+        return oracle.ask(op="transposed_conv", length=p["h"], kernel=p["k"], stride=p["s"], padding=p["p"],
+                          output_padding=p["o"])["length"]
     if q.kind == "receptive_field":
         return oracle.ask(op="receptive_field", layers=p["layers"])["field"]
     return None

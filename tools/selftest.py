@@ -155,9 +155,13 @@ def check_drills(tally):
                              capture_output=True, text=True, env=env)
     wrong = subprocess.run(wb + ["conv_params", "--count", "1", "--seed", "5"],
                            input=f"{planned['mistakes'][0]['value']}\n", capture_output=True, text=True, env=env)
+    exam = subprocess.run(wb + ["--exam", "--seed", "4"], input="\n" * 10, capture_output=True, text=True, env=env)
     history = json.load(open(progress_file)).get("drill", {}) if os.path.isfile(progress_file) else {}
+    tally.check("exam: 0/10 right" in exam.stdout and len(history.get("exams", [])) == 1
+                and exam.stdout.count("[") >= 10, "./wb drill --exam: ten questions, a report, kept in the history",
+                exam.stdout[-400:])
     tally.check("1/1 right" in session.stdout and "known mistake" in wrong.stdout
-                and history.get("kinds", {}).get("conv_params", {}).get("box") == 1 and history.get("session") == 2,
+                and history.get("kinds", {}).get("conv_params", {}).get("box") == 1 and history.get("session") == 3,
                 "./wb drill: a right answer counts, a known mistake is named, the history sends the missed kind back",
                 session.stdout[-400:] + wrong.stdout[-400:] + str(history))
     shutil.rmtree(folder, ignore_errors=True)

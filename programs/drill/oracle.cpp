@@ -13,6 +13,9 @@
 //   {"op": "rnn", "in": I, "hidden": H}                    -> {"params": n, "second_bias": b}
 //   {"op": "mha", "embed": E, "heads": h}                  -> {"params": n}
 //   {"op": "receptive_field", "layers": [{"kernel", "stride", "dilation"}, ...]} -> {"field": r}
+//   {"op": "transposed_conv", "length": h, "kernel": k, "stride": s, "padding": p, "output_padding": o}
+//      -> {"length": H}: the transposed convolution is the adjoint of a convolution, so H is the smallest input
+//      length whose convolution (the framework's Conv2D shape inference) gives h, plus output_padding
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -99,12 +102,31 @@ json receptive_field(const json& q) {
     return {{"field", static_cast<long>(mask.rend() - last) - static_cast<long>(first - mask.begin())}};
 }
 
+json transposed_conv(const json& q) {
+    const int h = q.at("length"), k = q.at("kernel"), s = q.value("stride", 1), p = q.value("padding", 0),
+              o = q.value("output_padding", 0);
+    if (h < 1 || k < 1 || s < 1 || p < 0 || o < 0 || o >= s)
+        return {{"error", "length, kernel and stride must be positive, padding >= 0, 0 <= output_padding < stride"}};
+    Rng rng(0);
+    Conv2D conv(1, 1, k, rng, Conv2dParams{s, p, 1});
+    for (int H = 1; H <= h * s + k + 2 * p + 1; ++H) {
+        if (H + 2 * p < k) continue;  // no window fits: the convolution has no output
+        if (conv.output_shape({1, 1, H, 1})[2] != h) continue;
+        // the lengths that convolve to h are s consecutive ones; when the first would be below 1 the padding
+        // eats more than the kernel covers, and PyTorch's formula leaves the range (no such question)
+        if (conv.output_shape({1, 1, H + s - 1, 1})[2] != h) break;
+        return {{"length", H + o}};
+    }
+    return {{"error", "no input length convolves to " + std::to_string(h) + " (the padding is larger than the kernel covers)"}};
+}
+
 json answer(const json& q) {
     const std::string op = q.at("op");
     Rng rng(0);
     if (op == "conv") return conv(q);
     if (op == "pool") return pool(q);
     if (op == "receptive_field") return receptive_field(q);
+    if (op == "transposed_conv") return transposed_conv(q);
     if (op == "dense") {
         Dense layer(q.at("in"), q.at("out"), rng);
         return {{"params", parameters_of(layer)}};

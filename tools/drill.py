@@ -116,8 +116,8 @@ def gen_conv_output(rng, oracle, **p):
     oh = out["shape"][1]
     span = d * (k - 1) + 1
     mistakes = [Mistake(math.ceil((H + 2 * pad - span) / s) + 1,
-                        "rounded up: windows that do not fit are dropped, so it is the floor (PyTorch's default)",
-                        "向上取整了：放不下的窗口会被丢掉，所以是向下取整（PyTorch 默认）"),
+                        "rounded up: windows that do not fit are dropped, so convolutions take the floor (ceil_mode "
+                        "exists only for pooling)", "向上取整了：放不下的窗口会被丢掉，卷积总是向下取整（ceil_mode 只有池化才有）"),
                 Mistake((H + pad - span) // s + 1, "padding added once: it goes on both sides, 2p",
                         "填充只加了一次：两边都要加，是 2p"),
                 Mistake((H + 2 * pad - span) // s, "forgot the +1: the first window counts too",
@@ -199,13 +199,14 @@ def gen_lstm_params(rng, oracle, **p):
     return Question(
         "lstm_params", "03", f"How many parameters has one LSTM layer with input size {I} and hidden size {H}, as {style} "
         f"counts them?", f"一层 LSTM，输入维度 {I}，隐藏维度 {H}，按 {style} 的实现有多少个参数？", answer,
-        f"4 gates x (H*I input weights + H*H recurrent weights + biases); PyTorch keeps two bias vectors (b_ih and "
-        f"b_hh), Keras one: {style} gives {answer}",
-        f"4 个门 ×（H·I 输入权重 + H·H 循环权重 + 偏置）；PyTorch 有两组偏置（b_ih 和 b_hh），Keras 只有一组：{style} 是 {answer}",
+        f"4 blocks (input, forget and output gates, and the cell candidate) x (H*I input weights + H*H recurrent "
+        f"weights + biases); PyTorch keeps two bias vectors (b_ih and b_hh), Keras one: {style} gives {answer}",
+        f"4 组（输入门、遗忘门、输出门和候选记忆单元）×（H·I 输入权重 + H·H 循环权重 + 偏置）；PyTorch 有两组偏置"
+        f"（b_ih 和 b_hh），Keras 只有一组：{style} 是 {answer}",
         mistakes=[Mistake(other, f"that is the other library's count: PyTorch has two bias vectors, Keras one ({style} asked)",
                           f"这是另一个框架的数：PyTorch 两组偏置，Keras 一组（题目问的是 {style}）"),
-                  Mistake(answer // 4, "one gate only: an LSTM has four (input, forget, cell candidate, output)",
-                          "只算了一个门：LSTM 有四个（输入门、遗忘门、候选、输出门）"),
+                  Mistake(answer // 4, "one block only: an LSTM has four (three gates and the cell candidate)",
+                          "只算了一组：LSTM 有四组（三个门和候选记忆单元）"),
                   Mistake(answer - 4 * H * H, "forgot the recurrent weights (H x H per gate)", "漏了循环权重（每个门 H×H）")],
         params=dict(I=I, H=H, style=style))
 
@@ -233,10 +234,16 @@ def gen_receptive_field(rng, oracle, **p):
     field_ = oracle.ask(op="receptive_field", layers=layers)["field"]
     described = ", ".join(f"{l['kernel']}x{l['kernel']}" + (f" stride {l['stride']}" if l.get("stride", 1) > 1 else "")
                           + (f" dilation {l['dilation']}" if l.get("dilation", 1) > 1 else "") for l in layers)
+    described_zh = "、".join(
+        f"{l['kernel']}×{l['kernel']}" + ("（" + "，".join(
+            ([f"步长 {l['stride']}"] if l.get("stride", 1) > 1 else []) +
+            ([f"空洞率 {l['dilation']}"] if l.get("dilation", 1) > 1 else [])) + "）"
+            if l.get("stride", 1) > 1 or l.get("dilation", 1) > 1 else "") for l in layers)
     naive = sum(l["kernel"] for l in layers) - len(layers) + 1
     return Question(
-        "receptive_field", "04", f"A stack of layers, input first: {described}. How many input pixels wide is the "
-        f"receptive field of one output pixel?", f"从输入开始依次是：{described}。一个输出像素的感受野宽多少个输入像素？",
+        "receptive_field", "04", f"A stack of convolution layers, input first: {described}. How many input pixels wide "
+        f"is the receptive field of one output pixel?",
+        f"从输入开始依次是这些卷积层：{described_zh}。一个输出像素的感受野宽多少个输入像素？",
         field_, "r = 1 + sum over layers of (d(k-1)) x (product of the strides of the layers before it)",
         "r = 1 + Σ 每层的 d(k−1) × 它之前各层步长的乘积",
         mistakes=[Mistake(naive, "ignored the strides and dilations: a stride multiplies what every later layer sees",
@@ -253,9 +260,11 @@ def gen_kv_cache(rng, oracle, **p):
         raise DrillError("kv_cache: every size must be positive")
     size = 2 * L * batch * n * heads * dh * 2  # K and V, fp16: formula (the framework has no KV cache)
     return Question(
-        "kv_cache", "01", f"A decoder with {L} layers, {heads} heads of width {dh}, caches keys and values in fp16 for "
-        f"{batch} sequence(s) of {n} tokens. How many bytes does the KV cache take?",
-        f"一个 {L} 层、{heads} 个头、每头宽 {dh} 的解码器，用 fp16 为 {batch} 条长 {n} 的序列缓存 K 和 V，KV cache 占多少字节？",
+        "kv_cache", "01", f"A decoder with {L} layers, {heads} heads of width {dh} (standard multi-head: every head keeps "
+        f"its own K and V, no multi-query or grouped-query sharing), caches keys and values in fp16 for {batch} "
+        f"sequence(s) of {n} tokens. How many bytes does the KV cache take?",
+        f"一个 {L} 层、{heads} 个头、每头宽 {dh} 的解码器（标准多头：每个头各存自己的 K 和 V，不用 MQA/GQA 共享），"
+        f"用 fp16 为 {batch} 条长 {n} 的序列缓存 K 和 V，KV cache 占多少字节？",
         size, f"2 (K and V) x layers x batch x tokens x heads x head width x 2 bytes = {size:,} ({size / 2**30:.2f} GiB)",
         f"2（K 和 V）× 层数 × batch × token 数 × 头数 × 头宽 × 2 字节 = {size:,}（{size / 2**30:.2f} GiB）",
         relative=5e-3, unit="bytes", source="formula (the framework has no KV cache)",
@@ -280,6 +289,8 @@ def gen_attention_weight(rng, oracle, **p):
     scores = [sum(a * b for a, b in zip(q, k)) for k in keys]
     w = softmax([s / math.sqrt(d) for s in scores])
     unscaled = softmax(scores)
+    if "q" not in p and (not 0.05 <= w[0] <= 0.95 or round(unscaled[0], 2) == round(w[0], 2)):
+        raise DrillError("attention_weight: a near 0 or 1 weight, or scaling changes nothing: draw again")
     mistakes = [Mistake(round(unscaled[0], 2), "forgot to divide by sqrt(d) = 2 before the softmax",
                         "softmax 之前忘了除以 √d = 2")]
     if w[0] != max(w):
@@ -305,8 +316,10 @@ def gen_iou(rng, oracle, **p):
     inter = max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
     iou = inter / (area(a) + area(b) - inter)
     return Question(
-        "iou", "04", f"Boxes (x1, y1, x2, y2): A = {tuple(a)}, B = {tuple(b)}. Their IoU (two decimals)?",
-        f"框 (x1, y1, x2, y2)：A = {tuple(a)}，B = {tuple(b)}。IoU 是多少（保留两位小数）？", round(iou, 2),
+        "iou", "04", f"Boxes (x1, y1, x2, y2) in continuous coordinates (no +1 pixel convention): A = {tuple(a)}, "
+        f"B = {tuple(b)}. Their IoU (two decimals)?",
+        f"框 (x1, y1, x2, y2)，连续坐标（不加 1 像素）：A = {tuple(a)}，B = {tuple(b)}。IoU 是多少（保留两位小数）？",
+        round(iou, 2),
         f"intersection {inter}, union {area(a)} + {area(b)} - {inter} = {area(a) + area(b) - inter}: {iou:.3f}",
         f"交集 {inter}，并集 {area(a)} + {area(b)} − {inter} = {area(a) + area(b) - inter}：{iou:.3f}", tolerance=0.011,
         source="computed here (chapter 04's box_iou is an exercise)",
@@ -366,9 +379,11 @@ def gen_transposed_conv(rng, oracle, **p):
         f"ConvTranspose2d with a {k}x{k} kernel, stride {s}, padding {pad}, output_padding {o} maps a {h}x{h} input to "
         f"what height?",
         f"转置卷积 ConvTranspose2d，卷积核 {k}×{k}，步长 {s}，填充 {pad}，output_padding {o}，输入 {h}×{h}，输出的高是多少？",
-        H, f"the transposed convolution is the adjoint of a convolution: its output is the size whose convolution gives "
-           f"{h}: (h - 1)s - 2p + (k - 1) + o + 1 = ({h} - 1)*{s} - {2 * pad} + {k - 1} + {o} + 1 = {H}",
-        f"转置卷积是卷积的伴随：输出尺寸就是卷积后得到 {h} 的那个输入尺寸：(h − 1)s − 2p + (k − 1) + o + 1 = {H}",
+        H, f"the transposed convolution is the adjoint of a convolution: its output is the smallest size whose "
+           f"convolution gives {h}, and output_padding picks one of the s - 1 larger ones that also do: "
+           f"(h - 1)s - 2p + (k - 1) + o + 1 = ({h} - 1)*{s} - {2 * pad} + {k - 1} + {o} + 1 = {H}",
+        f"转置卷积是卷积的伴随：输出是卷积后得到 {h} 的最小输入尺寸，output_padding 在其后 s − 1 个同样满足的尺寸中选择："
+        f"(h − 1)s − 2p + (k − 1) + o + 1 = {H}",
         mistakes=[Mistake(h * s, "multiplied by the stride only: the kernel's overhang and the padding change it",
                           "只乘了步长：卷积核的延伸和填充也会改变尺寸"),
                   Mistake((h - 1) * s + 2 * pad + k + o, "added the padding: in a transposed convolution it is removed",
@@ -379,20 +394,22 @@ def gen_transposed_conv(rng, oracle, **p):
 
 def gen_gru_params(rng, oracle, **p):
     I, H = pick(rng, p, "I", [8, 16, 32, 64, 100, 128]), pick(rng, p, "H", [16, 32, 64, 128, 256])
-    style = pick(rng, p, "style", ["PyTorch", "Keras (reset_after=True, its default)"])
+    style = pick(rng, p, "style", ["PyTorch", "Keras"])
+    style_en = style if style == "PyTorch" else "Keras (reset_after=True, its default)"
+    style_zh = style if style == "PyTorch" else "Keras（reset_after=True，默认）"
     if min(I, H) < 1:
         raise DrillError(f"gru_params: sizes must be positive (got {I}, {H})")
     n = 3 * (H * I + H * H + 2 * H)  # formula: the framework has no GRU; both libraries keep two bias vectors
     return Question(
-        "gru_params", "03", f"How many parameters has one GRU layer with input size {I} and hidden size {H}, as {style} "
-        f"counts them?", f"一层 GRU，输入维度 {I}，隐藏维度 {H}，按 {style} 的实现有多少个参数？", n,
-        f"3 gates (reset, update, candidate) x (H*I + H*H + two biases of H) = {n}; Keras's default reset_after=True "
-        f"also keeps two bias vectors",
-        f"3 组（重置门、更新门、候选状态）×（H·I + H·H + 两组 H 维偏置）= {n}；Keras 默认 reset_after=True，也是两组偏置",
+        "gru_params", "03", f"How many parameters has one GRU layer with input size {I} and hidden size {H}, as {style_en} "
+        f"counts them?", f"一层 GRU，输入维度 {I}，隐藏维度 {H}，按 {style_zh} 的实现有多少个参数？", n,
+        f"3 blocks (reset and update gates, and the candidate) x (H*I + H*H + two biases of H) = {n}; Keras's "
+        f"default reset_after=True also keeps two bias vectors",
+        f"3 组（重置门、更新门和候选状态）×（H·I + H·H + 两组 H 维偏置）= {n}；Keras 默认 reset_after=True，也是两组偏置",
         source="formula (the framework has no GRU)",
         mistakes=[Mistake(3 * (H * I + H * H + H), "one bias vector: both libraries keep two by default",
                           "只算了一组偏置：两个框架默认都是两组"),
-                  Mistake(4 * (H * I + H * H + 2 * H), "four gates: that is the LSTM; a GRU has three",
+                  Mistake(4 * (H * I + H * H + 2 * H), "four blocks: that is the LSTM; a GRU has three",
                           "算成了四组：那是 LSTM，GRU 只有三组")],
         params=dict(I=I, H=H, style=style))
 
@@ -412,7 +429,8 @@ def gen_attention_cost(rng, oracle, **p):
         f"QKᵀ 是 n×n 个长度为 d 的点积，n²d 次乘加；权重乘 V 又是 n²d：共 2n²d = {macs:,}。token 数变成 {factor} 倍，代价变成 {factor * factor} 倍",
         relative=5e-3, source="formula (counted from the shapes)",
         mistakes=[Mistake(n * n * d, "only the scores: the weighted sum with V costs as much again", "只算了打分：乘 V 还要同样多"),
-                  Mistake(2 * n * d * d, "n d^2 is the projections' cost, not the attention's", "n·d² 是投影的代价，不是注意力本身的"),
+                  Mistake(2 * n * d * d, "swapped n and d: n d^2 has the shape of the projections' cost (4nd^2 for Q, K, V "
+                          "and the output), not the attention's", "把 n 和 d 弄反了：n·d² 是投影代价的形状（Q、K、V 和输出共 4nd²），不是注意力本身的"),
                   Mistake(4 * n * n * d, "FLOPs, not MACs", "这是 FLOPs，不是 MACs")],
         params=dict(n=n, d=d, factor=factor))
 
@@ -451,9 +469,10 @@ def gen_toy_bleu(rng, oracle, **p):
     if not reference or not candidate:
         raise DrillError("toy_bleu: the sentences must not be empty")
     score, (p1, p2) = bleu2(candidate, reference)
-    if score == 0.0 and "candidate" not in p:
-        raise DrillError("toy_bleu: no shared bigram, draw again")
+    if (score == 0.0 or candidate == reference) and "candidate" not in p:
+        raise DrillError("toy_bleu: no shared bigram, or the reference itself: draw again")
     unclipped = sum(1 for g in ngrams(candidate, 1) if g in ngrams(reference, 1)) / len(candidate)
+    bp = 1.0 if len(candidate) > len(reference) else math.exp(1 - len(reference) / len(candidate))
     no_bp = math.sqrt(p1 * p2)
     return Question(
         "toy_bleu", "02", f"Reference: \"{' '.join(reference)}\". Candidate: \"{' '.join(candidate)}\". BLEU with 1- and "
@@ -464,11 +483,11 @@ def gen_toy_bleu(rng, oracle, **p):
         f"{'1' if len(candidate) > len(reference) else f'exp(1 - {len(reference)}/{len(candidate)})'}; BLEU = {score:.3f}",
         f"截断后的精确率 p1 = {p1:.3f}，p2 = {p2:.3f}；长度惩罚后 BLEU = {score:.3f}", tolerance=0.011,
         source="computed here (toy BLEU)",
-        mistakes=[Mistake(round(math.sqrt(unclipped * p2), 2) if p2 else 0.0,
-                          "unclipped unigram counts: a word counts at most as often as in the reference",
-                          "1-gram 没有截断：一个词最多按它在参考里出现的次数计"),
-                  Mistake(round(no_bp, 2), "forgot the brevity penalty for a candidate shorter than the reference",
-                          "候选比参考短，却没乘长度惩罚")],
+        mistakes=([Mistake(round(bp * math.sqrt(unclipped * p2), 2),
+                           "unclipped unigram counts: a word counts at most as often as in the reference",
+                           "1-gram 没有截断：一个词最多按它在参考里出现的次数计")] if unclipped != p1 else []) +
+                 ([Mistake(round(no_bp, 2), "forgot the brevity penalty for a candidate shorter than the reference",
+                           "候选比参考短，却没乘长度惩罚")] if bp < 1 else []),
         params=dict(reference=reference, candidate=candidate))
 
 
@@ -476,29 +495,35 @@ def gen_toy_bleu(rng, oracle, **p):
 CHOICES = [
     ("gru_gate", "03", "In PyTorch's GRU, h_t = (1 - z_t) * n_t + z_t * h_{t-1}. What does an update gate z_t near 1 do?",
      "PyTorch 的 GRU 中 h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}。更新门 z_t 接近 1 时会怎样？",
-     "keeps the previous state", "z multiplies h_{t-1}: near 1 the old state passes through (papers differ: some write "
-     "z for the new part; read the formula, not the letter)", "z 乘的是 h_{t−1}：接近 1 时旧状态直接保留（论文写法不一，有的把 z 放在新候选上：看公式，不看字母）",
-     [("replaces the state with the candidate n_t", "that is the other convention (z on the candidate)",
+     "keeps the previous state（保留上一时刻的状态）", "z multiplies h_{t-1}: near 1 the old state passes through "
+     "(papers differ: some write z for the new part; read the formula, not the letter)",
+     "z 乘的是 h_{t−1}：接近 1 时旧状态直接保留（论文写法不一，有的把 z 放在新候选上：看公式，不看字母）",
+     [("replaces the state with the candidate n_t（换成候选状态 n_t）", "that is the other convention (z on the candidate)",
        "这是另一种写法（z 乘候选状态）"),
-      ("resets the state to zero", "that is the reset gate's job, and it only acts inside n_t", "那是重置门的作用，而且只作用在 n_t 内部")]),
+      ("resets the state to zero（把状态清零）", "that is the reset gate's job, and it only acts inside n_t",
+       "那是重置门的作用，而且只作用在 n_t 内部")]),
     ("equivariance", "04", "Shift an image 2 pixels right (far from the borders). A stride-1 convolution's output ...",
-     "把图像右移 2 个像素（远离边界）。步长为 1 的卷积，输出会……", "shifts 2 pixels right too (equivariance)",
+     "把图像右移 2 个像素（远离边界）。步长为 1 的卷积，输出会……", "shifts 2 pixels right too（也右移 2 个像素）",
      "convolution commutes with shifts at stride 1, away from borders: equivariance; invariance comes from pooling or a global head",
      "步长为 1、远离边界时卷积与平移可交换：这是等变；不变性来自池化或全局汇聚",
-     [("stays the same (invariance)", "invariance is the global pooling's property, not the convolution's",
-       "不变性是全局池化的性质，不是卷积的"),
-      ("changes unpredictably", "the same weights slide everywhere: the response moves with the input", "同一组权重在各处滑动：响应随输入一起移动")]),
-    ("flops_macs", "04", "A layer costs 1.2 G multiply-accumulates. How many FLOPs do most papers quote for it?",
-     "某层需要 1.2 G 次乘加。多数论文会报多少 FLOPs？", "2.4 G", "a MAC is one multiply and one add: FLOPs = 2 x MACs (say which you count)",
-     "一次乘加是一次乘法加一次加法：FLOPs = 2 × MACs（要说清楚你数的是哪个）",
-     [("1.2 G", "that is the MAC count called FLOPs, the most common confusion", "这是把 MACs 当成了 FLOPs，最常见的混淆"),
+     [("stays the same（保持不变）", "that is invariance, the global pooling's property, not the convolution's",
+       "那是不变性，是全局池化的性质，不是卷积的"),
+      ("changes unpredictably（无规律地变化）", "the same weights slide everywhere: the response moves with the input",
+       "同一组权重在各处滑动：响应随输入一起移动")]),
+    ("flops_macs", "04", "A layer costs 1.2 G multiply-accumulates. Counting a multiply and an add as two floating-point "
+     "operations, how many FLOPs is that?", "某层需要 1.2 G 次乘加。把一次乘法和一次加法算作两次浮点运算，这是多少 FLOPs？",
+     "2.4 G", "a MAC is one multiply and one add: FLOPs = 2 x MACs. Many papers call MACs FLOPs: always say which "
+     "you count", "一次乘加是一次乘法加一次加法：FLOPs = 2 × MACs。很多论文把 MACs 叫作 FLOPs：报数时要说清楚数的是哪个",
+     [("1.2 G", "that is the MAC count, called FLOPs in many papers: under this question's counting it is half",
+       "这是乘加次数，很多论文也管它叫 FLOPs；按本题的算法要乘 2"),
       ("0.6 G", "halved instead of doubled", "应该乘 2，却除了 2")]),
     ("bahdanau_query", "02", "In Bahdanau (additive) attention, which decoder state is the query when computing step i's context?",
-     "Bahdanau（加性）注意力计算第 i 步的上下文时，用哪个解码器状态做 query？", "the previous state s_{i-1}",
+     "Bahdanau（加性）注意力计算第 i 步的上下文时，用哪个解码器状态做 query？", "the previous state s_{i-1}（上一步的状态）",
      "Bahdanau scores with s_{i-1} and feeds the context into the cell; Luong runs the cell first and scores with s_i",
      "Bahdanau 用 s_{i−1} 打分，再把上下文送进循环单元；Luong 先跑循环单元，用 s_i 打分",
-     [("the current state s_i", "that is Luong's order", "那是 Luong 的顺序"),
-      ("the last encoder state", "that is the fixed context attention removes", "那是注意力要去掉的固定长度上下文")]),
+     [("the current state s_i（当前步的状态）", "that is Luong's order", "那是 Luong 的顺序"),
+      ("the last encoder state（编码器的最后状态）", "that is the fixed context attention removes",
+       "那是注意力要去掉的固定长度上下文")]),
     ("gan_value", "05", "With the optimal discriminator and p_g = p_data, the GAN value V(D*, G) equals ...",
      "在最优判别器下且 p_g = p_data 时，GAN 的价值函数 V(D*, G) 等于……", "-log 4",
      "D* = 1/2 everywhere: log(1/2) + log(1/2) = -log 4 (and V = -log 4 + 2 JS(p_data || p_g) in general)",
@@ -507,11 +532,13 @@ CHOICES = [
       ("log 4", "sign error: log of a probability is negative", "符号错了：概率的对数是负的"),
       ("1/2", "that is D*'s value, not V", "那是 D* 的值，不是 V")]),
     ("saturating_loss", "05", "Early in training D(G(z)) is near 0. Which generator loss still gives a large gradient?",
-     "训练初期 D(G(z)) 接近 0。哪种生成器损失仍然有大的梯度？", "-log D(G(z)) (non-saturating)",
-     "d/dx log(1 - sigmoid(x)) = -sigmoid(x), near 0 when D rejects; d/dx -log sigmoid(x) = sigmoid(x) - 1, near -1",
-     "log(1 − σ(x)) 的导数是 −σ(x)，判别器拒绝时接近 0；−log σ(x) 的导数是 σ(x) − 1，接近 −1",
-     [("log(1 - D(G(z))) (saturating, the minimax form)", "that one saturates exactly when D wins", "它恰好在判别器占优时饱和"),
-      ("both the same", "they share fixed points, not gradients", "它们的不动点相同，梯度不同")]),
+     "训练初期 D(G(z)) 接近 0。哪种生成器损失仍然有大的梯度？", "minimise -log D(G(z))（最小化 −log D(G(z))）",
+     "the non-saturating loss: d/dx -log sigmoid(x) = sigmoid(x) - 1, near -1 when D rejects; the minimax form's "
+     "d/dx log(1 - sigmoid(x)) = -sigmoid(x) is near 0 there",
+     "非饱和损失：−log σ(x) 的导数是 σ(x) − 1，判别器拒绝时接近 −1；极小极大形式 log(1 − σ(x)) 的导数 −σ(x) 这时接近 0",
+     [("minimise log(1 - D(G(z)))（最小化 log(1 − D(G(z)))）", "that is the saturating minimax form: its gradient "
+       "vanishes exactly when D wins", "这是会饱和的极小极大形式：判别器占优时梯度恰好消失"),
+      ("both the same（两者一样）", "they share fixed points, not gradients", "它们的不动点相同，梯度不同")]),
 ]
 
 
@@ -539,6 +566,9 @@ CHAPTER_OF = {"conv_output": "04", "conv_params": "04", "conv_macs": "04", "dens
               "toy_bleu": "02", **{spec[0]: spec[1] for spec in CHOICES}}
 
 
+SIZE_KINDS = {"conv_output", "transposed_conv", "receptive_field"}
+
+
 def generate(kind, rng, oracle, tries=50, choices=False, **params):
     """A question of this kind; random parameters that make none are drawn again, given ones are an error.
     A mistake that happens to give the right number for these parameters is dropped, and so is a repeat.
@@ -554,6 +584,8 @@ def generate(kind, rng, oracle, tries=50, choices=False, **params):
         raise DrillError(f"{kind}: no valid parameters in {tries} draws")
     kept = []
     for m in q.mistakes:
+        if kind in SIZE_KINDS and not isinstance(m.value, str) and m.value < 1:
+            continue  # a size of 0 or less is no answer anyone would give
         if not matches(q, m.value, q.answer) and not any(matches(q, m.value, k.value) for k in kept):
             kept.append(m)
     q.mistakes = kept

@@ -25,7 +25,6 @@ import stat
 import subprocess
 import sys
 import tarfile
-import threading
 import time
 import zipfile
 
@@ -165,17 +164,16 @@ def unpack_folder(path, dest):
         raise Refused("chapters/ is a link")
     files = []
     for folder, dirs, names in os.walk(root):
-        for name in dirs + names:
+        for name in dirs + names:  # os.walk lists a link to a folder among the folders, and does not follow it
+            if os.path.islink(os.path.join(folder, name)):
+                raise Refused(f"{os.path.relpath(os.path.join(folder, name), path)} is a link")
+        for name in names:
             full = os.path.join(folder, name)
-            shown = os.path.relpath(full, path)
-            if os.path.islink(full):
-                raise Refused(f"{shown} is a link")
-            if name in names:
-                if not os.path.isfile(full):
-                    raise Refused(f"{shown} is not a regular file")
-                if os.path.getsize(full) > MAX_FILE:
-                    raise Refused(f"{shown} is larger than {MAX_FILE >> 20} MiB")
-                files.append((["chapters", *os.path.relpath(full, root).split(os.sep)], full))
+            if not os.path.isfile(full):
+                raise Refused(f"{os.path.relpath(full, path)} is not a regular file")
+            if os.path.getsize(full) > MAX_FILE:
+                raise Refused(f"{os.path.relpath(full, path)} is larger than {MAX_FILE >> 20} MiB")
+            files.append((["chapters", *os.path.relpath(full, root).split(os.sep)], full))
     write_files([(parts, open(full, "rb").read()) for parts, full in files], dest)
 
 
@@ -365,18 +363,16 @@ def cmd_grade_class(args):
     build.build([t for ch in chapters for t in build.trusted_parts(build.BUILD, f"graded_{ch.name}_learner", "learner")])
     start = time.monotonic()
     rows = [{"student": name, "status": "refused", "note": why, "tests": [], "seconds": 0.0} for name, why in refused.items()]
-    lock = threading.Lock()
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(grade_student, name, path, out_dir, args, chapters, jobs_each)
                    for name, path in submissions.items()]
-        for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
+        for done, future in enumerate(concurrent.futures.as_completed(futures), 1):  # this thread only
             row = future.result()
-            with lock:
-                rows.append(row)
-                score = sum(t["score"] for t in row["tests"])
-                shown = f"{score:g}" if row["status"] == "graded" else paint(row["status"], "33")
-                say(f"[{done}/{len(futures)}] {row['student']}: {shown}  ({row['seconds']:.0f} s)"
-                    + (f"  {row['note']}" if row["note"] else ""))
+            rows.append(row)
+            score = sum(t["score"] for t in row["tests"])
+            shown = f"{score:g}" if row["status"] == "graded" else paint(row["status"], "33")
+            say(f"[{done}/{len(futures)}] {row['student']}: {shown}  ({row['seconds']:.0f} s)"
+                + (f"  {row['note']}" if row["note"] else ""))
     wall = time.monotonic() - start
     for r in rows:
         r["points"] = collections.defaultdict(int)

@@ -17,7 +17,6 @@ import os
 import random
 import re
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 
@@ -624,7 +623,7 @@ def matches(q, value, target):
 
 
 def check(q, reply):
-    """(right, the mistake it matches or None, the value understood)."""
+    """(right, the mistake it matches or None)."""
     if q.options:
         reply = reply.strip()
         value = q.options[ord(reply.lower()) - ord("a")] if len(reply) == 1 and "a" <= reply.lower() < chr(97 + len(q.options)) \
@@ -632,8 +631,8 @@ def check(q, reply):
     else:
         value = parse_number(reply)
     if matches(q, value, q.answer):
-        return True, None, value
-    return False, next((m for m in q.mistakes if matches(q, value, m.value)), None), value
+        return True, None
+    return False, next((m for m in q.mistakes if matches(q, value, m.value)), None)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -641,7 +640,7 @@ def check(q, reply):
 
 def due_kinds(state, kinds, rng, count):
     """Missed kinds first (box 1), then those whose wait is over, then the rest; random within a box."""
-    drill = state.setdefault("drill", {"session": 0, "kinds": {}, "exams": []})
+    drill = state["drill"]  # progress.load() gives every state a drill part
     session = drill["session"]
     def order(kind):
         k = drill["kinds"].get(kind, {"box": 0, "next": 0})
@@ -691,7 +690,7 @@ def show(q, number, total):
         print(paint(f"  (accepted within {q.relative:.1%})" if q.relative else f"  (accepted within ±{q.tolerance:g})", "2"))
 
 
-def explain(q, right, mistake, value):
+def explain(q, right, mistake):
     if right:
         print(paint("  right.", "32") + f" {q.why_en}")
         return
@@ -735,9 +734,9 @@ def cmd_drill(args):
         except EOFError:
             print()
             break
-        right, mistake, value = check(q, reply) if reply.strip() else (False, None, None)
+        right, mistake = check(q, reply) if reply.strip() else (False, None)
         if not args.exam:
-            explain(q, right, mistake, value)
+            explain(q, right, mistake)
         right_count += right
         if not right:
             missed.append((q, mistake))
@@ -853,6 +852,3 @@ def independent_answer(q, oracle):
         return oracle.ask(op="receptive_field", layers=p["layers"])["field"]
     return None
 
-
-if __name__ == "__main__":
-    sys.exit(0)

@@ -48,6 +48,11 @@ def _write_atomically(path, data):
     os.replace(tmp, path)
 
 
+def test_name(cr, t):
+    """A test as the reports name it: 'chapter / Exercise.Test' (./wb grade-class reads it back)."""
+    return f"{cr.chapter.name} / {t.exercise}.{t.test}"
+
+
 def gradescope_report(results, execution_time):
     """results.json with only the keys Gradescope's autograder specification documents."""
     tests = []
@@ -56,7 +61,7 @@ def gradescope_report(results, execution_time):
             status = STATUS_LABEL[t.status]
             output = status if t.status == "passed" else f"{status}: {t.message}\nhint: {t.hint}"
             tests.append({
-                "name": f"{cr.chapter.name} / {t.exercise}.{t.test}",
+                "name": test_name(cr, t),
                 "number": f"{cr.chapter.number.lstrip('0') or '0'}.{ti}",
                 "score": t.score,
                 "max_score": t.points,
@@ -101,7 +106,7 @@ def junit_report(results):
 def classroom_payload(results):
     """What GitHub Classroom's autograding-grading-reporter reads from a runner step (its <RUNNER>_RESULTS,
     base64 JSON): every graded test with its points; Classroom records the sum of the scores."""
-    tests = [{"name": f"{cr.chapter.name} / {t.exercise}.{t.test}", "status": "pass" if t.status == "passed" else "fail",
+    tests = [{"name": test_name(cr, t), "status": "pass" if t.status == "passed" else "fail",
               "score": t.score, "max_score": t.points, "line_no": 0,
               "message": "" if t.status == "passed" else clean_text(f"{STATUS_LABEL[t.status]}: {t.message}", 300)}
              for cr in results for t in cr.tests]

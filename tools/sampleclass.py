@@ -6,10 +6,10 @@ Every graded submission is the reference with one thing changed, so that what it
 import io
 import os
 import shutil
-import subprocess
 import tarfile
 import zipfile
 
+import learner
 import mutants
 import registry
 from project import ROOT
@@ -33,15 +33,13 @@ def reference_files():
 
 
 def stub_files():
-    """The committed stubs (git HEAD), or a handout's .stubs/."""
+    """The pristine stubs, found as ./wb reset finds them: a handout's .stubs/, or the newest commit in which the
+    file is still a stub."""
+    chapter = registry.select_chapters([CHAPTER])[0]
     files = {}
     for name in reference_files():
-        stubs = os.path.join(ROOT, ".stubs", CHAPTER, name)
-        if os.path.isfile(stubs):
-            files[name] = open(stubs).read()
-        else:
-            files[name] = subprocess.run(["git", "show", f"HEAD:chapters/{CHAPTER}/{name}"], cwd=ROOT, check=True,
-                                         capture_output=True, text=True).stdout
+        functions = [f for ex in chapter.exercises if ex["file"] == name for f in ex["functions"]]
+        files[name] = learner.stub_from_handout(chapter, name) or learner.stub_from_git(chapter, name, functions)
     return files
 
 

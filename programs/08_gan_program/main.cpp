@@ -319,9 +319,10 @@ int main(int argc, char** argv) {
             score(record, sample_rng);
             if (scored) {
                 const std::vector<double> shares = record["class_shares"];
+                char live[40] = "";
+                if (averaged) std::snprintf(live, sizeof live, ", live G %.4f", record["live_frechet_distance"].get<double>());
                 std::printf("  Frechet distance %.4f (untrained %.4f%s), smallest class share %.1f%%\n",
-                            record["frechet_distance"].get<double>(), epochs[0]["frechet_distance"].get<double>(),
-                            averaged ? (", live G " + std::to_string(record["live_frechet_distance"].get<double>()).substr(0, 6)).c_str() : "",
+                            record["frechet_distance"].get<double>(), epochs[0]["frechet_distance"].get<double>(), live,
                             100 * *std::min_element(shares.begin(), shares.end()));
             }
             epochs.push_back(record);

@@ -271,7 +271,7 @@ void train(Run& run, const Options& o) {
     }
 }
 
-// Milliseconds per training step (forward, loss, backward, clip, Adam) on one thread, the median of `reps`.
+// Milliseconds per training step (forward, loss, backward, clip, Adam), the median of `reps`.
 double time_per_step(Run& run, const Options& o, int reps) {
     Rng rng(7);
     Adam adam(1e-6f);

@@ -23,6 +23,50 @@ Tensor time_step(const Tensor& x, int t) {
     return step;
 }
 
+// Runs a one-step cell (rnn_cell_forward, gru_cell_forward) through time from a zero state, keeping each
+// step's cache: x (N, T, I) -> (N, T, H), or (N, H) for the last step only.
+template <class Weights, class Cache, class CellForward>
+Tensor cells_forward(const Tensor& x, const Weights& w, std::vector<Cache>& steps, CellForward cell_forward,
+                     RecurrentOutput output) {
+    const int N = x.dim(0), T = x.dim(1), H = w.w_hh.dim(1);
+    Tensor h({N, H}), out = Tensor::uninitialized({N, T, H});
+    steps.clear();
+    for (int t = 0; t < T; ++t) {
+        auto r = cell_forward(time_step(x, t), h, w);
+        h = std::move(r.h);
+        for (int n = 0; n < N; ++n) std::copy_n(&h(n, 0), H, &out(n, t, 0));
+        steps.push_back(std::move(r.cache));
+    }
+    return output == RecurrentOutput::last ? h : out;
+}
+
+// Back through time over the caches of cells_forward: returns dx (N, T, I); the weight gradients, summed over
+// the steps, overwrite `grads`.
+template <class Weights, class Grads, class Cache, class CellBackward>
+Tensor cells_backward(const char* op, Tensor dout, const Weights& w, const std::vector<Cache>& steps,
+                      CellBackward cell_backward, RecurrentOutput output, int input_size, Grads& grads) {
+    const int T = static_cast<int>(steps.size()), N = steps.at(0).x.dim(0), H = w.w_hh.dim(1);
+    if (output == RecurrentOutput::last) require_shape(op, "dout", dout, {N, H});
+    else require_shape(op, "dout", dout, {N, T, H});
+    for (Tensor* g : {&grads.dw_ih, &grads.dw_hh, &grads.db_ih, &grads.db_hh}) g->fill(0.0f);
+    Tensor dx({N, T, input_size});
+    // dh: the gradient reaching h_t, from the output at t (many-to-many) and from step t+1
+    Tensor dh = output == RecurrentOutput::last ? std::move(dout) : Tensor({N, H});
+    for (int t = T - 1; t >= 0; --t) {
+        if (output == RecurrentOutput::sequence)
+            for (int n = 0; n < N; ++n)
+                for (int j = 0; j < H; ++j) dh(n, j) += dout(n, t, j);
+        auto d = cell_backward(dh, steps[t], w);
+        for (int n = 0; n < N; ++n) std::copy_n(&d.dx(n, 0), input_size, &dx(n, t, 0));
+        const std::pair<Tensor*, const Tensor*> sums[] = {{&grads.dw_ih, &d.dw.dw_ih}, {&grads.dw_hh, &d.dw.dw_hh},
+                                                          {&grads.db_ih, &d.dw.db_ih}, {&grads.db_hh, &d.dw.db_hh}};
+        for (auto [total, part] : sums)
+            for (std::size_t k = 0; k < total->size(); ++k) (*total)[k] += (*part)[k];
+        dh = std::move(d.dh_prev);
+    }
+    return dx;
+}
+
 }  // namespace
 
 Lstm::Lstm(int input_size, int hidden_size, Rng& rng, Output output)
@@ -71,39 +115,11 @@ ElmanRnn::ElmanRnn(int input_size, int hidden_size, Rng& rng, Output output)
 
 Tensor ElmanRnn::forward(Tensor x) {
     require_shape("ElmanRnn::forward", "x", x, {-1, -1, input_size_});
-    const int N = x.dim(0), T = x.dim(1), H = weights.w_hh.dim(1);
-    Tensor h({N, H}), out = Tensor::uninitialized({N, T, H});
-    steps_.clear();
-    for (int t = 0; t < T; ++t) {
-        RnnCellResult r = rnn_cell_forward(time_step(x, t), h, weights);
-        h = std::move(r.h);
-        for (int n = 0; n < N; ++n) std::copy_n(&h(n, 0), H, &out(n, t, 0));
-        steps_.push_back(std::move(r.cache));
-    }
-    return output_ == Output::last ? h : out;
+    return cells_forward(x, weights, steps_, rnn_cell_forward, output_);
 }
 
 Tensor ElmanRnn::backward(Tensor dout) {
-    const int T = static_cast<int>(steps_.size()), N = steps_.at(0).x.dim(0), H = weights.w_hh.dim(1);
-    if (output_ == Output::last) require_shape("ElmanRnn::backward", "dout", dout, {N, H});
-    else require_shape("ElmanRnn::backward", "dout", dout, {N, T, H});
-    for (Tensor* g : {&grads.dw_ih, &grads.dw_hh, &grads.db_ih, &grads.db_hh}) g->fill(0.0f);
-    Tensor dx({N, T, input_size_});
-    // dh: the gradient reaching h_t, from the output at t (many-to-many) and from step t+1
-    Tensor dh = output_ == Output::last ? std::move(dout) : Tensor({N, H});
-    for (int t = T - 1; t >= 0; --t) {
-        if (output_ == Output::sequence)
-            for (int n = 0; n < N; ++n)
-                for (int j = 0; j < H; ++j) dh(n, j) += dout(n, t, j);
-        RnnCellGrads d = rnn_cell_backward(dh, steps_[t], weights);
-        for (int n = 0; n < N; ++n) std::copy_n(&d.dx(n, 0), input_size_, &dx(n, t, 0));
-        const std::pair<Tensor*, const Tensor*> sums[] = {{&grads.dw_ih, &d.dw.dw_ih}, {&grads.dw_hh, &d.dw.dw_hh},
-                                                          {&grads.db_ih, &d.dw.db_ih}, {&grads.db_hh, &d.dw.db_hh}};
-        for (auto [total, part] : sums)
-            for (std::size_t k = 0; k < total->size(); ++k) (*total)[k] += (*part)[k];
-        dh = std::move(d.dh_prev);
-    }
-    return dx;
+    return cells_backward("ElmanRnn::backward", std::move(dout), weights, steps_, rnn_cell_backward, output_, input_size_, grads);
 }
 
 std::vector<Param> ElmanRnn::params() {
@@ -112,6 +128,35 @@ std::vector<Param> ElmanRnn::params() {
 }
 
 Shape ElmanRnn::output_shape(const Shape& input) const {
+    const int H = weights.w_hh.dim(1);
+    return output_ == Output::last ? Shape{input.at(0), H} : Shape{input.at(0), input.at(1), H};
+}
+
+
+Gru::Gru(int input_size, int hidden_size, Rng& rng, Output output)
+    : weights{recurrent_init({3 * hidden_size, input_size}, hidden_size, rng),
+              recurrent_init({3 * hidden_size, hidden_size}, hidden_size, rng),
+              recurrent_init({3 * hidden_size}, hidden_size, rng), recurrent_init({3 * hidden_size}, hidden_size, rng)},
+      grads{Tensor({3 * hidden_size, input_size}), Tensor({3 * hidden_size, hidden_size}), Tensor({3 * hidden_size}),
+            Tensor({3 * hidden_size})},
+      output_(output),
+      input_size_(input_size) {}
+
+Tensor Gru::forward(Tensor x) {
+    require_shape("Gru::forward", "x", x, {-1, -1, input_size_});
+    return cells_forward(x, weights, steps_, gru_cell_forward, output_);
+}
+
+Tensor Gru::backward(Tensor dout) {
+    return cells_backward("Gru::backward", std::move(dout), weights, steps_, gru_cell_backward, output_, input_size_, grads);
+}
+
+std::vector<Param> Gru::params() {
+    return {{"gru.weight_ih", &weights.w_ih, &grads.dw_ih}, {"gru.weight_hh", &weights.w_hh, &grads.dw_hh},
+            {"gru.bias_ih", &weights.b_ih, &grads.db_ih}, {"gru.bias_hh", &weights.b_hh, &grads.db_hh}};
+}
+
+Shape Gru::output_shape(const Shape& input) const {
     const int H = weights.w_hh.dim(1);
     return output_ == Output::last ? Shape{input.at(0), H} : Shape{input.at(0), input.at(1), H};
 }

@@ -1,9 +1,10 @@
 // Recurrent layers whose kernels are chapter 03 exercises: Lstm calls lstm_forward and lstm_backward,
-// ElmanRnn calls rnn_cell_forward and rnn_cell_backward once per step. Built once per flavour
+// ElmanRnn and Gru call their cell's forward and backward once per step. Built once per flavour
 // (rnn_layers_learner on chapters/03_lstm, rnn_layers_reference on solutions/03_lstm).
 #pragma once
 #include <vector>
 
+#include "chapters/03_lstm/gru_cell.hpp"
 #include "chapters/03_lstm/lstm_sequence.hpp"
 #include "chapters/03_lstm/rnn_cell.hpp"
 #include "framework/layers.hpp"
@@ -55,6 +56,27 @@ private:
     Output output_;
     int input_size_;
     std::vector<RnnCellCache> steps_;
+};
+
+/// nn.GRU(I, H, batch_first=True) from a zero initial state, one gru_cell_forward per step:
+/// x (N, T, I) -> (N, T, H) or (N, H). Initialised as PyTorch does. Parameters 3H(I + H) + 6H.
+class Gru : public Layer {
+public:
+    using Output = RecurrentOutput;
+    Gru(int input_size, int hidden_size, Rng& rng, Output output = Output::sequence);
+    std::string name() const override { return output_ == Output::last ? "GRU (last step)" : "GRU"; }
+    Tensor forward(Tensor x) override;
+    Tensor backward(Tensor dout) override;
+    std::vector<Param> params() override;
+    Shape output_shape(const Shape& input) const override;
+
+    GruWeights weights;
+    GruWeightGrads grads;
+
+private:
+    Output output_;
+    int input_size_;
+    std::vector<GruCellCache> steps_;
 };
 
 }  // namespace wb

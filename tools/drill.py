@@ -398,14 +398,14 @@ def gen_gru_params(rng, oracle, **p):
     style_zh = style if style == "PyTorch" else "Keras（reset_after=True，默认）"
     if min(I, H) < 1:
         raise DrillError(f"gru_params: sizes must be positive (got {I}, {H})")
-    n = 3 * (H * I + H * H + 2 * H)  # formula: the framework has no GRU; both libraries keep two bias vectors
+    n = oracle.ask(op="gru", **{"in": I}, hidden=H)["params"]  # both libraries keep two bias vectors
     return Question(
         "gru_params", "03", f"How many parameters has one GRU layer with input size {I} and hidden size {H}, as {style_en} "
         f"counts them?", f"一层 GRU，输入维度 {I}，隐藏维度 {H}，按 {style_zh} 的实现有多少个参数？", n,
         f"3 blocks (reset and update gates, and the candidate) x (H*I + H*H + two biases of H) = {n}; Keras's "
         f"default reset_after=True also keeps two bias vectors",
         f"3 组（重置门、更新门和候选状态）×（H·I + H·H + 两组 H 维偏置）= {n}；Keras 默认 reset_after=True，也是两组偏置",
-        source="formula (the framework has no GRU)",
+        source="framework",
         mistakes=[Mistake(3 * (H * I + H * H + H), "one bias vector: both libraries keep two by default",
                           "只算了一组偏置：两个框架默认都是两组"),
                   Mistake(4 * (H * I + H * H + 2 * H), "four blocks: that is the LSTM; a GRU has three",
@@ -850,5 +850,7 @@ def independent_answer(q, oracle):
                           output_padding=p["o"])["length"]
     if q.kind == "receptive_field":
         return oracle.ask(op="receptive_field", layers=p["layers"])["field"]
+    if q.kind == "gru_params":
+        return oracle.ask(op="gru", **{"in": p["I"]}, hidden=p["H"])["params"]
     return None
 

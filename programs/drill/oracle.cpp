@@ -11,6 +11,7 @@
 //   {"op": "dense", "in": I, "out": O}                     -> {"params": n}
 //   {"op": "lstm", "in": I, "hidden": H}                   -> {"params": n, "second_bias": b}
 //   {"op": "rnn", "in": I, "hidden": H}                    -> {"params": n, "second_bias": b}
+//   {"op": "gru", "in": I, "hidden": H}                    -> {"params": n}
 //   {"op": "mha", "embed": E, "heads": h}                  -> {"params": n}
 //   {"op": "receptive_field", "layers": [{"kernel", "stride", "dilation"}, ...]} -> {"field": r}
 //   {"op": "transposed_conv", "length": h, "kernel": k, "stride": s, "padding": p, "output_padding": o}
@@ -138,6 +139,10 @@ json answer(const json& q) {
     if (op == "rnn") {
         ElmanRnn layer(q.at("in"), q.at("hidden"), rng);
         return {{"params", parameters_of(layer)}, {"second_bias", layer.weights.b_hh.size()}};
+    }
+    if (op == "gru") {
+        Gru layer(q.at("in"), q.at("hidden"), rng);
+        return {{"params", parameters_of(layer)}};
     }
     if (op == "mha") {
         const int E = q.at("embed"), heads = q.at("heads");

@@ -105,6 +105,42 @@ TEST(ElmanRnnLayer, ManyToOneAndRepeatedBackwardDoNotAccumulate) {
     expect_same(layer.grads.dw_ih, first, "a second backward overwrites the gradients");
 }
 
+TEST(GruLayer, RunsTheCellThroughTimeAndRegistersThreeBlocks) {
+    Rng rng(8);
+    Gru layer(3, 4, rng);
+    const Tensor x = Tensor::randn({2, 5, 3}, rng), dout = Tensor::randn({2, 5, 4}, rng);
+    const Tensor out = layer.forward(x);
+    Tensor h({2, 4});
+    std::vector<GruCellCache> caches;
+    for (int t = 0; t < 5; ++t) {
+        Tensor x_t({2, 3});
+        for (int n = 0; n < 2; ++n)
+            for (int i = 0; i < 3; ++i) x_t(n, i) = x(n, t, i);
+        GruCellResult r = gru_cell_forward(x_t, h, layer.weights);
+        for (int n = 0; n < 2; ++n)
+            for (int j = 0; j < 4; ++j) ASSERT_EQ(out(n, t, j), r.h(n, j)) << "t = " << t;
+        h = r.h;
+        caches.push_back(r.cache);
+    }
+    // the last step alone: dout flows only into h_{T-1}
+    Tensor dh({2, 4});
+    for (int n = 0; n < 2; ++n)
+        for (int j = 0; j < 4; ++j) dh(n, j) = dout(n, 4, j);
+    Tensor dout_last({2, 5, 4});
+    for (int n = 0; n < 2; ++n)
+        for (int j = 0; j < 4; ++j) dout_last(n, 4, j) = dout(n, 4, j);
+    const Tensor dx = layer.backward(dout_last);
+    const GruCellGrads last = gru_cell_backward(dh, caches[4], layer.weights);
+    for (int n = 0; n < 2; ++n)
+        for (int i = 0; i < 3; ++i) ASSERT_EQ(dx(n, 4, i), last.dx(n, i));
+    std::size_t count = 0;
+    for (const Param& p : layer.params()) count += p.value->size();
+    EXPECT_EQ(count, 3u * 4 * (3 + 4) + 6u * 4) << "3H(I + H) + 6H, PyTorch's count";
+    Gru last_only(3, 4, rng, Gru::Output::last);
+    EXPECT_EQ(last_only.forward(x).shape(), (Shape{2, 4}));
+    EXPECT_EQ(last_only.output_shape({2, 5, 3}), (Shape{2, 4}));
+}
+
 TEST(SelfAttentionLayer, InputGradientSumsQueryKeyAndValue) {
     Rng rng(6);
     SelfAttention layer(8, 2, rng);

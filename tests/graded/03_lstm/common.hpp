@@ -3,6 +3,7 @@
 #pragma once
 #include <cmath>
 
+#include "chapters/03_lstm/gru_cell.hpp"
 #include "chapters/03_lstm/lstm_cell.hpp"
 #include "chapters/03_lstm/rnn_cell.hpp"
 #include "tests/harness/fixtures.hpp"
@@ -12,6 +13,7 @@
 namespace lstm_test {
 
 inline wb::LstmWeights lstm_weights(const fixtures::Golden& g) { return {g["w_ih"], g["w_hh"], g["b_ih"], g["b_hh"]}; }
+inline wb::GruWeights gru_weights(const fixtures::Golden& g) { return {g["w_ih"], g["w_hh"], g["b_ih"], g["b_hh"]}; }
 inline wb::RnnWeights rnn_weights(const fixtures::Golden& g) { return {g["w_ih"], g["w_hh"], g["b_ih"], g["b_hh"]}; }
 
 /// dW_ih, dW_hh, db_ih, db_hh against the golden's autograd values.

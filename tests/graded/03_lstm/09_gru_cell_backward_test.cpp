@@ -1,0 +1,84 @@
+// Graded tests for exercise GruCellBackward. Goldens: tests/fixtures/03_lstm/gru_*.wbt (autograd, float64).
+#include <vector>
+
+#include "tests/graded/03_lstm/common.hpp"
+
+using namespace wb;
+using namespace lstm_test;
+
+static void expect_gru_grads_match(const char* fixture) {
+    const auto g = fixtures::load("03_lstm", fixture);
+    const GruWeights w = gru_weights(g);
+    const GruCellGrads d = gru_cell_backward(g["dh"], gru_cell_forward(g["x"], g["h_prev"], w).cache, w);
+    EXPECT_TENSOR_NEAR(d.dx, g["dx"], tol::kBackward) << "dx";
+    EXPECT_TENSOR_NEAR(d.dh_prev, g["dh_prev"], tol::kBackward) << "dh_prev";
+    expect_weight_grads(d.dw, g);
+}
+
+GRADED_TEST(GruCellBackward, MatchesAutograd, 2,
+            "dn = dh (1 - z), dz = dh (h_prev - n); dh_prev gets dh z directly plus [da_r, da_z, da_n r] W_hh.") {
+    expect_gru_grads_match("gru_cell_small");
+}
+
+GRADED_TEST(GruCellBackward, MatchesAutogradAtALargerSize, 1,
+            "The two biases differ in the n block: db_hn = sum of da_n r, db_in = sum of da_n.") {
+    expect_gru_grads_match("gru_cell_large");
+}
+
+// Seven steps of nn.GRU from a zero state, run with the learner's cell and walked back through time here.
+GRADED_TEST(GruCellBackward, ThroughTimeMatchesTorchGru, 2,
+            "Back through time: dh_t = dout[:, t] + dh_prev from step t+1; the weight gradients add up over the steps.") {
+    const auto g = fixtures::load("03_lstm", "gru_seq");
+    const GruWeights w = gru_weights(g);
+    const Tensor& x = g["x"];
+    const int B = x.dim(0), T = x.dim(1), I = x.dim(2), H = g["w_hh"].dim(1);
+    std::vector<GruCellCache> caches;
+    Tensor h({B, H});
+    for (int t = 0; t < T; ++t) {
+        Tensor x_t({B, I});
+        for (int b = 0; b < B; ++b)
+            for (int i = 0; i < I; ++i) x_t(b, i) = x(b, t, i);
+        GruCellResult r = gru_cell_forward(x_t, h, w);
+        for (int b = 0; b < B; ++b)
+            for (int j = 0; j < H; ++j) EXPECT_NEAR(r.h(b, j), g["out"](b, t, j), 1e-5) << "h at t = " << t;
+        h = r.h;
+        caches.push_back(std::move(r.cache));
+    }
+    Tensor dh({B, H}), dx({B, T, I});
+    GruWeightGrads total{Tensor({3 * H, I}), Tensor({3 * H, H}), Tensor({3 * H}), Tensor({3 * H})};
+    for (int t = T - 1; t >= 0; --t) {
+        for (int b = 0; b < B; ++b)
+            for (int j = 0; j < H; ++j) dh(b, j) += g["dout"](b, t, j);
+        const GruCellGrads d = gru_cell_backward(dh, caches[t], w);
+        for (int b = 0; b < B; ++b)
+            for (int i = 0; i < I; ++i) dx(b, t, i) = d.dx(b, i);
+        for (auto [sum, part] : {std::pair{&total.dw_ih, &d.dw.dw_ih}, {&total.dw_hh, &d.dw.dw_hh},
+                                 {&total.db_ih, &d.dw.db_ih}, {&total.db_hh, &d.dw.db_hh}}) {
+            ASSERT_EQ(sum->shape(), part->shape());
+            for (std::size_t k = 0; k < sum->size(); ++k) (*sum)[k] += (*part)[k];
+        }
+        dh = d.dh_prev;
+    }
+    EXPECT_TENSOR_NEAR(dx, g["dx"], tol::kBackward) << "dx";
+    expect_weight_grads(total, g);
+}
+
+GRADED_TEST(GruCellBackward, GradientCheck, 1, "Numerical and analytic gradients disagree: follow each of h's three paths to h_prev.") {
+    Rng rng(34);
+    const GruWeights w{Tensor::randn({12, 3}, rng, 0.5f), Tensor::randn({12, 4}, rng, 0.5f), Tensor::randn({12}, rng, 0.3f),
+                       Tensor::randn({12}, rng, 0.3f)};
+    const Tensor x = Tensor::randn({2, 3}, rng), h = Tensor::randn({2, 4}, rng), dh = Tensor::randn({2, 4}, rng);
+    auto loss = [&](const Tensor& xx, const Tensor& hh, const GruWeights& ww) { return dot(gru_cell_forward(xx, hh, ww).h, dh); };
+    const GruCellGrads d = gru_cell_backward(dh, gru_cell_forward(x, h, w).cache, w);
+    expect_gradient_check("dx", [&](const Tensor& v) { return loss(v, h, w); }, x, d.dx);
+    expect_gradient_check("dh_prev", [&](const Tensor& v) { return loss(x, v, w); }, h, d.dh_prev);
+    expect_gradient_check("dw_hh", [&](const Tensor& v) { return loss(x, h, {w.w_ih, v, w.b_ih, w.b_hh}); }, w.w_hh, d.dw.dw_hh);
+    expect_gradient_check("db_hh", [&](const Tensor& v) { return loss(x, h, {w.w_ih, w.w_hh, w.b_ih, v}); }, w.b_hh, d.dw.db_hh);
+}
+
+GRADED_TEST(GruCellBackward, RejectsMismatchedGradient, 1, "dh must be (B, H); name gru_cell_backward.") {
+    const auto g = fixtures::load("03_lstm", "gru_cell_small");
+    const GruWeights w = gru_weights(g);
+    const GruCellCache cache = gru_cell_forward(g["x"], g["h_prev"], w).cache;
+    EXPECT_SHAPE_ERROR(gru_cell_backward(Tensor({3, 4}), cache, w), "gru_cell_backward");
+}

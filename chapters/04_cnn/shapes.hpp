@@ -60,9 +60,9 @@ int conv_transpose_output_size(int input, int kernel, int stride = 1, int paddin
 /// One layer of a stack as its receptive field sees it: a convolution or a pooling window of `kernel` taps,
 /// `dilation` inputs apart, moved `stride` inputs at a time. Padding shifts the field; it does not change its size.
 struct WindowLayer {
-    int kernel;
-    int stride = 1;
-    int dilation = 1;
+    int kernel;        ///< taps along the axis (k)
+    int stride = 1;    ///< inputs between two window positions (s)
+    int dilation = 1;  ///< inputs between two taps (d)
 };
 
 /// What one output position of a stack of windows sees of its input, along one axis.

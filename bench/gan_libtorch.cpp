@@ -12,7 +12,7 @@
 
 namespace {
 
-constexpr int64_t kBatch = 64, kGroup = 4;  // kGanBatch and kStddevGroup of chapter 08
+constexpr int64_t kBatch = 64, kGroup = 16;  // kGanBatch and kStddevGroup of chapter 08
 
 // x (N, F) -> (N, 2F): each feature's population std over its group of kGroup consecutive rows, appended.
 torch::Tensor minibatch_stddev(const torch::Tensor& x) {

@@ -5,7 +5,7 @@ Run with Debian's python3-torch:  /usr/bin/python3 bench/gan_torch.py CASE THREA
 CASE gan_step: one training step on a fixed batch (median of REPEATS, default 30);
 CASE gan_epoch: one epoch over the 60000 Fashion-MNIST training images in [-1, 1], shuffled, fresh noise per step.
 G: Linear 100-128, ReLU, Linear 128-784, Tanh; D: Conv2d 1-64 3x3, ReLU, MaxPool 2, Flatten, the minibatch
-standard deviation of each feature over groups of 4 rows (appended: 21632 features, 128 channels of 13x13), the
+standard deviation of each feature over groups of 16 rows (appended: 21632 features, 128 channels of 13x13), the
 standard deviation of each channel's mean over the same groups (appended: 21760), Linear 21760-1.
 One step: D on real and detached fakes (one batch, real rows first), BCE with logits, Adam (beta1 0.5, D 5e-5);
 then G through D, Adam (G 2e-3).
@@ -22,7 +22,7 @@ sys.path.insert(0, __file__.rsplit("/", 1)[0])
 from cnn_torch import DATA, blas, idx, median_ms  # noqa: E402
 
 BATCH = 64
-GROUP = 4  # rows per minibatch-stddev group, as kStddevGroup
+GROUP = 16  # rows per minibatch-stddev group, as kStddevGroup
 
 
 class MinibatchStddev(torch.nn.Module):

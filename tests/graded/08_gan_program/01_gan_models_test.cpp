@@ -40,7 +40,7 @@ GRADED_TEST(GanModels, DiscriminatorEndsInALogit, 3,
 
 GRADED_TEST(GanModels, DiscriminatorSeesTheSpreadOfEachHalf, 3,
             "MinibatchStddev(kStddevGroup), then ChannelStddev(kStddevGroup, 128), between Flatten and Dense (21,760 "
-            "features, 22,401 parameters); a batch of 64 real rows then 64 generated ones is measured in groups of 4, so "
+            "features, 22,401 parameters); a batch of 64 real rows then 64 generated ones is measured in groups of kStddevGroup (16), so "
             "a row's logit depends only on its own half.") {
     Rng rng(3);
     Sequential d = build_discriminator(rng);

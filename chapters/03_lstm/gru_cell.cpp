@@ -15,7 +15,8 @@ GruCellResult gru_cell_forward(const Tensor& x, const Tensor& h_prev, const GruW
 }
 
 GruCellGrads gru_cell_backward(const Tensor& dh, const GruCellCache& cache, const GruWeights& w) {
-    // TODO: dn = dh (1 - z), dz = dh (h_prev - n); da_n = dn (1 - n^2); dr = da_n * hn;
+    // TODO: check that dh is (B, H) (ShapeError naming "gru_cell_backward"), then
+    //       dn = dh (1 - z), dz = dh (h_prev - n); da_n = dn (1 - n^2); dr = da_n * hn;
     //       da_r = dr r (1 - r); da_z = dz z (1 - z).
     //       Input side: G_x = [da_r, da_z, da_n] (B, 3H): dx = G_x W_ih, dW_ih = G_x^T x, db_ih = column sums.
     //       Hidden side: G_h = [da_r, da_z, da_n * r]: dh_prev = dh z + G_h W_hh, dW_hh = G_h^T h_prev, db_hh.

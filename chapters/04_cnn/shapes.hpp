@@ -67,7 +67,8 @@ struct WindowLayer {
 
 /// What one output position of a stack of windows sees of its input, along one axis.
 struct ReceptiveField {
-    long size;  ///< how many input positions can change one output position (away from the borders)
+    long size;  ///< the span from the first to the last input position that can change one output position (away
+                ///< from the borders); a dilated or strided stack may leave positions inside it that cannot
     long jump;  ///< how far apart, in input positions, two neighbouring output positions look: the strides' product
 };
 

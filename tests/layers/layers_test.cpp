@@ -134,7 +134,13 @@ TEST(GruLayer, RunsTheCellThroughTimeAndRegistersThreeBlocks) {
     for (int n = 0; n < 2; ++n)
         for (int i = 0; i < 3; ++i) ASSERT_EQ(dx(n, 4, i), last.dx(n, i));
     std::size_t count = 0;
-    for (const Param& p : layer.params()) count += p.value->size();
+    const std::vector<Param> params = layer.params();
+    ASSERT_EQ(params.size(), 4u);
+    EXPECT_EQ(params[0].grad, &layer.grads.dw_ih);  // each weight with its own gradient
+    EXPECT_EQ(params[1].grad, &layer.grads.dw_hh);
+    EXPECT_EQ(params[2].grad, &layer.grads.db_ih);
+    EXPECT_EQ(params[3].grad, &layer.grads.db_hh);
+    for (const Param& p : params) count += p.value->size();
     EXPECT_EQ(count, 3u * 4 * (3 + 4) + 6u * 4) << "3H(I + H) + 6H, PyTorch's count";
     Gru last_only(3, 4, rng, Gru::Output::last);
     EXPECT_EQ(last_only.forward(x).shape(), (Shape{2, 4}));

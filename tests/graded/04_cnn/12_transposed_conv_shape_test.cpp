@@ -45,4 +45,5 @@ GRADED_TEST(TransposedConvShape, RejectsImpossibleCombinations, 2,
     EXPECT_SHAPE_ERROR(conv_transpose_output_size(4, 3, 1, 0, 1), "conv_transpose_output_size");  // op = s = d = 1
     EXPECT_SHAPE_ERROR(conv_transpose_output_size(1, 1, 1, 1), "conv_transpose_output_size");     // 1 - 2 < 1
     EXPECT_SHAPE_ERROR(conv_transpose_output_size(2, 2, 1, 2), "conv_transpose_output_size");     // 3 - 4 < 1
+    EXPECT_SHAPE_ERROR(conv_transpose_output_size(1, 2, 1, 1), "conv_transpose_output_size");     // exactly 0
 }

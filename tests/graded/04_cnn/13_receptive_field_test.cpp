@@ -1,5 +1,5 @@
 // Graded tests for exercise ReceptiveField. Golden: tests/fixtures/04_cnn/receptive_fields.wbt (40 random stacks
-// of Conv1d layers with weights of ones: PyTorch's autograd gives which inputs one output depends on).
+// of Conv1d layers with weights of ones: the span of PyTorch's nonzero gradient of one output, first to last input).
 #include <string>
 #include <vector>
 
@@ -30,6 +30,8 @@ GRADED_TEST(ReceptiveField, ClassicStacks, 2,
     std::vector<WindowLayer> wavenet;  // kernel 2, dilations 1, 2, 4, ..., 512
     for (int d = 1; d <= 512; d *= 2) wavenet.push_back({2, 1, d});
     expect_field(wavenet, 1024, 1, "WaveNet's dilated stack");
+    const std::vector<WindowLayer> deep(40, WindowLayer{3, 2});  // 2^41 - 1 does not fit in an int
+    expect_field(deep, (1L << 41) - 1, 1L << 40, "40 layers of kernel 3, stride 2 (long arithmetic)");
 }
 
 GRADED_TEST(ReceptiveField, MatchesPyTorchAutograd, 2,

@@ -1,7 +1,9 @@
 // Attack: a detached grandchild outlives the test, waits for build/reports/results.json to be
 // written, then sets every score to the maximum (and leaves a marker file to show it ran).
 // expect: rejected
-// unchecked: not_attempted
+// unchecked: not_attempted crashed
+// (crashed: under bwrap the test's exit races the sandbox tearing down the detached grandchild; seen once in
+// five self-tests on 2026-11-27, score 0 as always. The score and the untouched report are what this attack checks.)
 #include <unistd.h>
 
 #include <cstdio>

@@ -1,6 +1,4 @@
 // Graded tests for exercise RnnCellBackward. Goldens: tests/fixtures/03_lstm/rnn_*.wbt (autograd, float64).
-#include <vector>
-
 #include "tests/graded/03_lstm/common.hpp"
 
 using namespace wb;
@@ -28,39 +26,7 @@ GRADED_TEST(RnnCellBackward, MatchesAutogradAtALargerSize, 1, "Both biases recei
 GRADED_TEST(RnnCellBackward, ThroughTimeMatchesTorchRnn, 2,
             "Run back through time: dh_t = dout[:, t] + dh_prev from step t+1; the weight gradients add up over the steps.") {
     const auto g = fixtures::load("03_lstm", "rnn_seq");
-    const RnnWeights w = rnn_weights(g);
-    const Tensor& x = g["x"];
-    const int B = x.dim(0), T = x.dim(1), I = x.dim(2), H = g["h0"].dim(1);
-    std::vector<RnnCellCache> caches;
-    Tensor h = g["h0"];
-    for (int t = 0; t < T; ++t) {
-        Tensor x_t({B, I});
-        for (int b = 0; b < B; ++b)
-            for (int i = 0; i < I; ++i) x_t(b, i) = x(b, t, i);
-        RnnCellResult r = rnn_cell_forward(x_t, h, w);
-        for (int b = 0; b < B; ++b)
-            for (int j = 0; j < H; ++j) EXPECT_NEAR(r.h(b, j), g["out"](b, t, j), 1e-5) << "h at t = " << t;
-        h = r.h;
-        caches.push_back(std::move(r.cache));
-    }
-    Tensor dh = g["dh_n"], dx({B, T, I});
-    RnnWeightGrads total{Tensor({H, I}), Tensor({H, H}), Tensor({H}), Tensor({H})};
-    for (int t = T - 1; t >= 0; --t) {
-        for (int b = 0; b < B; ++b)
-            for (int j = 0; j < H; ++j) dh(b, j) += g["dout"](b, t, j);
-        const RnnCellGrads d = rnn_cell_backward(dh, caches[t], w);
-        for (int b = 0; b < B; ++b)
-            for (int i = 0; i < I; ++i) dx(b, t, i) = d.dx(b, i);
-        for (auto [sum, part] : {std::pair{&total.dw_ih, &d.dw.dw_ih}, {&total.dw_hh, &d.dw.dw_hh},
-                                 {&total.db_ih, &d.dw.db_ih}, {&total.db_hh, &d.dw.db_hh}}) {
-            ASSERT_EQ(sum->shape(), part->shape());
-            for (std::size_t k = 0; k < sum->size(); ++k) (*sum)[k] += (*part)[k];
-        }
-        dh = d.dh_prev;
-    }
-    EXPECT_TENSOR_NEAR(dx, g["dx"], tol::kBackward) << "dx";
-    EXPECT_TENSOR_NEAR(dh, g["dh0"], tol::kBackward) << "dh0";
-    expect_weight_grads(total, g);
+    expect_through_time_matches(g, rnn_weights(g), rnn_cell_forward, rnn_cell_backward);
 }
 
 GRADED_TEST(RnnCellBackward, GradientCheck, 1, "Numerical and analytic gradients disagree: check dz = dh (1 - h^2) uses the new h.") {

@@ -1,6 +1,4 @@
 // Graded tests for exercise GruCellBackward. Goldens: tests/fixtures/03_lstm/gru_*.wbt (autograd, float64).
-#include <vector>
-
 #include "tests/graded/03_lstm/common.hpp"
 
 using namespace wb;
@@ -25,42 +23,11 @@ GRADED_TEST(GruCellBackward, MatchesAutogradAtALargerSize, 1,
     expect_gru_grads_match("gru_cell_large");
 }
 
-// Seven steps of nn.GRU from a zero state, run with the learner's cell and walked back through time here.
+// Seven steps of nn.GRU, run with the learner's cell and walked back through time by this test.
 GRADED_TEST(GruCellBackward, ThroughTimeMatchesTorchGru, 2,
             "Back through time: dh_t = dout[:, t] + dh_prev from step t+1; the weight gradients add up over the steps.") {
     const auto g = fixtures::load("03_lstm", "gru_seq");
-    const GruWeights w = gru_weights(g);
-    const Tensor& x = g["x"];
-    const int B = x.dim(0), T = x.dim(1), I = x.dim(2), H = g["w_hh"].dim(1);
-    std::vector<GruCellCache> caches;
-    Tensor h({B, H});
-    for (int t = 0; t < T; ++t) {
-        Tensor x_t({B, I});
-        for (int b = 0; b < B; ++b)
-            for (int i = 0; i < I; ++i) x_t(b, i) = x(b, t, i);
-        GruCellResult r = gru_cell_forward(x_t, h, w);
-        for (int b = 0; b < B; ++b)
-            for (int j = 0; j < H; ++j) EXPECT_NEAR(r.h(b, j), g["out"](b, t, j), 1e-5) << "h at t = " << t;
-        h = r.h;
-        caches.push_back(std::move(r.cache));
-    }
-    Tensor dh({B, H}), dx({B, T, I});
-    GruWeightGrads total{Tensor({3 * H, I}), Tensor({3 * H, H}), Tensor({3 * H}), Tensor({3 * H})};
-    for (int t = T - 1; t >= 0; --t) {
-        for (int b = 0; b < B; ++b)
-            for (int j = 0; j < H; ++j) dh(b, j) += g["dout"](b, t, j);
-        const GruCellGrads d = gru_cell_backward(dh, caches[t], w);
-        for (int b = 0; b < B; ++b)
-            for (int i = 0; i < I; ++i) dx(b, t, i) = d.dx(b, i);
-        for (auto [sum, part] : {std::pair{&total.dw_ih, &d.dw.dw_ih}, {&total.dw_hh, &d.dw.dw_hh},
-                                 {&total.db_ih, &d.dw.db_ih}, {&total.db_hh, &d.dw.db_hh}}) {
-            ASSERT_EQ(sum->shape(), part->shape());
-            for (std::size_t k = 0; k < sum->size(); ++k) (*sum)[k] += (*part)[k];
-        }
-        dh = d.dh_prev;
-    }
-    EXPECT_TENSOR_NEAR(dx, g["dx"], tol::kBackward) << "dx";
-    expect_weight_grads(total, g);
+    expect_through_time_matches(g, gru_weights(g), gru_cell_forward, gru_cell_backward);
 }
 
 GRADED_TEST(GruCellBackward, GradientCheck, 1, "Numerical and analytic gradients disagree: follow each of h's three paths to h_prev.") {

@@ -2,6 +2,8 @@
 // tools/fixtures/lstm.py, compared tensor by tensor.
 #pragma once
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "chapters/03_lstm/gru_cell.hpp"
 #include "chapters/03_lstm/lstm_cell.hpp"
@@ -23,6 +25,47 @@ void expect_weight_grads(const Grads& dw, const fixtures::Golden& g) {
     EXPECT_TENSOR_NEAR(dw.dw_hh, g["dw_hh"], tol::kBackward) << "dw_hh";
     EXPECT_TENSOR_NEAR(dw.db_ih, g["db_ih"], tol::kBackward) << "db_ih";
     EXPECT_TENSOR_NEAR(dw.db_hh, g["db_hh"], tol::kBackward) << "db_hh";
+}
+
+/// T steps of a one-state cell (RNN or GRU) over the golden's x (B, T, I) from h0, each h checked against
+/// out (B, T, H); then back through time with dout and dh_n, and dx, dh0 and the weight gradients summed over
+/// the steps checked against autograd's. `forward(x_t, h, w)` and `backward(dh, cache, w)` are the learner's.
+template <class Weights, class Forward, class Backward>
+void expect_through_time_matches(const fixtures::Golden& g, const Weights& w, Forward forward, Backward backward) {
+    const wb::Tensor& x = g["x"];
+    const int B = x.dim(0), T = x.dim(1), I = x.dim(2), H = g["h0"].dim(1);
+    std::vector<decltype(forward(x, x, w).cache)> caches;
+    wb::Tensor h = g["h0"];
+    for (int t = 0; t < T; ++t) {
+        wb::Tensor x_t({B, I});
+        for (int b = 0; b < B; ++b)
+            for (int i = 0; i < I; ++i) x_t(b, i) = x(b, t, i);
+        auto r = forward(x_t, h, w);
+        for (int b = 0; b < B; ++b)
+            for (int j = 0; j < H; ++j) EXPECT_NEAR(r.h(b, j), g["out"](b, t, j), 1e-5) << "h at t = " << t;
+        h = r.h;
+        caches.push_back(std::move(r.cache));
+    }
+    // the weight gradients of every step add up; dh_t = dout[:, t] + the dh_prev of step t + 1
+    decltype(backward(h, caches[0], w).dw) total{wb::Tensor(w.w_ih.shape()), wb::Tensor(w.w_hh.shape()),
+                                                   wb::Tensor(w.b_ih.shape()), wb::Tensor(w.b_hh.shape())};
+    wb::Tensor dh = g["dh_n"], dx({B, T, I});
+    for (int t = T - 1; t >= 0; --t) {
+        for (int b = 0; b < B; ++b)
+            for (int j = 0; j < H; ++j) dh(b, j) += g["dout"](b, t, j);
+        const auto d = backward(dh, caches[t], w);
+        for (int b = 0; b < B; ++b)
+            for (int i = 0; i < I; ++i) dx(b, t, i) = d.dx(b, i);
+        for (auto [sum, part] : {std::pair{&total.dw_ih, &d.dw.dw_ih}, {&total.dw_hh, &d.dw.dw_hh},
+                                 {&total.db_ih, &d.dw.db_ih}, {&total.db_hh, &d.dw.db_hh}}) {
+            ASSERT_EQ(sum->shape(), part->shape());
+            for (std::size_t k = 0; k < sum->size(); ++k) (*sum)[k] += (*part)[k];
+        }
+        dh = d.dh_prev;
+    }
+    EXPECT_TENSOR_NEAR(dx, g["dx"], tol::kBackward) << "dx";
+    EXPECT_TENSOR_NEAR(dh, g["dh0"], tol::kBackward) << "dh0";
+    expect_weight_grads(total, g);
 }
 
 using gradients::dot;

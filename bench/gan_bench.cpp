@@ -1,6 +1,7 @@
-// Google Benchmark: chapter 08's GAN as ./wb run 08 trains it (the source's networks, D with a minibatch
-// standard deviation, batch 64, D then G with chapter 05's gan_train_step), reference kernels. gan_step: one
-// step on a fixed batch; gan_epoch: one epoch over the 60000 training images. Run through ./wb bench gan,
+// Google Benchmark: chapter 08's GAN as ./wb run 08 trains it (the source's networks, D with minibatch
+// standard deviations, batch 64, D then G with chapter 05's gan_train_step, then G's MMD step: the recipe in
+// programs/08_gan_program/recipe.hpp), reference kernels. gan_step: one step on a fixed batch; gan_epoch: one
+// epoch over the 60000 training images. Run through ./wb bench gan,
 // which times the same in PyTorch (bench/gan_torch.py) and libtorch (bench/gan_libtorch.cpp).
 #include <algorithm>
 #include <numeric>
@@ -13,6 +14,7 @@
 #include "framework/data.hpp"
 #include "framework/random.hpp"
 #include "layers/cnn_layers.hpp"
+#include "programs/08_gan_program/recipe.hpp"
 
 using namespace wb;
 
@@ -21,11 +23,14 @@ namespace {
 struct Gan {
     Rng rng{1};
     Sequential generator = build_generator(rng), discriminator = build_discriminator(rng);
-    Adam g_opt{2e-3f, 0.5f}, d_opt{5e-5f, 0.5f};  // as ./wb run 08
+    Adam g_opt{gan_recipe::kGeneratorLr, gan_recipe::kBeta1}, d_opt{gan_recipe::kDiscriminatorLr, gan_recipe::kBeta1},
+        mmd_opt{gan_recipe::kMmdLr, gan_recipe::kBeta1};
     // D's conv, ReLU and pool in one pass, as ./wb run 08 trains it
     Gan() { fuse_conv_relu_pool(discriminator); }
     GanStepStats step(const Tensor& real, const Tensor& noise) {
-        return gan_train_step(generator, discriminator, real, noise, g_opt, d_opt);
+        const GanStepStats stats = gan_train_step(generator, discriminator, real, noise, g_opt, d_opt);
+        gan_recipe::mmd_step(generator, noise, real, mmd_opt);
+        return stats;
     }
 };
 

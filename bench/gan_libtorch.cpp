@@ -1,4 +1,5 @@
-// The libtorch side of ./wb bench gan: chapter 08's GAN in PyTorch's C++ API, as bench/gan_torch.py.
+// The libtorch side of ./wb bench gan: chapter 08's GAN in PyTorch's C++ API, as bench/gan_torch.py (D step, G step,
+// G's MMD step: programs/08_gan_program/recipe.hpp).
 // Built only when Debian's libtorch-dev is installed.
 //   bench_gan_libtorch gan_step|gan_epoch THREADS MKLDNN [REPEATS]  ->  {"case": ..., "threads": T, "mkldnn": M, "ms": median}
 #include <torch/torch.h>
@@ -31,6 +32,18 @@ torch::Tensor channel_stddev(const torch::Tensor& x, int64_t channels) {
     return torch::cat({x, std.unsqueeze(1).expand_as(means).reshape({x.size(0), channels})}, 1);
 }
 
+// The unbiased MMD^2 of wb::mmd_loss between the rows of fake and real (N each), k(a, b) = sum_h exp(-|a - b|^2 / (P h)).
+torch::Tensor mmd(const torch::Tensor& fake, const torch::Tensor& real) {
+    const int64_t n = fake.size(0);
+    const auto everything = torch::cat({fake.reshape({n, -1}), real.reshape({n, -1})});
+    const auto d2 = torch::cdist(everything, everything).pow(2) / everything.size(1);
+    torch::Tensor k = torch::zeros_like(d2);
+    for (const double h : {0.025, 0.1, 0.4}) k = k + torch::exp(-d2 / h);  // gan_recipe::kMmdBandwidths
+    const auto off_diagonal = k * (1 - torch::eye(2 * n));
+    return (off_diagonal.slice(0, 0, n).slice(1, 0, n).sum() + off_diagonal.slice(0, n).slice(1, n).sum()) / (n * (n - 1)) -
+           2 * k.slice(0, 0, n).slice(1, n).mean();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -57,6 +70,7 @@ int main(int argc, char** argv) {
     for (const auto& p : readout->parameters()) d_params.push_back(p);
     torch::optim::Adam opt_g(G->parameters(), torch::optim::AdamOptions(2e-3).betas({0.5, 0.999}));
     torch::optim::Adam opt_d(d_params, torch::optim::AdamOptions(5e-5).betas({0.5, 0.999}));
+    torch::optim::Adam opt_mmd(G->parameters(), torch::optim::AdamOptions(5e-4).betas({0.5, 0.999}));
     const auto ones = torch::ones({kBatch, 1}), zeros = torch::zeros({kBatch, 1});
     auto step = [&](const torch::Tensor& real, const torch::Tensor& noise) {
         auto logits = D(torch::cat({real, G->forward(noise).detach()}));
@@ -69,6 +83,10 @@ int main(int argc, char** argv) {
         opt_g.zero_grad();
         g_loss.backward();
         opt_g.step();
+        auto mmd_loss = mmd(G->forward(noise), real);
+        opt_mmd.zero_grad();
+        mmd_loss.backward();
+        opt_mmd.step();
     };
     double ms = 0;
     if (!epoch_case) {

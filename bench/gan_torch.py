@@ -8,7 +8,9 @@ G: Linear 100-128, ReLU, Linear 128-784, Tanh; D: Conv2d 1-64 3x3, ReLU, MaxPool
 standard deviation of each feature over groups of 16 rows (appended: 21632 features, 128 channels of 13x13), the
 standard deviation of each channel's mean over the same groups (appended: 21760), Linear 21760-1.
 One step: D on real and detached fakes (one batch, real rows first), BCE with logits, Adam (beta1 0.5, D 5e-5);
-then G through D, Adam (G 2e-3).
+then G through D, Adam (G 2e-3); then G again down the MMD between G(noise) and the real batch (Gaussian kernels
+of bandwidths 0.025, 0.1, 0.4 in mean squared difference per pixel), its own Adam (5e-4): the recipe of
+programs/08_gan_program/recipe.hpp.
 Prints one JSON object: {"case", "threads", "mkldnn", "ms" (median), "blas"}.
 """
 import json
@@ -23,6 +25,7 @@ from cnn_torch import DATA, blas, idx, median_ms  # noqa: E402
 
 BATCH = 64
 GROUP = 16  # rows per minibatch-stddev group, as kStddevGroup
+MMD_BANDWIDTHS = (0.025, 0.1, 0.4)  # as gan_recipe::kMmdBandwidths
 
 
 class MinibatchStddev(torch.nn.Module):
@@ -50,6 +53,18 @@ class ChannelStddev(torch.nn.Module):
         return torch.cat([x, std.unsqueeze(1).expand_as(means).reshape(x.shape[0], self.channels)], dim=1)
 
 
+def mmd(fake, real):
+    """The unbiased MMD^2 of wb::mmd_loss: k(a, b) = sum_h exp(-|a - b|^2 / (P h)) over rows of P values."""
+    n = fake.shape[0]
+    fake, real = fake.reshape(n, -1), real.reshape(real.shape[0], -1)
+    everything = torch.cat([fake, real])
+    d2 = torch.cdist(everything, everything) ** 2 / fake.shape[1]
+    k = sum(torch.exp(-d2 / h) for h in MMD_BANDWIDTHS)
+    off_diagonal = 1 - torch.eye(2 * n)
+    ff, rr, fr = (k * off_diagonal)[:n, :n], (k * off_diagonal)[n:, n:], k[:n, n:]
+    return ff.sum() / (n * (n - 1)) + rr.sum() / (n * (n - 1)) - 2 * fr.mean()
+
+
 def networks():
     torch.manual_seed(1)
     G = torch.nn.Sequential(torch.nn.Linear(100, 128), torch.nn.ReLU(), torch.nn.Linear(128, 784), torch.nn.Tanh(),
@@ -62,6 +77,7 @@ def networks():
 def make_step(G, D):
     opt_g = torch.optim.Adam(G.parameters(), 2e-3, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), 5e-5, betas=(0.5, 0.999))
+    opt_mmd = torch.optim.Adam(G.parameters(), 5e-4, betas=(0.5, 0.999))
     ones, zeros = torch.ones(BATCH, 1), torch.zeros(BATCH, 1)
 
     def step(real, noise):
@@ -75,6 +91,10 @@ def make_step(G, D):
         opt_g.zero_grad()
         g_loss.backward()
         opt_g.step()
+        mmd_loss = mmd(G(noise), real)
+        opt_mmd.zero_grad()
+        mmd_loss.backward()
+        opt_mmd.step()
     return step
 
 

@@ -186,11 +186,11 @@ def lstm_charts(metrics, path):
 
 
 def gan_chart(metrics, path):
-    """Chapter 08: D's and G's losses and D's accuracies per epoch, the Fréchet distance from the untrained
-    generator on, and the class shares of the last epoch's samples."""
+    """Chapter 08: D's and G's losses and D's accuracies per epoch, then (when scored) the Fréchet distance from
+    the untrained generator on and the smallest class share of the samples per epoch, against the 3% target."""
     epochs = [e for e in metrics["epochs"] if e["epoch"] > 0]
     scored = metrics["scored"]
-    fig, axes = plt.subplots(1, 3 if scored else 2, figsize=(12 if scored else 8, 3.4))
+    fig, axes = plt.subplots(1, 4 if scored else 2, figsize=(16 if scored else 8, 3.4))
     xs = [e["epoch"] for e in epochs]
     if metrics.get("like_the_source"):  # one combined fit: a single loss, on class labels
         axes[0].plot(xs, [e["fit_loss"] for e in epochs], "o-", color="tab:red", label="the source's fit loss")
@@ -214,8 +214,22 @@ def gan_chart(metrics, path):
         axes[2].set_yscale("log")
         axes[2].set_xlabel("epoch (0: untrained)")
         axes[2].set_ylabel("Fréchet distance to real test images")
-    recipe = ("trained like the source: one fit on class labels" if metrics.get("like_the_source") else
-              "with a minibatch stddev in D" if metrics.get("minibatch_stddev") else "the plain recipe")
+        axes[3].plot([e["epoch"] for e in all_epochs], [100 * min(e["class_shares"]) for e in all_epochs], "o-",
+                     color="tab:green", label="generated")
+        if metrics.get("real_class_shares"):
+            axes[3].axhline(100 * min(metrics["real_class_shares"]), color="tab:green", linestyle="--",
+                            label="real test images")
+        axes[3].axhline(3, color="gray", linestyle=":", label="target: 3%")
+        axes[3].set_ylim(0, None)
+        axes[3].set_xlabel("epoch (0: untrained)")
+        axes[3].set_ylabel("smallest class share (%)")
+        axes[3].legend(frameon=False)
+    if metrics.get("like_the_source"):
+        recipe = "trained like the source: one fit on class labels"
+    elif not metrics.get("minibatch_stddev"):
+        recipe = "the plain recipe"
+    else:
+        recipe = "with minibatch stddevs in D" + (" and G's MMD step" if metrics.get("mmd_learning_rate") else "")
     fig.suptitle(f"Chapter 08: the source's GAN on {metrics['train_images']} images, {recipe} ({metrics['kernels']} kernels)")
     fig.tight_layout()
     fig.savefig(path)

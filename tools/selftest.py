@@ -29,7 +29,8 @@ except ModuleNotFoundError:  # a student handout has no bench/
 
 
 # Programs' switches that change how they train, each smoke-run too, with the metrics.json key that must show it.
-PROGRAM_VARIANTS = {"08": {"--like-the-source": ("like_the_source", True), "--plain-discriminator": ("minibatch_stddev", False)}}
+PROGRAM_VARIANTS = {"08": {"--like-the-source": ("like_the_source", True), "--plain-discriminator": ("minibatch_stddev", False),
+                           "--mmd-lr=0": ("mmd_learning_rate", 0.0)}}
 
 
 class Tally:

@@ -72,7 +72,7 @@ public:
 private:
     int group_size_;
     Tensor x_;                      // (N, F) from the last forward
-    std::vector<float> mean_, std_;  // (groups, F)
+    Storage mean_, std_;  // (groups, F); aligned as a Tensor, so that Eigen's sqrt over them peels the same head every run
 };
 
 /// Minibatch standard deviation per channel: appends to each row, for every channel, the spread over the

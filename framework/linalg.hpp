@@ -13,7 +13,9 @@ void gemm(bool transpose_a, bool transpose_b, int M, int N, int K, float alpha, 
           float beta, float* C);
 
 /// Sum of n floats, vectorised (Eigen reorders the adds into several partial sums, which plain C++
-/// loops may not do for floats).
+/// loops may not do for floats). The order of the adds follows x's address (scalar adds up to the first
+/// aligned element): for the same bits on every run, x must sit at the same offset from a kTensorAlignment
+/// boundary every time, as in a Tensor's storage.
 float sum(const float* x, int n);
 
 /// The principal square root of a symmetric positive semi-definite n x n matrix m (row-major, double):

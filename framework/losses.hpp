@@ -1,7 +1,6 @@
 // Losses with mean reduction, as PyTorch's defaults. Each returns the loss and dL/d(input).
 #pragma once
 #include <functional>
-#include <vector>
 
 #include "framework/tensor.hpp"
 
@@ -31,17 +30,5 @@ LossResult bce_loss(const Tensor& probs, const Tensor& target);
 /// indices stored as floats. l = logsumexp(z) - z[label]; dl/dz = softmax(z) - onehot(label).
 /// Throws ShapeError on a label outside [0, C).
 LossResult softmax_cross_entropy_loss(const Tensor& logits, const Tensor& labels);
-
-/// The squared maximum mean discrepancy (MMD) between the rows of `samples` (N, ...) and of `targets` (M, ...),
-/// each row P values: the unbiased estimate of Gretton et al. (2012),
-///   MMD^2 = 1/(N(N-1)) sum_{i != j} k(s_i, s_j) + 1/(M(M-1)) sum_{i != j} k(t_i, t_j) - 2/(N M) sum_{i, j} k(s_i, t_j),
-/// with a sum of Gaussian kernels k(a, b) = sum_h exp(-|a - b|^2 / (P h)), so that each bandwidth h is in units
-/// of the mean squared difference per value. Zero in expectation when both sets come from one distribution;
-/// with samples from two distributions it is positive in expectation, and its gradient pulls each sample
-/// towards nearby targets and pushes it away from nearby samples. `grad` = dMMD^2/d(samples); the targets are
-/// constants. torch: no built-in; the same sums over `torch.cdist(s, t) ** 2`.
-/// Throws ShapeError naming mmd_loss unless both sets have at least 2 rows of equal size and every
-/// bandwidth is positive.
-LossResult mmd_loss(const Tensor& samples, const Tensor& targets, const std::vector<float>& bandwidths);
 
 }  // namespace wb

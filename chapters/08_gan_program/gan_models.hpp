@@ -19,7 +19,8 @@ inline constexpr int kGanBatch = 64;
 
 /// The rows over which D's MinibatchStddev and ChannelStddev measure spread. It divides kGanBatch, so real and
 /// generated rows never share a group. ProGAN uses 4; over five seeds 16 left the weakest class at 1.6-6.6%
-/// of the samples after 12 epochs, where 4 left it at 0.2-3.0% (the chapter page's trials).
+/// of the samples after 12 epochs, where 4 left it at 0.2-3.0% (the chapter page's trials, run before the
+/// program gave G its MMD step).
 inline constexpr int kStddevGroup = 16;
 
 /// The generator: z (N, 100) -> Dense 128 + ReLU -> Dense 784 + Tanh -> Reshape to (N, 1, 28, 28).

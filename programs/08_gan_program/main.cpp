@@ -212,7 +212,7 @@ int main(int argc, char** argv) {
     try {
         const Dataset data = load_fashion_mnist();
         const int train_n = o.smoke ? 640 : data.train_x.dim(0), batch = kGanBatch, score_n = o.smoke ? 100 : 1000;
-        if (o.smoke) o.epochs = 1;
+        if (o.smoke && app.count("--epochs") == 0) o.epochs = 1;
         const Tensor real_images = to_tanh_range(slice_rows(data.train_x, 0, train_n));
 
         Rng rng(static_cast<std::uint64_t>(o.seed));

@@ -4,7 +4,7 @@
 #pragma once
 #include <vector>
 
-#include "framework/losses.hpp"
+#include "chapters/08_gan_program/mmd.hpp"
 #include "framework/model.hpp"
 #include "framework/optim.hpp"
 
@@ -16,13 +16,15 @@ inline constexpr float kBeta1 = 0.5f;
 inline constexpr float kGeneratorLr = 2e-3f, kDiscriminatorLr = 5e-5f;
 /// G's second step, down the MMD to the real batch, with its own Adam at this rate (0 turns it off).
 inline constexpr float kMmdLr = 5e-4f;
-/// The MMD's Gaussian bandwidths, in units of the mean squared difference per pixel between two images in
-/// [-1, 1] (wb::mmd_loss): two images of one garment differ by about 0.1-0.2 per pixel squared, of two garments
-/// by about 0.3-0.6, so the middle kernel tells a crowd of one garment from a mix of several.
+/// The MMD's Gaussian bandwidths h (mmd_loss, chapter 08's exercise MmdLoss), in units of the mean squared
+/// difference per pixel between two images in [-1, 1]. Over 20,000 random pairs of training images, two of one
+/// class differ by 0.37 (median; 10-90%: 0.17-0.76), two of different classes by 0.70 (0.35-1.13): the widest
+/// kernel weighs a typical same-class pair 2.3 times a cross-class one (e^-0.91 against e^-1.76), the two
+/// narrower ones respond to near copies, which is where a crowd of generated images sits.
 inline const std::vector<float> kMmdBandwidths{0.025f, 0.1f, 0.4f};
 
 /// G's second step after chapter 05's gan_train_step: G(noise) is pulled towards the real batch and pushed
-/// apart from itself by one step of `optimizer` down wb::mmd_loss(G(noise), real). D takes no part.
+/// apart from itself by one step of `optimizer` down your mmd_loss(G(noise), real). D takes no part.
 /// Returns the MMD^2 before the step. noise (N, 100); real (N, 1, 28, 28) in [-1, 1].
 inline double mmd_step(Sequential& generator, const Tensor& noise, const Tensor& real, Optimizer& optimizer) {
     const LossResult mmd = mmd_loss(generator.forward(noise), real, kMmdBandwidths);

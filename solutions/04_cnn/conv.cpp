@@ -198,7 +198,8 @@ Conv2dGrads conv2d_relu_maxpool_backward(const Tensor& dout, const ConvReluPoolC
     Tensor dx = need_dx ? Tensor(c.x.shape()) : Tensor();
     std::vector<float> dw_db(g.F * K + g.F);
     parallel_accumulate(g.N, dw_db.size(), dw_db.data(), [&](int begin, int end, float* sums) {
-        std::vector<float> cols(K * P), dconv(g.F * P);
+        std::vector<float> cols(K * P);
+        Tensor dconv({g.F, static_cast<int>(P)});  // a Tensor's storage is aligned: wb::sum adds in the same order every run
         for (int n = begin; n < end; ++n) {
             // dconv (F, P): each window's gradient goes to its winner, if the ReLU let it through (argmax != -1)
             std::fill(dconv.begin(), dconv.end(), 0.0f);

@@ -9,7 +9,6 @@
 #include "framework/model.hpp"
 #include "framework/optim.hpp"
 #include "framework/training.hpp"
-#include "tests/harness/fixtures.hpp"
 
 using namespace wb;
 
@@ -214,47 +213,6 @@ TEST(Losses, SoftmaxCrossEntropyValueGradientAndLabels) {
     const Tensor analytic = softmax_cross_entropy_loss(Tensor({2, 3}, {1, 2, 3, 1, 0, 0}), labels).grad;
     EXPECT_LT(relative_error(analytic, n, 1e-3), 1e-2);
     EXPECT_THROW(softmax_cross_entropy_loss(logits, Tensor({2}, {3, 0})), ShapeError);
-}
-
-// Goldens: tools/fixtures/framework.py, the unbiased estimate written from its definition in float64, autograd.
-TEST(Losses, MmdMatchesItsDefinitionInTorch) {
-    for (const char* name : {"mmd_small", "mmd_images"}) {
-        const auto g = fixtures::load("framework", name);
-        const Tensor& h = g["bandwidths"];
-        const LossResult r = mmd_loss(g["samples"], g["targets"], std::vector<float>(h.begin(), h.end()));
-        EXPECT_NEAR(r.loss, g.scalar("loss"), 1e-5) << name;
-        const Tensor& expected = g["grad"];
-        ASSERT_EQ(r.grad.shape(), expected.shape()) << name;
-        float largest = 0;
-        for (const float v : expected) largest = std::max(largest, std::abs(v));
-        for (std::size_t i = 0; i < expected.size(); ++i)
-            ASSERT_NEAR(r.grad[i], expected[i], 1e-4f * largest) << name << " grad[" << i << "]";
-    }
-}
-
-TEST(Losses, MmdGradientPassesGradientCheckAndSeesAShift) {
-    Rng rng(41);
-    const Tensor targets = Tensor::randn({9, 4}, rng), near = Tensor::randn({8, 4}, rng);
-    const std::vector<float> bandwidths{0.5f, 2.0f};
-    const Tensor n = numeric_gradient([&](const Tensor& s) { return mmd_loss(s, targets, bandwidths).loss; }, near, 1e-2f);
-    EXPECT_LT(relative_error(mmd_loss(near, targets, bandwidths).grad, n, 1e-3), 1e-2);
-    // samples from the targets' distribution score lower than the same samples shifted by 1.5 in every value
-    Tensor shifted = near;
-    for (float& v : shifted) v += 1.5f;
-    EXPECT_LT(mmd_loss(near, targets, bandwidths).loss, mmd_loss(shifted, targets, bandwidths).loss / 4);
-}
-
-TEST(Losses, MmdRefusesSetsItCannotCompare) {
-    const std::vector<float> h{1.0f};
-    EXPECT_THROW(mmd_loss(Tensor({1, 3}), Tensor({4, 3}), h), ShapeError);  // one row: no pairs
-    EXPECT_THROW(mmd_loss(Tensor({4, 3}), Tensor({4, 2}), h), ShapeError);
-    EXPECT_THROW(mmd_loss(Tensor({4, 3}), Tensor({4, 3}), {}), ShapeError);
-    EXPECT_THROW(mmd_loss(Tensor({4, 3}), Tensor({4, 3}), {1.0f, 0.0f}), ShapeError);
-    try {
-        mmd_loss(Tensor({4, 3}), Tensor({4, 2}), h);
-    } catch (const ShapeError& e) {
-        EXPECT_NE(std::string(e.what()).find("mmd_loss"), std::string::npos) << e.what();
-    }
 }
 
 TEST(Optim, SgdMomentumFollowsPyTorch) {

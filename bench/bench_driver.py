@@ -55,7 +55,7 @@ SEQ_EPOCHS = {"gan": ("gan_epoch", "one epoch of ./wb run 08's training loop (60
 SEQ_SHAPES = {"lstm": "LSTM forward + backward at (batch 32, T 50, input 32, hidden 128) and (64, 100, 64, 256)",
               "attention": "multi-head self-attention forward + backward at (batch 32, length 64, dim 128, 8 heads) "
                            "and (8, 256, 256, 8 heads)",
-              "gan": "one training step of chapter 08's GAN (batch 64: D on real and fake, then G through D)"}
+              "gan": "one training step of chapter 08's GAN (batch 64: D on real and fake, then G through D, then G's MMD step)"}
 # name -> (our Google Benchmark binary, the PyTorch script, the libtorch binary)
 SEQ_PROGRAMS = {"lstm": ("bench_seq", "seq_torch.py", "bench_seq_libtorch"),
                 "attention": ("bench_seq", "seq_torch.py", "bench_seq_libtorch"),

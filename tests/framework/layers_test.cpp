@@ -122,6 +122,24 @@ TEST(MinibatchStddev, BackwardPassesGradientCheck) {
     EXPECT_THROW(layer.backward(Tensor({6, 5})), ShapeError);
 }
 
+// A GAN run with one seed once parted from itself after its first epoch: the layer kept its spreads in a
+// std::vector, whose address decided which values Eigen's square root took one at a time and which in SIMD
+// lanes (not bit-equal). Layers built after heap blocks of every size mod 64 bytes must agree to the bit.
+TEST(MinibatchStddev, SameBitsWhereverTheHeapPutsItsBuffers) {
+    Rng rng(5);
+    const Tensor x = Tensor::randn({32, 1000}, rng, 3.0f), dout = Tensor::randn({32, 2000}, rng);
+    MinibatchStddev first(16);
+    const Tensor y = first.forward(x), dx = first.backward(dout);
+    std::vector<std::unique_ptr<std::vector<float>>> shifts;  // kept alive, so the next blocks land elsewhere
+    for (int floats = 1; floats <= 16; ++floats) {
+        shifts.push_back(std::make_unique<std::vector<float>>(static_cast<std::size_t>(floats) * 997));
+        MinibatchStddev again(16);
+        const Tensor y2 = again.forward(x), dx2 = again.backward(dout);
+        ASSERT_EQ(std::vector<float>(y.begin(), y.end()), std::vector<float>(y2.begin(), y2.end())) << floats;
+        ASSERT_EQ(std::vector<float>(dx.begin(), dx.end()), std::vector<float>(dx2.begin(), dx2.end())) << floats;
+    }
+}
+
 TEST(ChannelStddev, AppendsEachChannelsSpreadOfMeansOverItsGroup) {
     ChannelStddev layer(2, 2);
     // two channels of two positions; rows 0-1 one group, rows 2-3 another. Channel means per row:

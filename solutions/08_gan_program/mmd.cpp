@@ -32,15 +32,17 @@ LossResult mmd_loss(const Tensor& samples, const Tensor& targets, const std::vec
     // (rounding can make the difference slightly negative for two equal rows: 0 then)
     const auto squared_distance = [P](float aa, float bb, float ab) { return std::max(aa + bb - 2 * ab, 0.0f) / P; };
     // k(d2) = sum_h exp(-d2 / h), and its slope dk/d(d2) = -sum_h exp(-d2 / h) / h
-    const auto kernel = [&bandwidths](float d2, float& slope) {
-        float k = 0;
-        slope = 0;
+    struct KernelValue {
+        float k, slope;
+    };
+    const auto kernel = [&bandwidths](float d2) {
+        KernelValue v{0, 0};
         for (const float h : bandwidths) {
             const float e = std::exp(-d2 / h);
-            k += e;
-            slope -= e / h;
+            v.k += e;
+            v.slope -= e / h;
         }
-        return k;
+        return v;
     };
 
     // MMD^2 = sum_{i != j} k(s_i, s_j) / (N (N - 1)) + sum_{i != j} k(t_i, t_j) / (M (M - 1))
@@ -49,23 +51,25 @@ LossResult mmd_loss(const Tensor& samples, const Tensor& targets, const std::vec
     //   dMMD^2/ds_i = sum_{j != i} a_ij (s_i - s_j) + sum_j b_ij (s_i - t_j),
     //   a_ij = 4 slope(s_i, s_j) / (N (N - 1) P),   b_ij = -4 slope(s_i, t_j) / (N M P).
     LossResult r{0.0, Tensor(samples.shape())};
+    // a's diagonal stays 0: a row is not compared with itself
     std::vector<float> a(static_cast<std::size_t>(N) * N, 0.0f), b(static_cast<std::size_t>(N) * M);
     std::vector<float> row_weight(static_cast<std::size_t>(N), 0.0f);  // sum_j a_ij + sum_j b_ij
-    float slope;
     for (int i = 0; i < N; ++i)
         for (int j = 0; j < N; ++j) {
             if (i == j) continue;
-            r.loss += kernel(squared_distance(ss[i * N + i], ss[j * N + j], ss[i * N + j]), slope) / (double(N) * (N - 1));
-            a[i * N + j] = 4.0f * slope / (static_cast<float>(N) * (N - 1) * P);
+            const KernelValue v = kernel(squared_distance(ss[i * N + i], ss[j * N + j], ss[i * N + j]));
+            r.loss += v.k / (double(N) * (N - 1));
+            a[i * N + j] = 4.0f * v.slope / (static_cast<float>(N) * (N - 1) * P);
             row_weight[i] += a[i * N + j];
         }
     for (int i = 0; i < M; ++i)
         for (int j = 0; j < M; ++j)
-            if (i != j) r.loss += kernel(squared_distance(tt[i * M + i], tt[j * M + j], tt[i * M + j]), slope) / (double(M) * (M - 1));
+            if (i != j) r.loss += kernel(squared_distance(tt[i * M + i], tt[j * M + j], tt[i * M + j])).k / (double(M) * (M - 1));
     for (int i = 0; i < N; ++i)
         for (int j = 0; j < M; ++j) {
-            r.loss -= 2.0 * kernel(squared_distance(ss[i * N + i], tt[j * M + j], st[i * M + j]), slope) / (double(N) * M);
-            b[i * M + j] = -4.0f * slope / (static_cast<float>(N) * M * P);
+            const KernelValue v = kernel(squared_distance(ss[i * N + i], tt[j * M + j], st[i * M + j]));
+            r.loss -= 2.0 * v.k / (double(N) * M);
+            b[i * M + j] = -4.0f * v.slope / (static_cast<float>(N) * M * P);
             row_weight[i] += b[i * M + j];
         }
     // grad = diag(row_weight) S - a S - b T: two products

@@ -11,15 +11,18 @@
 
 using namespace wb;
 
-// The loss within 1e-5 (+ 1e-4 relative), every gradient value within 1e-4 of the golden's largest.
-static void expect_mmd_matches(const char* fixture) {
+// The loss within 1e-5 (+ 1e-4 relative), every gradient value within 1e-4 of the golden's largest. The rows
+// go in shaped as given, or (for images) as the program passes them: samples (N, 1, 28, 28), targets (M, 28, 28).
+static void expect_mmd_matches(const char* fixture, bool as_images = false) {
     const auto g = fixtures::load("08_gan_program", fixture);
     const Tensor& h = g["bandwidths"];
-    const LossResult r = mmd_loss(g["samples"], g["targets"], std::vector<float>(h.begin(), h.end()));
+    Tensor samples = g["samples"], targets = g["targets"];
+    if (as_images) samples.reshape({samples.dim(0), 1, 28, 28}), targets.reshape({targets.dim(0), 28, 28});
+    const LossResult r = mmd_loss(samples, targets, std::vector<float>(h.begin(), h.end()));
     const double expected = g.scalar("loss");
     EXPECT_NEAR(r.loss, expected, 1e-5 + 1e-4 * std::abs(expected)) << "MMD^2";
-    const Tensor& grad = g["grad"];
-    ASSERT_EQ(r.grad.shape(), grad.shape()) << "grad has the samples' shape";
+    const Tensor grad = g["grad"].reshaped(samples.shape());
+    ASSERT_EQ(r.grad.shape(), samples.shape()) << "grad has the samples' shape";
     float largest = 0;
     for (const float v : grad) largest = std::max(largest, std::abs(v));
     for (std::size_t i = 0; i < grad.size(); ++i)
@@ -32,9 +35,10 @@ GRADED_TEST(MmdLoss, MatchesItsDefinitionInTorch, 2,
     expect_mmd_matches("mmd_small");
 }
 
-GRADED_TEST(MmdLoss, MatchesTorchOnImageSizedRows, 1,
-            "Rows of 784 values: d2 is |a - b|^2 divided by P = 784, so the bandwidths mean the same for any image size.") {
-    expect_mmd_matches("mmd_images");
+GRADED_TEST(MmdLoss, MatchesTorchOnImages, 1,
+            "Images (N, 1, 28, 28) against (M, 28, 28): a row is everything after the first dimension, P = size / N = 784 "
+            "values, and d2 is |a - b|^2 divided by P, so the bandwidths mean the same for any image size.") {
+    expect_mmd_matches("mmd_images", /*as_images=*/true);
 }
 
 GRADED_TEST(MmdLoss, WorkedExampleAndGradientCheck, 1,
@@ -79,4 +83,5 @@ GRADED_TEST(MmdLoss, RefusesSetsItCannotCompare, 1,
     EXPECT_SHAPE_ERROR(mmd_loss(Tensor({4, 3}), Tensor({4, 2}), {1.0f}), "mmd_loss");
     EXPECT_SHAPE_ERROR(mmd_loss(Tensor({4, 3}), Tensor({4, 3}), {}), "mmd_loss");
     EXPECT_SHAPE_ERROR(mmd_loss(Tensor({4, 3}), Tensor({4, 3}), {1.0f, 0.0f}), "mmd_loss");
+    EXPECT_SHAPE_ERROR(mmd_loss(Tensor({4, 3}), Tensor({4, 3}), {-1.0f}), "mmd_loss");
 }

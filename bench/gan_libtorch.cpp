@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
     for (const auto& p : readout->parameters()) d_params.push_back(p);
     torch::optim::Adam opt_g(G->parameters(), torch::optim::AdamOptions(2e-3).betas({0.5, 0.999}));
     torch::optim::Adam opt_d(d_params, torch::optim::AdamOptions(5e-5).betas({0.5, 0.999}));
-    torch::optim::Adam opt_mmd(G->parameters(), torch::optim::AdamOptions(5e-4).betas({0.5, 0.999}));
+    torch::optim::Adam opt_mmd(G->parameters(), torch::optim::AdamOptions(1e-3).betas({0.5, 0.999}));
     const auto ones = torch::ones({kBatch, 1}), zeros = torch::zeros({kBatch, 1});
     auto step = [&](const torch::Tensor& real, const torch::Tensor& noise) {
         auto logits = D(torch::cat({real, G->forward(noise).detach()}));

@@ -5,7 +5,7 @@
 // generator and discriminator (chapter 08, the discriminator on your chapter 04 convolution, with minibatch
 // standard deviations per feature and per channel: without them this D lets G collapse), your alternating
 // step and losses (chapter 05), Adam with beta1 = 0.5, learning rate 2e-3 for G and 5e-5 for D, batch 64,
-// 12 epochs. After each alternating step G takes a second step, with its own Adam (5e-4), down the kernel
+// 12 epochs. After each alternating step G takes a second step, with its own Adam (1e-3), down the kernel
 // MMD between G(noise) and the real batch (programs/08_gan_program/recipe.hpp): D scores one image at a time
 // and cannot see that G draws too many sandals and too few dresses; the MMD does, and without it the weakest
 // class of some seeds stays below 2% (the chapter page). --mmd-lr 0 trains without it.

@@ -15,7 +15,7 @@ inline constexpr float kBeta1 = 0.5f;
 /// G learns 40 times faster than D: at 1e-4 for both, D wins and G collapses (the chapter page's trials).
 inline constexpr float kGeneratorLr = 2e-3f, kDiscriminatorLr = 5e-5f;
 /// G's second step, down the MMD to the real batch, with its own Adam at this rate (0 turns it off).
-inline constexpr float kMmdLr = 5e-4f;
+inline constexpr float kMmdLr = 1e-3f;
 /// The MMD's Gaussian bandwidths h (mmd_loss, chapter 08's exercise MmdLoss), in units of the mean squared
 /// difference per pixel between two images in [-1, 1]. Over 20,000 random pairs of training images, two of one
 /// class differ by 0.37 (median; 10-90%: 0.17-0.76), two of different classes by 0.70 (0.35-1.13): the widest

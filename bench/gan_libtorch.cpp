@@ -10,6 +10,7 @@
 
 #include "framework/data.hpp"
 #include "libtorch_timing.hpp"
+#include "programs/08_gan_program/recipe.hpp"  // the learning rates and the MMD's bandwidths, as ours
 
 namespace {
 
@@ -38,7 +39,7 @@ torch::Tensor mmd(const torch::Tensor& fake, const torch::Tensor& real) {
     const auto everything = torch::cat({fake.reshape({n, -1}), real.reshape({n, -1})});
     const auto d2 = torch::cdist(everything, everything).pow(2) / everything.size(1);
     torch::Tensor k = torch::zeros_like(d2);
-    for (const double h : {0.025, 0.1, 0.4}) k = k + torch::exp(-d2 / h);  // gan_recipe::kMmdBandwidths
+    for (const float h : wb::gan_recipe::kMmdBandwidths) k = k + torch::exp(-d2 / h);
     const auto off_diagonal = k * (1 - torch::eye(2 * n));
     return (off_diagonal.slice(0, 0, n).slice(1, 0, n).sum() + off_diagonal.slice(0, n).slice(1, n).sum()) / (n * (n - 1)) -
            2 * k.slice(0, 0, n).slice(1, n).mean();
@@ -68,9 +69,11 @@ int main(int argc, char** argv) {
     };
     std::vector<torch::Tensor> d_params = features->parameters();
     for (const auto& p : readout->parameters()) d_params.push_back(p);
-    torch::optim::Adam opt_g(G->parameters(), torch::optim::AdamOptions(2e-3).betas({0.5, 0.999}));
-    torch::optim::Adam opt_d(d_params, torch::optim::AdamOptions(5e-5).betas({0.5, 0.999}));
-    torch::optim::Adam opt_mmd(G->parameters(), torch::optim::AdamOptions(1e-3).betas({0.5, 0.999}));
+    namespace recipe = wb::gan_recipe;
+    auto adam = [](double lr) { return torch::optim::AdamOptions(lr).betas({recipe::kBeta1, 0.999}); };
+    torch::optim::Adam opt_g(G->parameters(), adam(recipe::kGeneratorLr));
+    torch::optim::Adam opt_d(d_params, adam(recipe::kDiscriminatorLr));
+    torch::optim::Adam opt_mmd(G->parameters(), adam(recipe::kMmdLr));
     const auto ones = torch::ones({kBatch, 1}), zeros = torch::zeros({kBatch, 1});
     auto step = [&](const torch::Tensor& real, const torch::Tensor& noise) {
         auto logits = D(torch::cat({real, G->forward(noise).detach()}));

@@ -8,7 +8,7 @@
 // 12 epochs. After each alternating step G takes a second step, with its own Adam (1e-3), down the kernel
 // MMD between G(noise) and the real batch (programs/08_gan_program/recipe.hpp): D scores one image at a time
 // and cannot see that G draws too many sandals and too few dresses; the MMD does, and without it the weakest
-// class of some seeds stays below 2% (the chapter page). --mmd-lr 0 trains without it.
+// class of some seeds stays below 3% (the chapter page). --mmd-lr 0 trains without it.
 // With --ema B, samples and scores come from an exponential moving average of G's weights (as ProGAN and
 // StyleGAN sample; the live G is scored too); it did not help here (the chapter page), so it is off.
 // --plain-discriminator trains the source's D as it is (with --mmd-lr 0 as well, to watch the collapse).
@@ -183,7 +183,6 @@ nlohmann::json augmentation_study(Sequential& generator, const Dataset& data, bo
             {"test_images", test_n}, {"real_only", real_accuracy}, {"real_and_augmented", augmented_accuracy},
             {"real_and_generated", generated_accuracy}};
 }
-
 
 }  // namespace
 

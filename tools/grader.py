@@ -7,6 +7,9 @@ What the learner's code cannot change decides the grade:
 - each test runs in a sandbox (tools/sandbox.py) and reports on an inherited descriptor; a result counts
   only when it is exactly one well-formed record of the test that was asked for, and a pass only when
   the process then exits normally with status 0.
+- a judged chapter (docs/grading.md, "Two processes") runs each test twice: the learner's side, sandboxed,
+  only hands over the values its code computed; the judge's side, which links no learner code, checks
+  them and writes the verdict. Whatever the learner's process writes earns only what its values earn.
 Statuses: passed, failed, held (an error-path test that passed while a valid-path test of its exercise
 did not), not_attempted (a stub threw wb::NotImplemented), crashed, timed_out, compile_error, rejected.
 """
@@ -21,7 +24,10 @@ import signal
 import subprocess
 from dataclasses import dataclass, field
 
+import tempfile
+
 import build
+import learner_inputs
 import manifest
 import objcheck
 import sandbox
@@ -133,13 +139,49 @@ def verdict(outcome, entry, timeout):
     return status, reports.clean_text(message.replace(ROOT + "/", "")), reports.clean_text(stub, 200)
 
 
-def run_one(runner, entry, timeout):
+def judge_binary(binary, chapter):
+    """The judge of a judged chapter's test binary (built beside it), else None."""
+    return os.path.join(os.path.dirname(binary), f"judge_{chapter.name}") if chapter.judged else None
+
+
+def run_judged(runner, judge, entry, timeout):
+    """One test of a judged chapter: the learner's side in the sandbox, then the judge on what it handed over."""
+    outcome = runner.run(["--wb-run", f"{entry.exercise}.{entry.test}"], timeout, test_env(),
+                         result_limit=sandbox.OUTPUT_LIMIT)
+    if outcome.timed_out:
+        return "timed_out", f"still running after {timeout:g} s: look for a loop that never ends", ""
+    with tempfile.TemporaryDirectory(prefix="wb_judge_") as tmp:
+        handed = os.path.join(tmp, "handover")
+        with open(handed, "wb") as f:
+            f.write(outcome.result)
+        env = dict(test_env(), WB_HANDOVER_FILE=handed, WB_FIXTURE_ROOT=FIXTURES)
+        # The judge is the workbook's code, but it reads values made by untrusted code: limits and a time-out too.
+        judged = sandbox.Runner(judge, FIXTURES, "none").run(
+            [f"--gtest_filter={entry.exercise}.{entry.test}", "--gtest_brief=1"], max(timeout, 30.0), env)
+    if judged.timed_out:
+        return "crashed", "the judge could not finish with the values your code handed over", ""
+    status, message, stub = verdict(judged, entry, timeout)
+    if status == "crashed":
+        return "crashed", "the judge could not read the values your code handed over (" + message + ")", ""
+    record = json.loads([l for l in judged.result.split(b"\n") if l.strip()][0])
+    if record.get("learner_stopped"):
+        if outcome.returncode < 0:
+            return "crashed", died_message(outcome), ""
+        return "crashed", (f"the test process ended ({signal_name(outcome.returncode)}) before the test "
+                           "finished: does your code exit the program?"), ""
+    return status, message, stub
+
+
+def run_one(runner, entry, timeout, judge=None):
     """Runs one graded test in its own process; returns a TestResult (points from the manifest)."""
     result = TestResult("", entry.exercise, entry.test, entry.points, entry.hint, error_path=entry.error_path,
                         visibility=entry.visibility)
     try:
-        outcome = runner.run([f"--gtest_filter={entry.exercise}.{entry.test}", "--gtest_brief=1"], timeout, test_env())
-        result.status, result.message, result.stub = verdict(outcome, entry, timeout)
+        if judge:
+            result.status, result.message, result.stub = run_judged(runner, judge, entry, timeout)
+        else:
+            outcome = runner.run([f"--gtest_filter={entry.exercise}.{entry.test}", "--gtest_brief=1"], timeout, test_env())
+            result.status, result.message, result.stub = verdict(outcome, entry, timeout)
     except Exception as e:  # a fault of the grader: this test is lost, never the report
         result.status, result.message = "crashed", f"the grader failed on this test ({type(e).__name__}: {e})"
     return result
@@ -157,16 +199,26 @@ def grade_binary(binary, chapter, timeout, jobs, level=None, only_exercise=None)
     entries = chapter.manifest()
     if only_exercise:
         entries = [e for e in entries if e.exercise == only_exercise]
-    with sandbox.Runner(binary, FIXTURES, level) as runner:
+    judge = judge_binary(binary, chapter)
+    if judge and not os.path.isfile(judge):
+        raise RuntimeError(f"{judge} is not built")
+    with tempfile.TemporaryDirectory(prefix="wb_inputs_") as inputs:
+        # A judged chapter's learner side sees the fixtures' input tensors only (tools/learner_inputs.py).
+        fixtures = learner_inputs.stage(chapter, inputs) if judge else FIXTURES
+        return _grade_binary(binary, judge, fixtures, chapter, entries, timeout, jobs, level)
+
+
+def _grade_binary(binary, judge, fixtures, chapter, entries, timeout, jobs, level):
+    with sandbox.Runner(binary, fixtures, level) as runner:
         # One start-up run first: code that hangs or dies before any test would otherwise cost every test.
-        probe = runner.run(["--gtest_list_tests"], timeout, test_env())
+        probe = runner.run(["--wb-list"] if judge else ["--gtest_list_tests"], timeout, test_env())
         if probe.timed_out:
             return all_tests(chapter, entries, "timed_out", f"the test program hangs before any test starts (after "
                              f"{timeout:g} s): a global variable whose initialisation never ends?")
         if probe.returncode != 0:
             return all_tests(chapter, entries, "crashed", "before any test started, " + died_message(probe))
         with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(lambda e: run_one(runner, e, timeout), entries))
+            results = list(pool.map(lambda e: run_one(runner, e, timeout, judge), entries))
     for r in results:
         r.chapter = chapter.name
     return hold_error_path_points(results)
@@ -214,7 +266,8 @@ def grade_chapters(chapters, flavour, timeout=10.0, show=True, build_dir=BUILD, 
             say(f"building chapter {ch.name} ({'reference' if flavour == 'reference' else 'your'} code) ...")
         # What is not the learner's code is built first, without a time limit (the first build is long);
         # then the learner's files, within LEARNER_BUILD_TIMEOUT.
-        build.build(build.trusted_parts(build_dir, target, flavour), build_dir=build_dir)
+        build.build(build.trusted_parts(build_dir, target, flavour) + ([f"judge_{ch.name}"] if ch.judged else []),
+                    build_dir=build_dir)
         ok, output = build.build([target], build_dir=build_dir, timeout=build.LEARNER_BUILD_TIMEOUT, untrusted=flavour == "learner")
         if not ok:
             error = build.first_compiler_error(output)

@@ -157,9 +157,9 @@ class Runner:
         if self.stage:
             shutil.rmtree(self.stage, ignore_errors=True)
 
-    def run(self, args, timeout, env):
-        """Runs the binary with args; env: the whole environment. Returns an Outcome; never raises for
-        what the process does."""
+    def run(self, args, timeout, env, result_limit=1 << 16):
+        """Runs the binary with args; env: the whole environment. Returns an Outcome (with at most
+        result_limit bytes of what it wrote on WB_RESULT_FD); never raises for what the process does."""
         env = dict(env, PATH="/usr/bin:/bin", WB_FIXTURE_ROOT=self.fixtures)
         argv = [self.binary, *args]
         uid = _slot_uid() if self._runs_as_slot_uid() else None
@@ -192,7 +192,7 @@ class Runner:
                     _kill_all_of(uid)
                 proc.wait()
             with open(result_path, "rb") as f:
-                result = f.read(1 << 16)
+                result = f.read(result_limit)
             size = os.path.getsize(output_path)
             with open(output_path, "rb") as f:
                 f.seek(max(0, size - 2048))

@@ -18,6 +18,7 @@ import doctor  # noqa: E402
 import drill  # noqa: E402
 import handout  # noqa: E402
 import learner  # noqa: E402
+import learner_inputs  # noqa: E402
 import progress  # noqa: E402
 import registry  # noqa: E402
 import grader  # noqa: E402
@@ -70,6 +71,8 @@ USAGE = """usage: ./wb COMMAND [ARGS]
   mutants [CHAPTER...]               only the mutant part of the self-test
   attacks                            only the grader-under-attack part of the self-test
   fixtures                           regenerate the PyTorch golden tensors (tests/fixtures/)
+  inputs                             rewrite which fixture tensors a judged chapter's learner process
+                                     is given (tests/graded/NN_topic/learner_inputs.json)
   bench cnn [--rounds N]             chapter 07 kernels and one training epoch against PyTorch:
                                      one JSON line per case with ms, torch_ms and their ratio
   bench lstm | attention | gan       chapter 03's LSTM, chapter 01's multi-head attention (forward
@@ -172,6 +175,17 @@ def cmd_fixtures(_args=None):
     return 0
 
 
+def cmd_inputs(_args=None):
+    """Rewrites tests/graded/NN_topic/learner_inputs.json of every judged chapter (tools/learner_inputs.py)."""
+    for ch in [c for c in registry.load_chapters() if c.judged]:
+        build.build([f"graded_{ch.name}_reference"])
+        plan = learner_inputs.collect(ch, build.graded_binary(ch, "reference"), ch.manifest())
+        learner_inputs.write_plan(ch, plan)
+        say(f"{os.path.relpath(learner_inputs.plan_path(ch), ROOT)}: "
+            f"{sum(len(k) for k in plan.values())} input tensors of {len(plan)} fixtures")
+    return 0
+
+
 def parser():
     """The commands and their options (./wb help prints USAGE, the short version)."""
     p = argparse.ArgumentParser(prog="./wb", add_help=False)
@@ -256,15 +270,15 @@ def parser():
     mutants = sub.add_parser("mutants", help="only the mutant check")
     mutants.add_argument("chapters", nargs="*")
     mutants.set_defaults(run=selftest.cmd_mutants)
-    for name, function in [("test", selftest.cmd_test), ("docs", cmd_docs), ("fixtures", cmd_fixtures),
+    for name, function in [("test", selftest.cmd_test), ("docs", cmd_docs), ("fixtures", cmd_fixtures), ("inputs", cmd_inputs),
                            ("attacks", selftest.cmd_attacks)]:
         sub.add_parser(name).set_defaults(run=function)
     return p
 
 
-COMMANDS = ("grade", "grade-class", "autograder", "drill", "run", "bench", "mutants", "test", "docs", "fixtures", "attacks", "status", "hint", "watch",
+COMMANDS = ("grade", "grade-class", "autograder", "drill", "run", "bench", "mutants", "test", "docs", "fixtures", "inputs", "attacks", "status", "hint", "watch",
             "reset", "doctor", "mock", "handout")
-TEACHER_ONLY = ("bench", "mutants", "attacks", "fixtures", "grade-class", "autograder")  # solutions/ or hidden tests: not in a handout
+TEACHER_ONLY = ("bench", "mutants", "attacks", "fixtures", "inputs", "grade-class", "autograder")  # solutions/ or hidden tests: not in a handout
 
 
 def main(argv):

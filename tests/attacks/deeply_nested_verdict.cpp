@@ -1,7 +1,7 @@
 // Attack (found by a red-team pass): the only "verdict" on the result descriptor is 30000 opening
 // brackets; Python's JSON parser then raised RecursionError and the grader wrote no report at all.
 // expect: rejected
-// unchecked: crashed
+// unchecked: crashed failed
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>

@@ -5,7 +5,7 @@
 #include "chapters/01_attention/softmax.hpp"
 
 namespace wb::grading {
-int register_graded(const char*, const char*, int, const char*) { return 0; }
+int register_graded(const char*, const char*, int, const char*, void (*)()) { return 0; }
 void run_graded(void (*)()) {}
 }  // namespace wb::grading
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "tests/harness/handover_stream.hpp"
 #include "tests/harness/registry.hpp"
 
 namespace wb::grading {
@@ -18,19 +19,44 @@ std::string& not_implemented_function() {
     return name;
 }
 
-int register_graded(const char* exercise, const char* test, int points, const char* hint) {
-    registry().push_back({exercise, test, points, hint});
+bool& learner_stopped() {
+    static bool stopped = false;
+    return stopped;
+}
+
+int register_graded(const char* exercise, const char* test, int points, const char* hint, void (*body)()) {
+    registry().push_back({exercise, test, points, hint, body});
     return static_cast<int>(registry().size());
 }
 
 void run_graded(void (*body)()) {
+    using handover::LearnerStopped;
     try {
         body();
     } catch (const NotImplemented& e) {
         not_implemented_function() = e.function();
         GTEST_FAIL() << e.function() << "() still throws wb::NotImplemented";
+    } catch (const LearnerStopped& e) {  // the judge: what the learner's process handed over instead of a value
+        switch (e.kind()) {
+            case LearnerStopped::stub:
+                not_implemented_function() = e.detail();
+                GTEST_FAIL() << e.detail() << "() still throws wb::NotImplemented";
+            case LearnerStopped::threw:
+                GTEST_FAIL() << "threw an exception the test did not expect: " << e.detail();
+            case LearnerStopped::ended:
+                learner_stopped() = true;
+                GTEST_FAIL() << e.detail();
+            case LearnerStopped::malformed:
+                GTEST_FAIL() << e.detail();
+        }
     } catch (const std::exception& e) {
         GTEST_FAIL() << "threw an exception the test did not expect: " << e.what();
+    }
+    // The judge: a body that ran to its end must have used exactly what the learner's process handed over.
+    if (handover::judging() && !::testing::Test::HasFailure()) {
+        const std::string problem = handover::finish();
+        if (problem.find("stopped before") != std::string::npos) learner_stopped() = true;
+        if (!problem.empty()) GTEST_FAIL() << problem;
     }
 }
 

@@ -1,23 +1,37 @@
-// Graded tests: GoogleTest tests with points and a hint, graded by tools/grader.py.
+// Graded tests: GoogleTest-style tests with points and a hint, graded by tools/grader.py.
 //
-//   GRADED_TEST(Softmax, RowsSumToOne, /*points=*/2, "Divide each exp by its own row's sum.") {
-//       EXPECT_TENSOR_NEAR(softmax_rows(x), expected, tol::kExact);
+//   GRADED_TEST(Softmax, MatchesPyTorch, /*points=*/2, "Normalise over the last dimension only.") {
+//       const auto g = fixtures::load("01_attention", "softmax");
+//       EXPECT_TENSOR_NEAR(LEARNER(softmax(g["x"])), g["out"], tol::kForward);
 //   }
 //
 // The suite name is the exercise (as listed in the chapter's tests/graded/NN_topic/chapter.json).
 // A body that stops at a stub (wb::NotImplemented) is reported "not attempted", naming the stub.
+//
+// A chapter's tests are built in one of three modes (docs/chapter_guide.md, "Writing the graded tests"):
+// - WB_GRADED_RECORD, the learner's process: the learner's code is linked; every LEARNER(expr) is
+//   computed and its value handed over (tests/harness/handover.hpp); checks evaluate only what they
+//   check (their first operand), never an expected value, and judge nothing.
+// - WB_GRADED_JUDGE, the judge's process: no learner code is linked (a learner call outside LEARNER is
+//   a link error); every LEARNER(expr) is the learner's handed-over value, and every check, expected
+//   value and verdict is here.
+// - neither (chapters not yet judged): one process, the learner's code linked, GoogleTest's checks.
+// Write the value being checked first: EXPECT_EQ(got, expected), EXPECT_LT(got, bound).
 #pragma once
-#include <gtest/gtest.h>
-
 #include <string>
 
 #include "framework/random.hpp"
 #include "framework/tensor.hpp"
+#include "tests/harness/handover.hpp"
+
+#if !defined(WB_GRADED_RECORD)
+#include <gtest/gtest.h>
+#endif
 
 namespace wb::grading {
 
-/// Registers a graded test's points and hint; called once per test at start-up.
-int register_graded(const char* exercise, const char* test, int points, const char* hint);
+/// Registers a graded test's points, hint and body; called once per test at start-up.
+int register_graded(const char* exercise, const char* test, int points, const char* hint, void (*body)() = nullptr);
 
 /// Runs a graded body: a wb::NotImplemented becomes "not attempted: <function>", any other
 /// exception a failure that names it. Both keep the process alive for the report.
@@ -33,10 +47,22 @@ struct Tolerance {
     double rel;
 };
 
+#if !defined(WB_GRADED_RECORD)
 /// Compares two tensors; the failure message gives, in order: a shape mismatch, or the max
 /// absolute error, the max relative error, the first failing index and a few expected/got pairs.
 ::testing::AssertionResult tensors_near(const char* got_expr, const char* expected_expr, const char* tol_expr,
                                         const Tensor& got, const Tensor& expected, Tolerance tol);
+#else
+/// The learner's process judges nothing: a check's message, streamed with <<, goes nowhere.
+struct NullMessage {
+    template <class T>
+    NullMessage& operator<<(const T&) { return *this; }
+};
+inline NullMessage& null_message() {
+    static NullMessage sink;
+    return sink;
+}
+#endif
 
 }  // namespace wb::grading
 
@@ -50,6 +76,70 @@ inline constexpr wb::grading::Tolerance kBackward{1e-4, 1e-3};  ///< float32 gra
 }  // namespace tol
 
 #define WB_GRADED_CONCAT_(a, b) a##b
+
+#if defined(WB_GRADED_RECORD)
+// ---- the learner's process: compute and hand over, judge nothing ------------------------------
+
+#define GRADED_TEST(Exercise, Name, points, hint)                                                  \
+    static void WB_GRADED_CONCAT_(graded_body_, Exercise##_##Name)();                              \
+    [[maybe_unused]] static const int WB_GRADED_CONCAT_(graded_reg_, Exercise##_##Name) =          \
+        ::wb::grading::register_graded(#Exercise, #Name, points, "",                               \
+                                       &WB_GRADED_CONCAT_(graded_body_, Exercise##_##Name));       \
+    static void WB_GRADED_CONCAT_(graded_body_, Exercise##_##Name)()
+
+/// A value computed by the learner's code: here it is computed and handed over.
+#define LEARNER(...) ::wb::handover::hand_over(__LINE__, (__VA_ARGS__))
+/// An expected value kept in a variable: not computed here (an empty value of its type stands in).
+#define EXPECTED(...) std::decay_t<decltype(__VA_ARGS__)>{}
+
+// A check evaluates the value it checks (which may hold LEARNER values to hand over), never the
+// expected one, and decides nothing.
+#define WB_GOT_(got) (static_cast<void>(got), ::wb::grading::null_message())
+#define EXPECT_TENSOR_NEAR(got, expected, tolerance) WB_GOT_(got)
+#define ASSERT_TENSOR_NEAR(got, expected, tolerance) WB_GOT_(got)
+#define EXPECT_EQ(got, expected) WB_GOT_(got)
+#define EXPECT_NE(got, expected) WB_GOT_(got)
+#define EXPECT_LT(got, bound) WB_GOT_(got)
+#define EXPECT_LE(got, bound) WB_GOT_(got)
+#define EXPECT_GT(got, bound) WB_GOT_(got)
+#define EXPECT_GE(got, bound) WB_GOT_(got)
+#define EXPECT_NEAR(got, expected, abs_error) WB_GOT_(got)
+#define EXPECT_FLOAT_EQ(got, expected) WB_GOT_(got)
+#define EXPECT_DOUBLE_EQ(got, expected) WB_GOT_(got)
+#define EXPECT_TRUE(got) WB_GOT_(got)
+#define EXPECT_FALSE(got) WB_GOT_(got)
+#define ASSERT_EQ(got, expected) WB_GOT_(got)
+#define ASSERT_NE(got, expected) WB_GOT_(got)
+#define ASSERT_LT(got, bound) WB_GOT_(got)
+#define ASSERT_LE(got, bound) WB_GOT_(got)
+#define ASSERT_GT(got, bound) WB_GOT_(got)
+#define ASSERT_GE(got, bound) WB_GOT_(got)
+#define ASSERT_NEAR(got, expected, abs_error) WB_GOT_(got)
+#define ASSERT_FLOAT_EQ(got, expected) WB_GOT_(got)
+#define ASSERT_DOUBLE_EQ(got, expected) WB_GOT_(got)
+#define ASSERT_TRUE(got) WB_GOT_(got)
+#define ASSERT_FALSE(got) WB_GOT_(got)
+#define ADD_FAILURE() ::wb::grading::null_message()
+#define SCOPED_TRACE(message) static_cast<void>(0)
+
+/// Runs `statement` (the learner's code) and hands over whether it threw wb::ShapeError, and its message.
+#define EXPECT_SHAPE_ERROR(statement, op) WB_HAND_OVER_THROW_(statement, ::wb::ShapeError)
+#define EXPECT_THROW(statement, type) WB_HAND_OVER_THROW_(statement, type)
+#define WB_HAND_OVER_THROW_(statement, type)                                                       \
+    do {                                                                                           \
+        ::wb::handover::ThrowOutcome wb_outcome_;                                                  \
+        try {                                                                                      \
+            statement;                                                                             \
+        } catch (const type& wb_error_) {                                                          \
+            wb_outcome_.kind = 1;                                                                  \
+            wb_outcome_.message = wb_error_.what();                                                \
+        }                                                                                          \
+        ::wb::handover::hand_over(__LINE__, std::move(wb_outcome_));                               \
+    } while (0)
+
+#else
+// ---- one process (legacy) or the judge's process: GoogleTest's checks -------------------------
+
 #define GRADED_TEST(Exercise, Name, points, hint)                                                  \
     static void WB_GRADED_CONCAT_(graded_body_, Exercise##_##Name)();                              \
     [[maybe_unused]] static const int WB_GRADED_CONCAT_(graded_reg_, Exercise##_##Name) =          \
@@ -62,6 +152,36 @@ inline constexpr wb::grading::Tolerance kBackward{1e-4, 1e-3};  ///< float32 gra
 #define ASSERT_TENSOR_NEAR(got, expected, tolerance) \
     ASSERT_PRED_FORMAT3(::wb::grading::tensors_near, got, expected, tolerance)
 
+#define WB_SHAPE_ERROR_MESSAGE_(op, message) \
+    "the ShapeError should name the op '" << (op) << "', got: " << (message)
+
+#if defined(WB_GRADED_JUDGE)
+/// The learner's value of `expr`, as its process handed it over; `expr` is not evaluated here.
+#define LEARNER(...) ::wb::handover::take_over<std::decay_t<decltype(__VA_ARGS__)>>(__LINE__)
+/// An expected value kept in a variable (only the judge computes it).
+#define EXPECTED(...) (__VA_ARGS__)
+
+#define EXPECT_SHAPE_ERROR(statement, op)                                                          \
+    do {                                                                                           \
+        const auto wb_outcome_ = ::wb::handover::take_over<::wb::handover::ThrowOutcome>(__LINE__); \
+        if (wb_outcome_.kind == 0)                                                                 \
+            ADD_FAILURE() << "expected wb::ShapeError from " #statement ", nothing was thrown";    \
+        else                                                                                       \
+            EXPECT_TRUE(::wb::grading::names_op(wb_outcome_.message, op))                          \
+                << WB_SHAPE_ERROR_MESSAGE_(op, wb_outcome_.message);                               \
+    } while (0)
+#undef EXPECT_THROW
+#define EXPECT_THROW(statement, type)                                                              \
+    do {                                                                                           \
+        if (::wb::handover::take_over<::wb::handover::ThrowOutcome>(__LINE__).kind == 0)           \
+            ADD_FAILURE() << "expected " #type " from " #statement ", nothing was thrown";         \
+    } while (0)
+
+#else
+/// One process: the learner's code runs right here.
+#define LEARNER(...) (__VA_ARGS__)
+#define EXPECTED(...) (__VA_ARGS__)
+
 /// Expects `statement` to throw wb::ShapeError whose message names `op` (as a whole name).
 #define EXPECT_SHAPE_ERROR(statement, op)                                                          \
     do {                                                                                           \
@@ -69,7 +189,8 @@ inline constexpr wb::grading::Tolerance kBackward{1e-4, 1e-3};  ///< float32 gra
             statement;                                                                             \
             ADD_FAILURE() << "expected wb::ShapeError from " #statement ", nothing was thrown";    \
         } catch (const ::wb::ShapeError& e) {                                                      \
-            EXPECT_TRUE(::wb::grading::names_op(e.what(), op))                                     \
-                << "the ShapeError should name the op '" << (op) << "', got: " << e.what();        \
+            EXPECT_TRUE(::wb::grading::names_op(e.what(), op)) << WB_SHAPE_ERROR_MESSAGE_(op, e.what()); \
         }                                                                                          \
     } while (0)
+#endif
+#endif

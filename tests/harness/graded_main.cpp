@@ -3,6 +3,8 @@
 //                       self-test compares it with the list tools/manifest.py reads from the sources
 //                       (the grader never asks a binary that links learner code for its tests)
 //   WB_RESULT_FD=n      write one JSON line per finished test on descriptor n: status, first failure
+//   WB_HANDOVER_FILE=f  judge one test (a judged chapter): f holds what the learner's process handed over
+//                       (tests/harness/handover.hpp); "learner_stopped" says it ended before the test did
 // tools/grader.py runs each test in its own sandboxed process (--gtest_filter=Exercise.Test) with a
 // timeout, so a crash or endless loop costs only that test; a missing result line means it crashed.
 #include <gtest/gtest.h>
@@ -17,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/harness/handover_stream.hpp"
 #include "tests/harness/registry.hpp"
 
 namespace {
@@ -35,6 +38,7 @@ public:
 
     void OnTestStart(const ::testing::TestInfo&) override {
         wb::grading::not_implemented_function().clear();
+        wb::grading::learner_stopped() = false;
         first_failure_.clear();
     }
     void OnTestPartResult(const ::testing::TestPartResult& r) override {
@@ -57,7 +61,8 @@ public:
                                                                        : first_failure_;
         // error_handler::replace: a message with invalid UTF-8 still makes a record (with U+FFFD)
         const std::string line = nlohmann::json{{"exercise", info.test_suite_name()}, {"test", info.name()},
-                                                {"status", status}, {"stub", stub}, {"message", message}}
+                                                {"status", status}, {"stub", stub}, {"message", message},
+                                                {"learner_stopped", wb::grading::learner_stopped()}}
                                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
         for (std::size_t done = 0; done < line.size();) {
             const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
@@ -85,6 +90,15 @@ int main(int argc, char** argv) {
             return 0;
         }
     ::testing::InitGoogleTest(&argc, argv);
+    if (const char* path = std::getenv("WB_HANDOVER_FILE")) {
+        std::string bytes;
+        if (std::FILE* f = std::fopen(path, "rb")) {
+            char buffer[1 << 16];
+            for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;) bytes.append(buffer, n);
+            std::fclose(f);
+        }
+        wb::handover::set_input(std::move(bytes));
+    }
     if (const char* fd = std::getenv("WB_RESULT_FD"))
         ::testing::UnitTest::GetInstance()->listeners().Append(new ResultWriter(std::atoi(fd)));
     return RUN_ALL_TESTS();

@@ -8,8 +8,8 @@ using namespace wb;
 
 static void expect_grads_match(const char* fixture, const Mask& mask) {
     const auto g = fixtures::load("01_attention", fixture);
-    const auto fwd = attention_forward(g["q"], g["k"], g["v"], mask);
-    const AttentionGrads grads = attention_backward(g["dout"], fwd.cache);
+    const auto fwd = LEARNER(attention_forward(g["q"], g["k"], g["v"], mask));
+    const AttentionGrads grads = LEARNER(attention_backward(g["dout"], fwd.cache));
     EXPECT_TENSOR_NEAR(grads.dv, g["dv"], tol::kBackward);
     EXPECT_TENSOR_NEAR(grads.dq, g["dq"], tol::kBackward);
     EXPECT_TENSOR_NEAR(grads.dk, g["dk"], tol::kBackward);
@@ -22,14 +22,15 @@ GRADED_TEST(AttentionBackward, MatchesAutograd, 3,
 
 GRADED_TEST(AttentionBackward, CausalMatchesAutograd, 2,
             "Blocked weights are 0, so with the full softmax Jacobian they get no gradient automatically.") {
-    expect_grads_match("attention_causal", causal_mask(5, 5));
+    expect_grads_match("attention_causal", LEARNER(causal_mask(5, 5)));
 }
 
 GRADED_TEST(AttentionBackward, PaddedKeysGetNoGradient, 1, "Keys no query may see cannot influence the loss: dK and dV are zero there.") {
-    expect_grads_match("attention_padding", padding_mask({6, 2}, 4, 6));
+    expect_grads_match("attention_padding", LEARNER(padding_mask({6, 2}, 4, 6)));
     const auto g = fixtures::load("01_attention", "attention_padding");
-    const auto fwd = attention_forward(g["q"], g["k"], g["v"], padding_mask({6, 2}, 4, 6));
-    const AttentionGrads grads = attention_backward(g["dout"], fwd.cache);
+    const auto fwd = LEARNER(attention_forward(g["q"], g["k"], g["v"], padding_mask({6, 2}, 4, 6)));
+    const AttentionGrads grads = LEARNER(attention_backward(g["dout"], fwd.cache));
+    ASSERT_EQ(grads.dv.shape(), g["v"].shape());
     for (int s = 2; s < 6; ++s)
         for (int d = 0; d < 5; ++d) EXPECT_EQ(grads.dv(1, s, d), 0.0f) << "padded key " << s;
 }
@@ -43,12 +44,12 @@ GRADED_TEST(AttentionBackward, GradientCheck, 2,
     const Tensor dout = Tensor::randn({1, 3, 2}, rng);
     // L = sum(out * dout), so dL/dout = dout
     auto loss = [&](const Tensor& qq, const Tensor& kk, const Tensor& vv) {
-        const Tensor out = attention_forward(qq, kk, vv).out;
+        const Tensor out = LEARNER(attention_forward(qq, kk, vv)).out;
         double sum = 0.0;
         for (std::size_t i = 0; i < out.size(); ++i) sum += static_cast<double>(out[i]) * dout[i];
         return sum;
     };
-    const AttentionGrads grads = attention_backward(dout, attention_forward(q, k, v).cache);
+    const AttentionGrads grads = LEARNER(attention_backward(dout, attention_forward(q, k, v).cache));
     const Tensor nq = numeric_gradient([&](const Tensor& x) { return loss(x, k, v); }, q);
     const Tensor nk = numeric_gradient([&](const Tensor& x) { return loss(q, x, v); }, k);
     const Tensor nv = numeric_gradient([&](const Tensor& x) { return loss(q, k, x); }, v);
@@ -59,6 +60,6 @@ GRADED_TEST(AttentionBackward, GradientCheck, 2,
 
 GRADED_TEST(AttentionBackward, RejectsWrongDout, 1, "dout must have the forward output's shape (B, T, Dv).") {
     const auto g = fixtures::load("01_attention", "attention_plain");
-    const auto fwd = attention_forward(g["q"], g["k"], g["v"]);
+    const auto fwd = LEARNER(attention_forward(g["q"], g["k"], g["v"]));
     EXPECT_SHAPE_ERROR(attention_backward(Tensor({2, 4, 6}), fwd.cache), "attention_backward");
 }

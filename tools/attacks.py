@@ -5,6 +5,7 @@ solving anything, or to break the grader. Its header says what grading must give
     // expect: rejected             statuses every chapter 01 test may have (always 0 points)
     // unchecked: not_attempted     the same, graded once more without the object check: the sandbox
                                     and the verdict checks must hold on their own
+    // absent: root: FLT_MAX        words the report (results.json, messages, the compile error) must not show
 Every attack must also leave a complete report (all 62 points listed, valid JSON and XML, printable text),
 no process behind, and the harness, the goldens and the reference untouched.
 """
@@ -36,11 +37,11 @@ def parse(path):
     header = {}
     with open(path) as f:
         for line in f:
-            m = re.match(r"//\s*(attack|expect|unchecked):\s*(.*)", line, re.I)
+            m = re.match(r"//\s*(attack|expect|unchecked|absent):\s*(.*)", line, re.I)
             if m:
                 header[m.group(1).lower()] = m.group(2).strip()
     return header.get("attack", os.path.basename(path)), set(header.get("expect", "").split()), \
-        set(header.get("unchecked", "").split())
+        set(header.get("unchecked", "").split()), header.get("absent", "").split()
 
 
 def protected_files():
@@ -113,7 +114,7 @@ def attack_once(tally, chapter, path, level, before):
     entries = chapter.manifest()
     points = sum(e.points for e in entries)
     report_dir = os.path.join(BUILD, "reports")
-    what, expect, unchecked = parse(os.path.join(ATTACKS, path))
+    what, expect, unchecked, absent = parse(os.path.join(ATTACKS, path))
     name = f"attack {path} ({level})"
     marker = os.path.join(BUILD, "grandchild-was-here")
     if os.path.exists(marker):
@@ -130,6 +131,8 @@ def attack_once(tally, chapter, path, level, before):
     if cr.score != 0 or not statuses <= expect:
         problems.append(f"scored {cr.score}/{cr.max_score} with statuses {sorted(statuses)}, expected {sorted(expect)}")
     problems.append(report_problems(report_dir, len(entries), points))
+    shown = written.decode("utf-8", "replace") + "\n".join(t.message for t in cr.tests) + cr.compile_error
+    problems += [f"the report quotes {word!r}, which it must never show" for word in absent if word in shown]
     deep_statuses = set()
     if unchecked:  # the same binary once more, without the object check: the next layers must hold
         deeper = grader.grade_binary(build.graded_binary(chapter, "learner", BUILD), chapter, TIMEOUT, project.JOBS, level)

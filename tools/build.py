@@ -41,7 +41,10 @@ def build(targets, quiet=True, build_dir=BUILD, timeout=None, untrusted=False):
     untrusted: the targets compile learner code, which ccache must neither serve nor store."""
     configure(build_dir)
     cmd = ["cmake", "--build", build_dir, "--target", *targets]
-    env = dict(os.environ, CCACHE_DISABLE="1") if untrusted else None
+    env = None
+    if untrusted:  # ccache must neither serve nor store it; the compiler runs contained (tools/compile_sandbox.py)
+        import sandbox
+        env = dict(os.environ, CCACHE_DISABLE="1", WB_COMPILE_SANDBOX="bwrap" if "bwrap" in sandbox.available() else "limits")
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             errors="replace", start_new_session=True, env=env)
     try:
@@ -89,11 +92,26 @@ def graded_binary(chapter, flavour, build_dir=BUILD):
     return os.path.join(build_dir, "tests", f"graded_{chapter.name}_{flavour}")
 
 
+def public_source(path):
+    """Whether a file named in a compiler message may be quoted in a report: the learner's own files and the
+    workbook's learner-facing headers and the system's, never anything else the compiler was made to read."""
+    path = path.replace(ROOT + "/", "")
+    return (path.startswith(("framework/", "layers/", "/usr/include/", "/usr/lib/gcc/"))
+            or "/chapters/" in "/" + path or "/submission/" in path or path.startswith(STUBS + "/"))
+
+
 def first_compiler_error(output):
-    """The first 'file:line:col: error:' of a build log, with the source line and caret after it."""
+    """The first 'file:line:col: error:' of a build log, with the source line and caret after it. An error
+    located in any other file than public_source's is named by its position only, never quoted: a message must
+    not carry the contents of a file that `#include "/etc/shadow"` made the compiler read."""
     lines = output.splitlines()
     for i, line in enumerate(lines):
         if re.search(r":\d+:\d+: (fatal )?error:|^build: error:", line) or re.search(r"undefined reference to|multiple definition of", line):
+            located = re.match(r"(?:In file included from )?([^:\s][^:]*):\d+:\d+: ", line)
+            if located and not public_source(located.group(1)):
+                return ("an error inside " + reports.clean_text(located.group(1).replace(ROOT + "/", ""), 200) +
+                        ", a file an exercise may not include (only its chapter's headers, framework/, layers/ "
+                        "and the system's)")
             text = line.replace(ROOT + "/", "")
             context = [l for l in lines[i + 1:i + 3] if l.strip() and "error:" not in l and not l.startswith("[")]
             return reports.clean_text("\n".join([text] + context))

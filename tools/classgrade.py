@@ -42,6 +42,16 @@ RESERVED = {"summary.md", "summary.json", "histogram.png"}  # files of the class
 FAILING = ("failed", "crashed", "timed_out", "held")  # statuses of a check the student's code ran and did not pass
 
 
+def neutral(text, limit=300):
+    """A cell or summary line that cannot be read as anything else: no control characters or line breaks
+    (they would forge a row or a line), at most `limit` characters, and no leading = + - @ (a spreadsheet
+    would run the cell as a formula)."""
+    text = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+", " ", str(text)).strip()
+    if len(text) > limit:
+        text = text[:limit - 3] + "..."
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 class Refused(Exception):
     """A submission that is not graded, with the reason for the teacher."""
 
@@ -219,8 +229,22 @@ def exercise_columns(chapters):
 
 
 def grade_student(name, entry_path, out_dir, args, chapters, jobs_each):
-    """One student's row: unpack, grade in a process of its own, read its results.json."""
+    """One student's row: unpack, grade in a process of its own, read its results.json. Never raises: a
+    failure while handling one student is that student's row, and the class goes on."""
     start = time.monotonic()
+    try:
+        return _grade_student(name, entry_path, out_dir, args, chapters, jobs_each, start)
+    except Exception as e:  # noqa: BLE001 -- one student's trouble must never stop the class
+        row = {"student": name, "status": "error", "tests": [], "seconds": 0.0,
+               "note": f"the grader failed on this submission ({type(e).__name__}: {e})"}
+        try:
+            return finish(row, start, os.path.join(out_dir, name), os.path.join(TREES, name), args)
+        except Exception:  # noqa: BLE001 -- even its report folder could not be written
+            row["note"] = neutral(row["note"])
+            return row
+
+
+def _grade_student(name, entry_path, out_dir, args, chapters, jobs_each, start):
     tree = os.path.join(TREES, name)
     report_dir = os.path.join(out_dir, name)
     shutil.rmtree(tree, ignore_errors=True)
@@ -231,6 +255,9 @@ def grade_student(name, entry_path, out_dir, args, chapters, jobs_each):
         unpack(entry_path, os.path.join(tree, "files"))
     except Refused as e:
         row.update(status="refused", note=str(e))
+        return finish(row, start, report_dir, tree, args)
+    except Exception as e:  # noqa: BLE001 -- a name too long for the file system, a full disk, ...
+        row.update(status="refused", note=f"could not be unpacked ({type(e).__name__}: {e})")
         return finish(row, start, report_dir, tree, args)
     command = ["/usr/bin/python3", os.path.join(ROOT, "tools", "wb.py"), "grade", *[c.name for c in chapters],
                "--course", "--submission", os.path.join(tree, "files"), "--reports", report_dir,
@@ -259,11 +286,13 @@ def finish(row, start, report_dir, tree, args):
     row["seconds"] = time.monotonic() - start
     if not args.keep_builds:
         shutil.rmtree(tree, ignore_errors=True)
+    if row["status"] == "graded":
+        row["note"] = what_went_wrong(row["tests"])
+    row["note"] = neutral(row["note"])
     if row["status"] != "graded":
+        os.makedirs(report_dir, exist_ok=True)
         with open(os.path.join(report_dir, "refused.txt" if row["status"] == "refused" else "error.txt"), "w") as f:
             f.write(row["note"] + "\n")
-    else:
-        row["note"] = what_went_wrong(row["tests"])
     return row
 
 
@@ -323,7 +352,7 @@ def summarize(rows, columns, wall, jobs, out_dir):
     problems = [r for r in rows if r["status"] != "graded" or r["note"]]
     if problems:
         lines += ["", "## Not graded, or with builds, crashes or timeouts", ""]
-        lines += [f"- {r['student']}: {r['status']}: {r['note']}" for r in problems]
+        lines += [f"- {neutral(r['student'], 100)}: {r['status']}: {neutral(r['note'])}" for r in problems]
     with open(os.path.join(out_dir, "summary.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "charts.py"), "class", out_dir],
@@ -338,7 +367,7 @@ def write_gradebook(path, rows, columns):
         maximum = sum(p for _, _, p in columns)
         for r in sorted(rows, key=lambda r: r["student"]):
             cells = [r["points"][(c, e)] if r["status"] == "graded" else "" for c, e, _ in columns]
-            w.writerow([r["student"], r["status"], r["total"], maximum, *cells, r["note"]])
+            w.writerow([neutral(r["student"], 100), r["status"], r["total"], maximum, *cells, neutral(r["note"])])
 
 
 def cmd_grade_class(args):
@@ -362,7 +391,8 @@ def cmd_grade_class(args):
     # The workbook's own objects once, before the students (each tree then takes them from ccache).
     build.build([t for ch in chapters for t in build.trusted_parts(build.BUILD, f"graded_{ch.name}_learner", "learner")])
     start = time.monotonic()
-    rows = [{"student": name, "status": "refused", "note": why, "tests": [], "seconds": 0.0} for name, why in refused.items()]
+    rows = [{"student": neutral(name, 100), "status": "refused", "note": neutral(why), "tests": [], "seconds": 0.0}
+            for name, why in refused.items()]
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(grade_student, name, path, out_dir, args, chapters, jobs_each)
                    for name, path in submissions.items()]
@@ -382,7 +412,7 @@ def cmd_grade_class(args):
     write_gradebook(out_csv, rows, columns)
     summary = summarize(rows, columns, wall, jobs, out_dir)
     for name, why in refused.items():
-        say(f"{name}: refused: {why}")
+        say(f"{neutral(name, 100)}: refused: {neutral(why)}")
     def shown(path):
         return os.path.relpath(path) if path.startswith(os.getcwd() + os.sep) else path
     say(f"{summary['graded']} graded, {summary['refused']} refused, {summary['errors']} errors in {wall:.0f} s; "

@@ -144,44 +144,80 @@ def judge_binary(binary, chapter):
     return os.path.join(os.path.dirname(binary), f"judge_{chapter.name}") if chapter.judged else None
 
 
-def run_judged(runner, judge, entry, timeout):
-    """One test of a judged chapter: the learner's side in the sandbox, then the judge on what it handed over."""
+def learner_side(runner, entry, timeout, folder):
+    """Runs one test's learner side in the sandbox; what it handed over goes to folder/Exercise.Test."""
     outcome = runner.run(["--wb-run", f"{entry.exercise}.{entry.test}"], timeout, test_env(),
                          result_limit=sandbox.OUTPUT_LIMIT)
+    with open(os.path.join(folder, f"{entry.exercise}.{entry.test}"), "wb") as f:
+        f.write(outcome.result)
+    return outcome
+
+
+def judge_records(judge, entries, folder, timeout):
+    """{(exercise, test): record} of the judge's verdicts on the hand-overs in folder: one judge process for
+    all of them, then one per test for any the first could not finish (a value that crashed it)."""
+    env = dict(test_env(), WB_HANDOVER_DIR=folder, WB_FIXTURE_ROOT=FIXTURES)
+    records = {}
+
+    def run(chosen, limit):
+        # The judge is the workbook's code, but it reads values made by untrusted code: limits and a time-out too.
+        done = sandbox.Runner(judge, FIXTURES, "none").run(
+            ["--gtest_filter=" + ":".join(f"{e.exercise}.{e.test}" for e in chosen), "--gtest_brief=1"], limit, env,
+            result_limit=sandbox.OUTPUT_LIMIT)
+        for line in done.result.split(b"\n"):
+            try:
+                record = json.loads(line)
+                records.setdefault((record["exercise"], record["test"]), record)
+            except (ValueError, KeyError, TypeError):
+                continue
+
+    run(entries, 60.0 + 2.0 * len(entries))
+    for e in [e for e in entries if (e.exercise, e.test) not in records]:
+        run([e], max(timeout, 30.0))
+    return records
+
+
+def judged_verdict(entry, outcome, record, timeout):
+    """(status, message, stub) of one test from how its learner side ended and the judge's record."""
     if outcome.timed_out:
         return "timed_out", f"still running after {timeout:g} s: look for a loop that never ends", ""
-    with tempfile.TemporaryDirectory(prefix="wb_judge_") as tmp:
-        handed = os.path.join(tmp, "handover")
-        with open(handed, "wb") as f:
-            f.write(outcome.result)
-        env = dict(test_env(), WB_HANDOVER_FILE=handed, WB_FIXTURE_ROOT=FIXTURES)
-        # The judge is the workbook's code, but it reads values made by untrusted code: limits and a time-out too.
-        judged = sandbox.Runner(judge, FIXTURES, "none").run(
-            [f"--gtest_filter={entry.exercise}.{entry.test}", "--gtest_brief=1"], max(timeout, 30.0), env)
-    if judged.timed_out:
+    if record is None:
         return "crashed", "the judge could not finish with the values your code handed over", ""
-    status, message, stub = verdict(judged, entry, timeout)
-    if status == "crashed":
-        return "crashed", "the judge could not read the values your code handed over (" + message + ")", ""
-    record = json.loads([l for l in judged.result.split(b"\n") if l.strip()][0])
+    status, message, stub = record.get("status"), str(record.get("message", "")), str(record.get("stub", ""))
     if record.get("learner_stopped"):
         if outcome.returncode < 0:
             return "crashed", died_message(outcome), ""
         return "crashed", (f"the test process ended ({signal_name(outcome.returncode)}) before the test "
                            "finished: does your code exit the program?"), ""
-    return status, message, stub
+    if status not in RECORD_STATUSES:
+        return "crashed", "the judge wrote no verdict", ""
+    return status, reports.clean_text(message.replace(ROOT + "/", "")), reports.clean_text(stub, 200)
 
 
-def run_one(runner, entry, timeout, judge=None):
+def grade_judged(runner, judge, chapter, entries, timeout, jobs):
+    """Every entry of a judged chapter: the learner sides in the sandbox, `jobs` at a time, then the judge."""
+    with tempfile.TemporaryDirectory(prefix="wb_handover_") as folder:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+            outcomes = list(pool.map(lambda e: learner_side(runner, e, timeout, folder), entries))
+        records = judge_records(judge, entries, folder, timeout)
+    results = []
+    for e, outcome in zip(entries, outcomes):
+        r = TestResult("", e.exercise, e.test, e.points, e.hint, error_path=e.error_path, visibility=e.visibility)
+        try:
+            r.status, r.message, r.stub = judged_verdict(e, outcome, records.get((e.exercise, e.test)), timeout)
+        except Exception as error:  # a fault of the grader: this test is lost, never the report
+            r.status, r.message = "crashed", f"the grader failed on this test ({type(error).__name__}: {error})"
+        results.append(r)
+    return results
+
+
+def run_one(runner, entry, timeout):
     """Runs one graded test in its own process; returns a TestResult (points from the manifest)."""
     result = TestResult("", entry.exercise, entry.test, entry.points, entry.hint, error_path=entry.error_path,
                         visibility=entry.visibility)
     try:
-        if judge:
-            result.status, result.message, result.stub = run_judged(runner, judge, entry, timeout)
-        else:
-            outcome = runner.run([f"--gtest_filter={entry.exercise}.{entry.test}", "--gtest_brief=1"], timeout, test_env())
-            result.status, result.message, result.stub = verdict(outcome, entry, timeout)
+        outcome = runner.run([f"--gtest_filter={entry.exercise}.{entry.test}", "--gtest_brief=1"], timeout, test_env())
+        result.status, result.message, result.stub = verdict(outcome, entry, timeout)
     except Exception as e:  # a fault of the grader: this test is lost, never the report
         result.status, result.message = "crashed", f"the grader failed on this test ({type(e).__name__}: {e})"
     return result
@@ -217,8 +253,11 @@ def _grade_binary(binary, judge, fixtures, chapter, entries, timeout, jobs, leve
                              f"{timeout:g} s): a global variable whose initialisation never ends?")
         if probe.returncode != 0:
             return all_tests(chapter, entries, "crashed", "before any test started, " + died_message(probe))
-        with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(lambda e: run_one(runner, e, timeout, judge), entries))
+        if judge:
+            results = grade_judged(runner, judge, chapter, entries, timeout, jobs)
+        else:
+            with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+                results = list(pool.map(lambda e: run_one(runner, e, timeout), entries))
     for r in results:
         r.chapter = chapter.name
     return hold_error_path_points(results)

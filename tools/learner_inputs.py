@@ -85,7 +85,8 @@ def stage(chapter, dest):
     folder = os.path.join(dest, chapter.name)
     os.makedirs(folder, exist_ok=True)
     plan = load_plan(chapter)
-    for file in sorted(os.listdir(os.path.join(FIXTURES, chapter.name))):
+    source_folder = os.path.join(FIXTURES, chapter.name)
+    for file in sorted(os.listdir(source_folder) if os.path.isdir(source_folder) else []):
         name, ext = os.path.splitext(file)
         if ext != ".wbt":
             continue

@@ -134,6 +134,14 @@ def make_sample_class(dest):
 
     as_zip(dest, "extra_files", ref, extra=[("notes/todo.txt", b"later\n", 0o100644)])
     expect["extra_files"] = {"refused": "outside chapters/"}
+    # A folder name longer than the file system allows (it once ended the whole class in a traceback).
+    as_zip(dest, "long_name", ref, extra=[(f"chapters/{CHAPTER}/{'x' * 300}/softmax.cpp", b"int x;\n", 0o100644)])
+    expect["long_name"] = {"refused": "could not be unpacked"}
+    # Names that would run as a spreadsheet formula, or forge a line of summary.md and of the terminal.
+    as_zip(dest, "formula", ref, extra=[("=HYPERLINK(\"http://x\")", b"\n", 0o100644)])
+    expect["formula"] = {"refused": "outside chapters/"}
+    as_zip(dest, "newline", ref, extra=[("a\n- correct: graded: 100\n", b"\n", 0o100644)])
+    expect["newline"] = {"refused": "outside chapters/"}
     return expect
 
 

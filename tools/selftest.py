@@ -305,6 +305,15 @@ def check_grade_class(tally):
                   json.load(open(os.path.join(folder, "gradebook", s, "results.json")))["score"] == r["total"]]
     tally.check(len(reports_ok) == sum(r["status"] == "graded" for r in rows.values()),
                 "grade-class: every graded student's results.json holds the gradebook's total", f"only {reports_ok}")
+    with open(out, newline="") as f:
+        import csv
+        cells = [c for row in csv.reader(f) for c in row]
+    summary_lines = open(os.path.join(folder, "gradebook", "summary.md")).read().splitlines()
+    forged = [c for c in cells if c[:1] in ("=", "+", "-", "@") or re.search(r"[\x00-\x1f]", c)]
+    forged += [l for l in summary_lines if l.startswith("- correct:")]
+    forged += [l for l in proc.stdout.splitlines() if l.lstrip().startswith("- correct:")]
+    tally.check(not forged, "grade-class: no cell starts a formula, no name forges a line of the CSV, summary or terminal",
+                f"found {forged[:3]}")
     histogram = os.path.join(folder, "gradebook", "histogram.png")
     summary = json.load(open(os.path.join(folder, "gradebook", "summary.json")))
     tally.check(os.path.isfile(histogram) and open(histogram, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
@@ -363,7 +372,27 @@ def check_autograder(tally):
 
 # Training tests, left out under the sanitizers: a debug build takes minutes per training run, and memory
 # errors in the code they train are the other tests' to find. Their numerics are checked by the release run.
-NOT_UNDER_SANITIZERS = {"graded_06_attention_rnn_program_reference": "AttentionRnnModels.AttentionLearnsWhatThePlainLstmCannot"}
+NOT_UNDER_SANITIZERS = {"AttentionRnnModels.AttentionLearnsWhatThePlainLstmCannot"}
+
+
+def sanitized_test(debug, ch, entry):
+    """One graded test with both sides built with ASan + UBSan: the reference's learner side, then the judge on
+    what it handed over. '' when both ran clean and the judge passed it, else what went wrong."""
+    with tempfile.TemporaryDirectory(prefix="wb_asan_") as tmp:
+        handed = os.path.join(tmp, "handover")
+        name = f"{entry.exercise}.{entry.test}"
+        with open(handed, "wb") as out:
+            side = subprocess.run([os.path.join(debug, "tests", f"graded_{ch.name}_reference"), "--wb-run", name],
+                                  stdout=out, stderr=subprocess.PIPE, text=True, errors="replace",
+                                  env=dict(os.environ, WB_RESULT_FD="1"))
+        judge = subprocess.run([os.path.join(debug, "tests", f"judge_{ch.name}"), f"--gtest_filter={name}"],
+                               capture_output=True, text=True, errors="replace", env=dict(os.environ, WB_HANDOVER_FILE=handed))
+    for what, run in (("learner side", side), ("judge", judge)):
+        output = (run.stdout or "") + (run.stderr or "")
+        report = [l for l in output.splitlines() if "ERROR: " in l or "runtime error" in l or "FAILED" in l]
+        if run.returncode != 0 or report:
+            return f"{name} ({what}, exit {run.returncode}): " + " | ".join(report[:3])
+    return ""
 
 
 def run_sanitized(chapters, tally):
@@ -372,16 +401,23 @@ def run_sanitized(chapters, tally):
         proc = subprocess.run(["cmake", "--preset", "debug"], cwd=ROOT, capture_output=True, text=True)
         if not tally.check(proc.returncode == 0, "configure the debug preset", proc.stderr[-1000:]):
             return
-    binaries = ["framework_tests", "layers_tests"] + [f"graded_{ch.name}_reference" for ch in chapters]
+    binaries = ["framework_tests", "layers_tests"] + [f"{kind}_{ch.name}{suffix}" for ch in chapters
+                                                      for kind, suffix in (("graded", "_reference"), ("judge", ""))]
     proc = subprocess.run(["cmake", "--build", debug, "--target", *binaries], capture_output=True, text=True)
     if not tally.check(proc.returncode == 0, "the debug build", build.first_compiler_error(proc.stdout + proc.stderr)):
         return
-    for name in binaries:
-        skip = [f"--gtest_filter=-{NOT_UNDER_SANITIZERS[name]}"] if name in NOT_UNDER_SANITIZERS else []
-        run = subprocess.run([os.path.join(debug, "tests", name), *skip], capture_output=True, text=True, errors="replace")
+    for name in binaries[:2]:
+        run = subprocess.run([os.path.join(debug, "tests", name)], capture_output=True, text=True, errors="replace")
         report = [l for l in (run.stdout + run.stderr).splitlines() if "ERROR: " in l or "runtime error" in l or "FAILED" in l]
         if tally.check(run.returncode == 0, f"{name} under ASan + UBSan", " | ".join(report[:3])):
             print(f"  {paint('ok', '32')}   {name}")
+    import concurrent.futures
+    for ch in chapters:
+        entries = [e for e in ch.manifest() if f"{e.exercise}.{e.test}" not in NOT_UNDER_SANITIZERS]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=JOBS) as pool:
+            problems = [p for p in pool.map(lambda e: sanitized_test(debug, ch, e), entries) if p]
+        if tally.check(not problems, f"{ch.name}'s reference under ASan + UBSan, both sides of every test", "; ".join(problems[:3])):
+            print(f"  {paint('ok', '32')}   {ch.name}: {len(entries)} tests, both sides")
 
 
 def run_thread_sanitizer(tally):
@@ -529,7 +565,7 @@ def teacher_checks(chapters, tally):
     check_course_mode(tally)
 
     say("a generated class through ./wb grade-class: correct, stubs, compile error, crash, endless loop, mutant, "
-        "forger and three hostile archives ...")
+        "forger and six hostile archives ...")
     check_grade_class(tally)
 
     say("the Gradescope autograder: ./wb autograder for chapter 01, its setup.sh, then run_autograder on three "

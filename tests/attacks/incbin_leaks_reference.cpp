@@ -1,7 +1,7 @@
 // Attack (found by a red-team pass): the assembler's .incbin pastes any readable file into the object
 // (the compiler's dependency list does not show it); thrown as a message, the reference answer then
 // appeared in the scoreboard and the reports.
-// expect: rejected
+// expect: compile_error rejected
 #include <stdexcept>
 #include <string>
 

@@ -1,3 +1,3 @@
 // Attack: compile the reference answer into the learner's file instead of writing one.
-// expect: rejected
+// expect: compile_error rejected
 #include "solutions/01_attention/softmax.cpp"

@@ -64,6 +64,20 @@ inline NullMessage& null_message() {
 }
 #endif
 
+/// Runs f (in a LEARNER block, on an object the block built) and tells whether it threw wb::ShapeError,
+/// with its message: EXPECT_SHAPE_ERROR_OUTCOME then checks it on the judge's side.
+template <class F>
+handover::ThrowOutcome shape_error_outcome(F&& f) {
+    handover::ThrowOutcome outcome;
+    try {
+        f();
+    } catch (const ShapeError& e) {
+        outcome.kind = 1;
+        outcome.message = e.what();
+    }
+    return outcome;
+}
+
 }  // namespace wb::grading
 
 /// Named tolerances, per precision and direction. float32 has a 24-bit mantissa (~6e-8 relative);
@@ -88,7 +102,7 @@ inline constexpr wb::grading::Tolerance kBackward{1e-4, 1e-3};  ///< float32 gra
     static void WB_GRADED_CONCAT_(graded_body_, Exercise##_##Name)()
 
 /// A value computed by the learner's code: here it is computed and handed over.
-#define LEARNER(...) ::wb::handover::hand_over(__LINE__, (__VA_ARGS__))
+#define LEARNER(...) ::wb::handover::hand_over_result(__LINE__, [&]() -> decltype(auto) { return (__VA_ARGS__); })
 /// An expected value kept in a variable: not computed here (an empty value of its type stands in).
 #define EXPECTED(...) std::decay_t<decltype(__VA_ARGS__)>{}
 
@@ -124,6 +138,7 @@ inline constexpr wb::grading::Tolerance kBackward{1e-4, 1e-3};  ///< float32 gra
 
 /// Runs `statement` (the learner's code) and hands over whether it threw wb::ShapeError, and its message.
 #define EXPECT_SHAPE_ERROR(statement, op) WB_HAND_OVER_THROW_(statement, ::wb::ShapeError)
+#define EXPECT_SHAPE_ERROR_OUTCOME(outcome, op) WB_GOT_(outcome)
 #define EXPECT_THROW(statement, type) WB_HAND_OVER_THROW_(statement, type)
 #define WB_HAND_OVER_THROW_(statement, type)                                                       \
     do {                                                                                           \
@@ -154,6 +169,17 @@ inline constexpr wb::grading::Tolerance kBackward{1e-4, 1e-3};  ///< float32 gra
 
 #define WB_SHAPE_ERROR_MESSAGE_(op, message) \
     "the ShapeError should name the op '" << (op) << "', got: " << (message)
+
+/// Checks what shape_error_outcome found: a ShapeError that names `op`.
+#define EXPECT_SHAPE_ERROR_OUTCOME(outcome, op)                                                    \
+    do {                                                                                           \
+        const ::wb::handover::ThrowOutcome& wb_outcome_ = (outcome);                               \
+        if (wb_outcome_.kind == 0)                                                                 \
+            ADD_FAILURE() << "expected wb::ShapeError from " #outcome ", nothing was thrown";      \
+        else                                                                                       \
+            EXPECT_TRUE(::wb::grading::names_op(wb_outcome_.message, op))                          \
+                << WB_SHAPE_ERROR_MESSAGE_(op, wb_outcome_.message);                               \
+    } while (0)
 
 #if defined(WB_GRADED_JUDGE)
 /// The learner's value of `expr`, as its process handed it over; `expr` is not evaluated here.

@@ -5,6 +5,7 @@
 //   WB_RESULT_FD=n      write one JSON line per finished test on descriptor n: status, first failure
 //   WB_HANDOVER_FILE=f  judge one test (a judged chapter): f holds what the learner's process handed over
 //                       (tests/harness/handover.hpp); "learner_stopped" says it ended before the test did
+//   WB_HANDOVER_DIR=d   judge every test asked for, each on its file d/Exercise.Test
 // tools/grader.py runs each test in its own sandboxed process (--gtest_filter=Exercise.Test) with a
 // timeout, so a crash or endless loop costs only that test; a missing result line means it crashed.
 #include <gtest/gtest.h>
@@ -26,6 +27,17 @@ namespace {
 
 using wb::grading::registry;
 
+/// A file's bytes; "" when it cannot be read (the judge then sees a learner that handed over nothing).
+std::string read_file(const std::string& path) {
+    std::string bytes;
+    if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+        char buffer[1 << 16];
+        for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;) bytes.append(buffer, n);
+        std::fclose(f);
+    }
+    return bytes;
+}
+
 const wb::grading::GradedInfo* find_graded(const std::string& exercise, const std::string& test) {
     for (const auto& g : registry())
         if (g.exercise == exercise && g.test == test) return &g;
@@ -36,10 +48,13 @@ class ResultWriter : public ::testing::EmptyTestEventListener {
 public:
     explicit ResultWriter(int fd) : fd_(fd) {}
 
-    void OnTestStart(const ::testing::TestInfo&) override {
+    void OnTestStart(const ::testing::TestInfo& info) override {
         wb::grading::not_implemented_function().clear();
         wb::grading::learner_stopped() = false;
         first_failure_.clear();
+        // A judge of many tests at once: each test's hand-over is the file named after it.
+        if (const char* folder = std::getenv("WB_HANDOVER_DIR"))
+            wb::handover::set_input(read_file(std::string(folder) + "/" + info.test_suite_name() + "." + info.name()));
     }
     void OnTestPartResult(const ::testing::TestPartResult& r) override {
         if (r.failed() && first_failure_.empty()) {
@@ -90,15 +105,7 @@ int main(int argc, char** argv) {
             return 0;
         }
     ::testing::InitGoogleTest(&argc, argv);
-    if (const char* path = std::getenv("WB_HANDOVER_FILE")) {
-        std::string bytes;
-        if (std::FILE* f = std::fopen(path, "rb")) {
-            char buffer[1 << 16];
-            for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;) bytes.append(buffer, n);
-            std::fclose(f);
-        }
-        wb::handover::set_input(std::move(bytes));
-    }
+    if (const char* path = std::getenv("WB_HANDOVER_FILE")) wb::handover::set_input(read_file(path));
     if (const char* fd = std::getenv("WB_RESULT_FD"))
         ::testing::UnitTest::GetInstance()->listeners().Append(new ResultWriter(std::atoi(fd)));
     return RUN_ALL_TESTS();

@@ -26,6 +26,7 @@
 #include <string>
 #include <tuple>
 #include <type_traits>
+#include <functional>
 #include <typeinfo>
 #include <utility>
 #include <vector>
@@ -42,7 +43,9 @@ public:
 
 class Writer {
 public:
-    void bytes(const void* p, std::size_t n) { out_.append(static_cast<const char*>(p), n); }
+    void bytes(const void* p, std::size_t n) {
+        if (n > 0) out_.append(static_cast<const char*>(p), n);  // an empty tensor's data() may be null
+    }
     template <class T>
     void number(T v) {
         static_assert(std::is_arithmetic_v<T>);
@@ -60,6 +63,7 @@ public:
     Reader(const char* data, std::size_t size) : data_(data), size_(size) {}
     void bytes(void* p, std::size_t n) {
         if (n > size_ - pos_) throw StreamError("a value ends early");
+        if (n == 0) return;  // an empty tensor's data() may be null
         std::memcpy(p, data_ + pos_, n);
         pos_ += n;
     }
@@ -224,6 +228,13 @@ std::uint64_t type_id(const std::type_info& type);
 /// Writes one value record (learner's process).
 void send_value(unsigned line, std::uint64_t type, const std::string& payload);
 
+/// How many LEARNER expressions are being computed right now: only the outermost one hands its value
+/// over, since the judge never evaluates what is inside a LEARNER(...), nested ones included.
+inline int& nesting() {
+    static int depth = 0;
+    return depth;
+}
+
 template <class T>
 T hand_over(unsigned line, T&& value) {
     using V = std::decay_t<T>;
@@ -231,6 +242,23 @@ T hand_over(unsigned line, T&& value) {
     encode(w, static_cast<const V&>(value));
     send_value(line, type_id(typeid(V)), w.str());
     return std::forward<T>(value);
+}
+
+/// LEARNER(expr) on the learner's side: computes expr (as f()) and hands its value over unless it is
+/// nested inside another LEARNER(...).
+template <class F>
+std::decay_t<std::invoke_result_t<F&>> hand_over_result(unsigned line, F&& f) {
+    using V = std::decay_t<std::invoke_result_t<F&>>;
+    struct Level {
+        Level() { ++nesting(); }
+        ~Level() { --nesting(); }
+    };
+    V value = [&] {
+        Level level;
+        return V(f());
+    }();
+    if (nesting() == 0) hand_over(line, static_cast<const V&>(value));
+    return value;
 }
 
 /// For LEARNER(expr) where expr is void: a record without payload, so that both sides count alike.

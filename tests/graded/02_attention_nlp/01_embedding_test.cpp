@@ -7,28 +7,28 @@ using namespace wb;
 
 GRADED_TEST(Embedding, LooksUpOneRowPerToken, 1, "out[n, t, :] is row tokens[n, t] of the table, copied whole.") {
     const Tensor weight({3, 2}, {1, 2, 3, 4, 5, 6});
-    EXPECT_TENSOR_NEAR(embedding_forward(weight, Tensor({1, 2}, {2, 0})), Tensor({1, 2, 2}, {5, 6, 1, 2}), tol::kExact);
+    EXPECT_TENSOR_NEAR(LEARNER(embedding_forward(weight, Tensor({1, 2}, {2, 0}))), Tensor({1, 2, 2}, {5, 6, 1, 2}), tol::kExact);
 }
 
 GRADED_TEST(Embedding, ForwardMatchesPyTorch, 1, "Shape (N, T, D): one D-vector per token, in the tokens' order.") {
     const auto g = fixtures::load("02_attention_nlp", "embedding");
-    EXPECT_TENSOR_NEAR(embedding_forward(g["weight"], g["tokens"]), g["out"], tol::kExact);
+    EXPECT_TENSOR_NEAR(LEARNER(embedding_forward(g["weight"], g["tokens"])), g["out"], tol::kExact);
 }
 
 GRADED_TEST(Embedding, RepeatedTokensAccumulate, 2,
             "A token seen k times collects all k gradients: add (+=) into its row, do not overwrite (=).") {
     const auto g = fixtures::load("02_attention_nlp", "embedding");
-    EXPECT_TENSOR_NEAR(embedding_backward(g["dout"], g["tokens"], 9), g["dweight"], tol::kForward);
+    EXPECT_TENSOR_NEAR(LEARNER(embedding_backward(g["dout"], g["tokens"], 9)), g["dweight"], tol::kForward);
     // by hand: token 1 twice
-    const Tensor dweight = embedding_backward(Tensor({1, 2, 2}, {1, 0, 2, 5}), Tensor({1, 2}, {1, 1}), 3);
+    const Tensor dweight = LEARNER(embedding_backward(Tensor({1, 2, 2}, {1, 0, 2, 5}), Tensor({1, 2}, {1, 1}), 3));
     EXPECT_TENSOR_NEAR(dweight, Tensor({3, 2}, {0, 0, 3, 5, 0, 0}), tol::kExact);
 }
 
 GRADED_TEST(Embedding, PaddingRowGetsNoGradient, 1,
             "Skip the positions holding padding_id: nn.Embedding(padding_idx) never trains that row.") {
     const auto g = fixtures::load("02_attention_nlp", "embedding");
-    EXPECT_TENSOR_NEAR(embedding_backward(g["dout"], g["tokens"], 9, 0), g["dweight_padding0"], tol::kForward);
-    EXPECT_TENSOR_NEAR(embedding_backward(g["dout"], g["tokens"], 9, 3), g["dweight_padding3"], tol::kForward);
+    EXPECT_TENSOR_NEAR(LEARNER(embedding_backward(g["dout"], g["tokens"], 9, 0)), g["dweight_padding0"], tol::kForward);
+    EXPECT_TENSOR_NEAR(LEARNER(embedding_backward(g["dout"], g["tokens"], 9, 3)), g["dweight_padding3"], tol::kForward);
 }
 
 GRADED_TEST(Embedding, RejectsBadIdsAndShapes, 1,

@@ -15,16 +15,16 @@ const Tensor kPredicted({4, 3}, {4, 9, 7, 1, 3, 9, 5, 6, 7, 2, 0, 0});
 GRADED_TEST(SequenceMetrics, ExactMatchIgnoresPaddingAfterEos, 1,
             "A row is exact when every position up to and including the target's first EOS is right; "
             "what comes after the EOS is padding.") {
-    EXPECT_DOUBLE_EQ(exact_match(kPredicted, kTarget, kEos), 2.0 / 4.0);
-    EXPECT_DOUBLE_EQ(exact_match(kTarget, kTarget, kEos), 1.0);
+    EXPECT_DOUBLE_EQ(LEARNER(exact_match(kPredicted, kTarget, kEos)), 2.0 / 4.0);
+    EXPECT_DOUBLE_EQ(LEARNER(exact_match(kTarget, kTarget, kEos)), 1.0);
 }
 
 GRADED_TEST(SequenceMetrics, TokenAccuracyCountsEveryRealPosition, 2,
             "Count over the positions of all rows together (2 + 3 + 3 + 1 = 9 here), the EOS included, "
             "not an average of per-row accuracies.") {
     // right: row 0 2/2, row 1 2/3, row 2 3/3, row 3 0/1 -> 7 / 9
-    EXPECT_DOUBLE_EQ(token_accuracy(kPredicted, kTarget, kEos), 7.0 / 9.0);
-    EXPECT_DOUBLE_EQ(token_accuracy(kTarget, kTarget, kEos), 1.0);
+    EXPECT_DOUBLE_EQ(LEARNER(token_accuracy(kPredicted, kTarget, kEos)), 7.0 / 9.0);
+    EXPECT_DOUBLE_EQ(LEARNER(token_accuracy(kTarget, kTarget, kEos)), 1.0);
 }
 
 GRADED_TEST(SequenceMetrics, RejectsMismatchedShapes, 1, "Both (N, T), the same shape, N >= 1; name the function.") {

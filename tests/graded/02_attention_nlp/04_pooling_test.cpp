@@ -13,7 +13,7 @@ GRADED_TEST(AttentionPooling, ForwardMatchesPyTorch, 2,
             "alpha = masked softmax of u . tanh(W h_t + b); z = sum_t alpha_t h_t; logits = W_out z + b_out. "
             "Exercise 2 computes the first two with a zero query.") {
     const auto g = fixtures::load("02_attention_nlp", "pooling");
-    const AttentionPoolingResult r = attention_pooling_forward(g["states"], g["mask"], weights_of(g));
+    const AttentionPoolingResult r = LEARNER(attention_pooling_forward(g["states"], g["mask"], weights_of(g)));
     EXPECT_TENSOR_NEAR(r.weights, g["weights"], tol::kForward) << "weights";
     EXPECT_TENSOR_NEAR(r.logits, g["logits"], tol::kForward) << "logits";
 }
@@ -26,7 +26,7 @@ GRADED_TEST(AttentionPooling, TheDecisiveWordWinsWhereverItSits, 2,
                                     Tensor({1, 2}, {1, -1}), Tensor({1})};
     const Tensor mask({1, 5}, 1.0f);
     const Tensor early({1, 5, 2}, {1, 0, 0, 1, 0, 1, 0, 1, 0, 1}), late({1, 5, 2}, {0, 1, 0, 1, 0, 1, 0, 1, 1, 0});
-    const AttentionPoolingResult a = attention_pooling_forward(early, mask, w), b = attention_pooling_forward(late, mask, w);
+    const AttentionPoolingResult a = LEARNER(attention_pooling_forward(early, mask, w)), b = LEARNER(attention_pooling_forward(late, mask, w));
     EXPECT_GT(a.weights(0, 0), 0.9f) << "the matching word at position 0 should take almost all the weight";
     EXPECT_GT(b.weights(0, 4), 0.9f) << "the matching word at position 4 should take almost all the weight";
     EXPECT_TENSOR_NEAR(a.logits, b.logits, tol::kForward) << "the same words in another order give the same logits";
@@ -37,7 +37,7 @@ GRADED_TEST(AttentionPooling, BackwardMatchesAutograd, 3,
             "dz = W_out^T d_logits per row, dW_out = sum_n d_logits_n z_n^T, db_out = column sums; then exercise 2's "
             "backward with dz as dL/dc gives d_states, dW, db and du.") {
     const auto g = fixtures::load("02_attention_nlp", "pooling");
-    const AttentionPoolingGrads d = attention_pooling_backward(g["d_logits"], g["states"], g["mask"], weights_of(g));
+    const AttentionPoolingGrads d = LEARNER(attention_pooling_backward(g["d_logits"], g["states"], g["mask"], weights_of(g)));
     EXPECT_TENSOR_NEAR(d.d_states, g["d_states"], tol::kBackward) << "d_states";
     EXPECT_TENSOR_NEAR(d.d_w, g["d_w"], tol::kBackward) << "d_w";
     EXPECT_TENSOR_NEAR(d.d_b, g["d_b"], tol::kBackward) << "d_b";

@@ -16,7 +16,7 @@ GRADED_TEST(SpanAttention, ForwardMatchesPyTorch, 2,
             "a[t, :] = softmax over the real question positions of h_t . u_j; q~_t = sum_j a_tj u_j; "
             "s_t = w_start . [h_t; q~_t] (passage half first), e_t likewise with w_end.") {
     const auto g = fixtures::load("02_attention_nlp", "span");
-    const SpanResult r = span_attention_forward(g["passage"], g["question"], g["question_mask"], weights_of(g));
+    const SpanResult r = LEARNER(span_attention_forward(g["passage"], g["question"], g["question_mask"], weights_of(g)));
     EXPECT_TENSOR_NEAR(r.attention, g["attention"], tol::kForward) << "attention";
     EXPECT_TENSOR_NEAR(r.start_logits, g["start_logits"], tol::kForward) << "start_logits";
     EXPECT_TENSOR_NEAR(r.end_logits, g["end_logits"], tol::kForward) << "end_logits";
@@ -29,8 +29,8 @@ GRADED_TEST(SpanAttention, BackwardMatchesAutograd, 3,
             "The question gets gradient twice (as the values averaged and in the scores), the passage twice "
             "(in [h_t; .] and in the scores); the softmax needs its full Jacobian.") {
     const auto g = fixtures::load("02_attention_nlp", "span");
-    const SpanGrads d = span_attention_backward(g["d_start"], g["d_end"], g["passage"], g["question"], g["question_mask"],
-                                                weights_of(g));
+    const SpanGrads d = LEARNER(span_attention_backward(g["d_start"], g["d_end"], g["passage"], g["question"], g["question_mask"],
+                                                weights_of(g)));
     EXPECT_TENSOR_NEAR(d.d_passage, g["d_passage"], tol::kBackward) << "d_passage";
     EXPECT_TENSOR_NEAR(d.d_question, g["d_question"], tol::kBackward) << "d_question";
     EXPECT_TENSOR_NEAR(d.d_w_start, g["d_w_start"], tol::kBackward) << "d_w_start";
@@ -43,13 +43,13 @@ GRADED_TEST(SpanAttention, BestSpanNeverEndsBeforeItStarts, 2,
     // log-probabilities of the chapter page's example: separate argmaxes give start 1, end 0
     const Tensor s({4}, {std::log(0.1f), std::log(0.6f), std::log(0.2f), std::log(0.1f)});
     const Tensor e({4}, {std::log(0.5f), std::log(0.1f), std::log(0.3f), std::log(0.1f)});
-    EXPECT_EQ(best_span(s, e, 4, 4), (std::pair<int, int>{1, 2}));
-    EXPECT_EQ(best_span(s, e, 2, 4), (std::pair<int, int>{1, 1})) << "length 2: positions 2 and 3 are padding";
+    EXPECT_EQ(LEARNER(best_span(s, e, 4, 4)), (std::pair<int, int>{1, 2}));
+    EXPECT_EQ(LEARNER(best_span(s, e, 2, 4)), (std::pair<int, int>{1, 1})) << "length 2: positions 2 and 3 are padding";
     const Tensor s2({4}, {0, 0, 3, 0}), e2({4}, {0, 0, 0, 5});
-    EXPECT_EQ(best_span(s2, e2, 4, 2), (std::pair<int, int>{2, 3}));
-    EXPECT_EQ(best_span(s2, e2, 4, 1), (std::pair<int, int>{3, 3})) << "max_length 1: one-token answers only";
+    EXPECT_EQ(LEARNER(best_span(s2, e2, 4, 2)), (std::pair<int, int>{2, 3}));
+    EXPECT_EQ(LEARNER(best_span(s2, e2, 4, 1)), (std::pair<int, int>{3, 3})) << "max_length 1: one-token answers only";
     const Tensor flat({3}, 0.0f);
-    EXPECT_EQ(best_span(flat, flat, 3, 3), (std::pair<int, int>{0, 0})) << "ties go to the earliest start, then end";
+    EXPECT_EQ(LEARNER(best_span(flat, flat, 3, 3)), (std::pair<int, int>{0, 0})) << "ties go to the earliest start, then end";
 }
 
 GRADED_TEST(SpanAttention, RejectsMismatchedShapes, 1,

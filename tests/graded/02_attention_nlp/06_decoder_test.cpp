@@ -32,8 +32,8 @@ GRADED_TEST(DecoderStep, ForwardMatchesPyTorch, 2,
             "Attention asks with the previous state h_prev (not the new one); the cell reads [E[y_prev] | context]; "
             "the output layer reads [new h | context].") {
     const auto g = fixtures::load("02_attention_nlp", "decoder_step");
-    const DecoderStepResult r = decoder_step_forward(g["prev_tokens"], g["h_prev"], g["c_prev"], g["states"], g["mask"],
-                                                     weights_of(g));
+    const DecoderStepResult r = LEARNER(decoder_step_forward(g["prev_tokens"], g["h_prev"], g["c_prev"], g["states"], g["mask"],
+                                                     weights_of(g)));
     EXPECT_TENSOR_NEAR(r.weights, g["weights"], tol::kForward) << "attention weights";
     EXPECT_TENSOR_NEAR(r.h, g["h"], tol::kForward) << "new state h";
     EXPECT_TENSOR_NEAR(r.c, g["c"], tol::kForward) << "new cell state c";
@@ -45,8 +45,8 @@ GRADED_TEST(DecoderStep, BackwardMatchesAutograd, 3,
             "the attention's query. Add both. d_h from later steps joins the output layer's gradient of h.") {
     const auto g = fixtures::load("02_attention_nlp", "decoder_step");
     const DecoderWeights w = weights_of(g);
-    const DecoderStepResult r = decoder_step_forward(g["prev_tokens"], g["h_prev"], g["c_prev"], g["states"], g["mask"], w);
-    const DecoderStepGrads d = decoder_step_backward(g["d_logits"], g["d_h"], g["d_c"], g["states"], g["mask"], r.cache, w);
+    const DecoderStepResult r = LEARNER(decoder_step_forward(g["prev_tokens"], g["h_prev"], g["c_prev"], g["states"], g["mask"], w));
+    const DecoderStepGrads d = LEARNER(decoder_step_backward(g["d_logits"], g["d_h"], g["d_c"], g["states"], g["mask"], r.cache, w));
     EXPECT_TENSOR_NEAR(d.d_w_out, g["d_w_out"], tol::kBackward) << "d_w_out";
     EXPECT_TENSOR_NEAR(d.d_b_out, g["d_b_out"], tol::kBackward) << "d_b_out";
     EXPECT_TENSOR_NEAR(d.lstm.dw_ih, g["d_w_ih"], tol::kBackward) << "the LSTM's d_w_ih";
@@ -76,7 +76,7 @@ GRADED_TEST(DecoderStep, TeacherForcingThroughThreeSteps, 3,
     double loss = 0;
     std::vector<Tensor> d_logits;
     for (int i = 0; i < steps; ++i) {
-        results.push_back(decoder_step_forward(input, h, c, g["states"], g["mask"], w));
+        results.push_back(LEARNER(decoder_step_forward(input, h, c, g["states"], g["mask"], w)));
         const LossResult l = softmax_cross_entropy_loss(results.back().logits, column(targets, i).reshaped({N}));
         loss += l.loss, d_logits.push_back(l.grad);
         h = results.back().h, c = results.back().c, input = column(targets, i);
@@ -85,7 +85,7 @@ GRADED_TEST(DecoderStep, TeacherForcingThroughThreeSteps, 3,
 
     Tensor d_h(h.shape()), d_c(c.shape()), d_states, d_w_out, d_embedding, d_w_ih, d_w_q;
     for (int i = steps - 1; i >= 0; --i) {
-        const DecoderStepGrads d = decoder_step_backward(d_logits[i], d_h, d_c, g["states"], g["mask"], results[i].cache, w);
+        const DecoderStepGrads d = LEARNER(decoder_step_backward(d_logits[i], d_h, d_c, g["states"], g["mask"], results[i].cache, w));
         d_h = d.d_h_prev, d_c = d.d_c_prev;
         accumulate(d_states, d.d_encoder_states), accumulate(d_w_out, d.d_w_out), accumulate(d_embedding, d.d_embedding);
         accumulate(d_w_ih, d.lstm.dw_ih), accumulate(d_w_q, d.attention.d_w_q);
@@ -104,8 +104,8 @@ GRADED_TEST(DecoderStep, GreedyDecodingMatchesPyTorch, 2,
             "keeps 1 in every later position and all-0 weights.") {
     const auto g = fixtures::load("02_attention_nlp", "decoder_step");
     const auto greedy = fixtures::load("02_attention_nlp", "decoder_greedy");
-    const GreedyDecodeResult r = greedy_decode(g["states"], g["mask"], g["h_prev"], g["c_prev"], weights_of(greedy),
-                                               /*start_id=*/0, /*end_id=*/1, /*max_length=*/6);
+    const GreedyDecodeResult r = LEARNER(greedy_decode(g["states"], g["mask"], g["h_prev"], g["c_prev"], weights_of(greedy),
+                                               /*start_id=*/0, /*end_id=*/1, /*max_length=*/6));
     EXPECT_TENSOR_NEAR(r.tokens, greedy["tokens"], tol::kExact) << "the chosen tokens";
     EXPECT_TENSOR_NEAR(r.weights, greedy["weights"], tol::kForward) << "each step's attention weights";
 }
@@ -114,7 +114,7 @@ GRADED_TEST(DecoderStep, RejectsMismatchedShapes, 1,
             "W_out must have S + H columns, d_logits must be (N, V), and greedy_decode needs max_length >= 1.") {
     const auto g = fixtures::load("02_attention_nlp", "decoder_step");
     DecoderWeights w = weights_of(g);
-    const DecoderStepResult r = decoder_step_forward(g["prev_tokens"], g["h_prev"], g["c_prev"], g["states"], g["mask"], w);
+    const DecoderStepResult r = LEARNER(decoder_step_forward(g["prev_tokens"], g["h_prev"], g["c_prev"], g["states"], g["mask"], w));
     EXPECT_SHAPE_ERROR(decoder_step_backward(Tensor({3, 6}), g["d_h"], g["d_c"], g["states"], g["mask"], r.cache, w),
                        "decoder_step_backward");
     EXPECT_SHAPE_ERROR(greedy_decode(g["states"], g["mask"], g["h_prev"], g["c_prev"], w, 0, 1, 0), "greedy_decode");

@@ -8,7 +8,7 @@ using namespace lstm_test;
 
 static void expect_cell_matches(const char* fixture) {
     const auto g = fixtures::load("03_lstm", fixture);
-    const LstmCellResult r = lstm_cell_forward(g["x"], g["h_prev"], g["c_prev"], lstm_weights(g));
+    const LstmCellResult r = LEARNER(lstm_cell_forward(g["x"], g["h_prev"], g["c_prev"], lstm_weights(g)));
     EXPECT_TENSOR_NEAR(r.c, g["c"], tol::kForward) << "c";
     EXPECT_TENSOR_NEAR(r.h, g["h"], tol::kForward) << "h";
 }
@@ -32,7 +32,7 @@ GRADED_TEST(LstmCellForward, GatesComeInTheOrderIFGO, 2,
     for (int k = 0; k < 4; ++k)
         for (int j = 0; j < H; ++j) w.b_ih(k * H + j) = w.b_hh(k * H + j) = z[k] / 2;
     const Tensor c_prev({1, H}, {1.0f, -2.0f});
-    const LstmCellResult r = lstm_cell_forward(Tensor({1, 3}, {0.3f, -1.0f, 2.0f}), Tensor({1, H}, {0.5f, 0.5f}), c_prev, w);
+    const LstmCellResult r = LEARNER(lstm_cell_forward(Tensor({1, 3}, {0.3f, -1.0f, 2.0f}), Tensor({1, H}, {0.5f, 0.5f}), c_prev, w));
     const Tensor c({1, H}, {0.875f, -0.625f});
     EXPECT_TENSOR_NEAR(r.c, c, tol::kExact) << "c = f c_prev + i g with i = 0.75, f = 0.5, g = 0.5";
     EXPECT_TENSOR_NEAR(r.h, Tensor({1, H}, {0.25f * std::tanh(0.875f), 0.25f * std::tanh(-0.625f)}), tol::kExact)

@@ -7,8 +7,8 @@ using namespace lstm_test;
 static void expect_cell_grads_match(const char* fixture) {
     const auto g = fixtures::load("03_lstm", fixture);
     const LstmWeights w = lstm_weights(g);
-    const LstmCellResult r = lstm_cell_forward(g["x"], g["h_prev"], g["c_prev"], w);
-    const LstmCellGrads d = lstm_cell_backward(g["dh"], g["dc"], r.cache, w);
+    const LstmCellResult r = LEARNER(lstm_cell_forward(g["x"], g["h_prev"], g["c_prev"], w));
+    const LstmCellGrads d = LEARNER(lstm_cell_backward(g["dh"], g["dc"], r.cache, w));
     EXPECT_TENSOR_NEAR(d.dc_prev, g["dc_prev"], tol::kBackward) << "dc_prev";
     EXPECT_TENSOR_NEAR(d.dh_prev, g["dh_prev"], tol::kBackward) << "dh_prev";
     EXPECT_TENSOR_NEAR(d.dx, g["dx"], tol::kBackward) << "dx";
@@ -30,9 +30,9 @@ GRADED_TEST(LstmCellBackward, CellGradientPassesThroughTheForgetGate, 2,
             "dc_prev = dc_tot * f: the gradient into c also flows straight to c_prev, scaled by the forget gate.") {
     const auto g = fixtures::load("03_lstm", "lstm_cell_small");
     const LstmWeights w = lstm_weights(g);
-    const LstmCellResult r = lstm_cell_forward(g["x"], g["h_prev"], g["c_prev"], w);
+    const LstmCellResult r = LEARNER(lstm_cell_forward(g["x"], g["h_prev"], g["c_prev"], w));
     const int B = 3, H = 5;
-    const LstmCellGrads d = lstm_cell_backward(Tensor({B, H}), Tensor({B, H}, 1.0f), r.cache, w);
+    const LstmCellGrads d = LEARNER(lstm_cell_backward(Tensor({B, H}), Tensor({B, H}, 1.0f), r.cache, w));
     Tensor forget({B, H});
     for (int b = 0; b < B; ++b)
         for (int j = 0; j < H; ++j) forget(b, j) = r.cache.gates(b, H + j);
@@ -49,10 +49,10 @@ GRADED_TEST(LstmCellBackward, GradientCheck, 2,
     const Tensor dh = Tensor::randn({B, H}, rng), dc = Tensor::randn({B, H}, rng);
     // L = sum(h' dh) + sum(c' dc)
     auto loss = [&](const Tensor& xx, const Tensor& hh, const Tensor& cc, const LstmWeights& ww) {
-        const LstmCellResult r = lstm_cell_forward(xx, hh, cc, ww);
+        const LstmCellResult r = LEARNER(lstm_cell_forward(xx, hh, cc, ww));
         return dot(r.h, dh) + dot(r.c, dc);
     };
-    const LstmCellGrads d = lstm_cell_backward(dh, dc, lstm_cell_forward(x, h, c, w).cache, w);
+    const LstmCellGrads d = LEARNER(lstm_cell_backward(dh, dc, lstm_cell_forward(x, h, c, w).cache, w));
     expect_gradient_check("dx", [&](const Tensor& v) { return loss(v, h, c, w); }, x, d.dx);
     expect_gradient_check("dh_prev", [&](const Tensor& v) { return loss(x, v, c, w); }, h, d.dh_prev);
     expect_gradient_check("dc_prev", [&](const Tensor& v) { return loss(x, h, v, w); }, c, d.dc_prev);
@@ -63,7 +63,7 @@ GRADED_TEST(LstmCellBackward, GradientCheck, 2,
 GRADED_TEST(LstmCellBackward, RejectsMismatchedGradients, 1, "dh and dc must both be (B, H); name lstm_cell_backward.") {
     const auto g = fixtures::load("03_lstm", "lstm_cell_small");
     const LstmWeights w = lstm_weights(g);
-    const LstmCellResult r = lstm_cell_forward(g["x"], g["h_prev"], g["c_prev"], w);
+    const LstmCellResult r = LEARNER(lstm_cell_forward(g["x"], g["h_prev"], g["c_prev"], w));
     EXPECT_SHAPE_ERROR(lstm_cell_backward(Tensor({3, 4}), g["dc"], r.cache, w), "lstm_cell_backward");
     EXPECT_SHAPE_ERROR(lstm_cell_backward(g["dh"], Tensor({5}), r.cache, w), "lstm_cell_backward");
 }

@@ -7,7 +7,7 @@ using namespace lstm_test;
 
 static void expect_sequence_matches(const char* fixture) {
     const auto g = fixtures::load("03_lstm", fixture);
-    const LstmSequenceResult r = lstm_forward(g["x"], g["h0"], g["c0"], lstm_weights(g));
+    const LstmSequenceResult r = LEARNER(lstm_forward(g["x"], g["h0"], g["c0"], lstm_weights(g)));
     EXPECT_TENSOR_NEAR(r.out, g["out"], tol::kForward) << "out";
     EXPECT_TENSOR_NEAR(r.h_n, g["h_n"], tol::kForward) << "h_n";
     EXPECT_TENSOR_NEAR(r.c_n, g["c_n"], tol::kForward) << "c_n";

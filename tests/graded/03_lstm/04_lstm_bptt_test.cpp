@@ -1,4 +1,6 @@
 // Graded tests for exercise LstmBptt. Goldens: tests/fixtures/03_lstm/lstm_seq_*.wbt (autograd, float64).
+#include <tuple>
+
 #include "chapters/03_lstm/lstm_sequence.hpp"
 #include "layers/rnn_layers.hpp"
 #include "tests/graded/03_lstm/common.hpp"
@@ -9,8 +11,8 @@ using namespace lstm_test;
 static void expect_bptt_matches(const char* fixture) {
     const auto g = fixtures::load("03_lstm", fixture);
     const LstmWeights w = lstm_weights(g);
-    const LstmSequenceResult r = lstm_forward(g["x"], g["h0"], g["c0"], w);
-    const LstmSequenceGrads d = lstm_backward(g["dout"], g["dh_n"], g["dc_n"], r.cache, w);
+    const LstmSequenceResult r = LEARNER(lstm_forward(g["x"], g["h0"], g["c0"], w));
+    const LstmSequenceGrads d = LEARNER(lstm_backward(g["dout"], g["dh_n"], g["dc_n"], r.cache, w));
     EXPECT_TENSOR_NEAR(d.dx, g["dx"], tol::kBackward) << "dx";
     EXPECT_TENSOR_NEAR(d.dh0, g["dh0"], tol::kBackward) << "dh0";
     EXPECT_TENSOR_NEAR(d.dc0, g["dc0"], tol::kBackward) << "dc0";
@@ -38,16 +40,20 @@ GRADED_TEST(LstmBptt, ManyToOneLayerMatchesAutograd, 2,
     const Tensor zeros_h0({3, 6});
     // the layer starts from h0 = c0 = 0, so compare against the sequence kernel run from zeros too
     const LstmWeights w = lstm_weights(g);
-    Rng rng(1);
-    Lstm layer(4, 6, rng, Lstm::Output::last);
-    layer.weights = w;
-    const Tensor h_n = layer.forward(g["x"]);
-    const LstmSequenceResult r = lstm_forward(g["x"], zeros_h0, zeros_h0, w);
+    // the layer (on the learner's kernels): its output h_n, its dx and its dW_hh for dh_n
+    const auto [h_n, dx, dw_hh] = LEARNER([&] {
+        Rng rng(1);
+        Lstm layer(4, 6, rng, Lstm::Output::last);
+        layer.weights = w;
+        const Tensor out = layer.forward(g["x"]);
+        const Tensor d_x = layer.backward(g["dh_n"]);
+        return std::tuple{out, d_x, layer.grads.dw_hh};
+    }());
+    const LstmSequenceResult r = LEARNER(lstm_forward(g["x"], zeros_h0, zeros_h0, w));
     EXPECT_TENSOR_NEAR(h_n, r.h_n, tol::kExact) << "the layer's output is h_n";
-    const Tensor dx = layer.backward(g["dh_n"]);
-    const LstmSequenceGrads d = lstm_backward(Tensor({3, 12, 6}), g["dh_n"], zeros_h0, r.cache, w);
+    const LstmSequenceGrads d = LEARNER(lstm_backward(Tensor({3, 12, 6}), g["dh_n"], zeros_h0, r.cache, w));
     EXPECT_TENSOR_NEAR(dx, d.dx, tol::kExact) << "dx";
-    EXPECT_TENSOR_NEAR(layer.grads.dw_hh, d.dw.dw_hh, tol::kExact) << "dw_hh";
+    EXPECT_TENSOR_NEAR(dw_hh, d.dw.dw_hh, tol::kExact) << "dw_hh";
     // and from the golden's own (h0, c0): the many-to-one gradients autograd computed
     expect_bptt_matches("lstm_seq_last_only");
 }
@@ -62,10 +68,10 @@ GRADED_TEST(LstmBptt, GradientCheck, 2,
     const Tensor dout = Tensor::randn({B, T, H}, rng), dh_n = Tensor::randn({B, H}, rng), dc_n = Tensor::randn({B, H}, rng);
     // L = sum(out dout) + sum(h_n dh_n) + sum(c_n dc_n)
     auto loss = [&](const Tensor& xx, const Tensor& hh, const Tensor& cc, const LstmWeights& ww) {
-        const LstmSequenceResult r = lstm_forward(xx, hh, cc, ww);
+        const LstmSequenceResult r = LEARNER(lstm_forward(xx, hh, cc, ww));
         return dot(r.out, dout) + dot(r.h_n, dh_n) + dot(r.c_n, dc_n);
     };
-    const LstmSequenceGrads d = lstm_backward(dout, dh_n, dc_n, lstm_forward(x, h0, c0, w).cache, w);
+    const LstmSequenceGrads d = LEARNER(lstm_backward(dout, dh_n, dc_n, lstm_forward(x, h0, c0, w).cache, w));
     expect_gradient_check("dx", [&](const Tensor& v) { return loss(v, h0, c0, w); }, x, d.dx);
     expect_gradient_check("dh0", [&](const Tensor& v) { return loss(x, v, c0, w); }, h0, d.dh0);
     expect_gradient_check("dc0", [&](const Tensor& v) { return loss(x, h0, v, w); }, c0, d.dc0);
@@ -76,7 +82,7 @@ GRADED_TEST(LstmBptt, GradientCheck, 2,
 GRADED_TEST(LstmBptt, RejectsMismatchedGradients, 1, "dout must be (B, T, H), dh_n and dc_n (B, H); name lstm_backward.") {
     const auto g = fixtures::load("03_lstm", "lstm_seq_small");
     const LstmWeights w = lstm_weights(g);
-    const LstmSequenceResult r = lstm_forward(g["x"], g["h0"], g["c0"], w);
+    const LstmSequenceResult r = LEARNER(lstm_forward(g["x"], g["h0"], g["c0"], w));
     EXPECT_SHAPE_ERROR(lstm_backward(Tensor({2, 5, 4}), g["dh_n"], g["dc_n"], r.cache, w), "lstm_backward");
     EXPECT_SHAPE_ERROR(lstm_backward(g["dout"], Tensor({2, 3}), g["dc_n"], r.cache, w), "lstm_backward");
     EXPECT_SHAPE_ERROR(lstm_backward(g["dout"], g["dh_n"], Tensor({4}), r.cache, w), "lstm_backward");

@@ -8,7 +8,7 @@ using namespace lstm_test;
 
 static void expect_rnn_cell_matches(const char* fixture) {
     const auto g = fixtures::load("03_lstm", fixture);
-    EXPECT_TENSOR_NEAR(rnn_cell_forward(g["x"], g["h_prev"], rnn_weights(g)).h, g["h"], tol::kForward);
+    EXPECT_TENSOR_NEAR(LEARNER(rnn_cell_forward(g["x"], g["h_prev"], rnn_weights(g))).h, g["h"], tol::kForward);
 }
 
 GRADED_TEST(RnnCellForward, MatchesTorchRnnCell, 2, "h = tanh(x W_ih^T + b_ih + h_prev W_hh^T + b_hh).") {
@@ -21,7 +21,7 @@ GRADED_TEST(RnnCellForward, MatchesTorchAtALargerSize, 1, "W_ih is (H, I): outpu
 
 GRADED_TEST(RnnCellForward, WorkedExample, 1, "I = H = 1, weights 1, biases 0.25 each, x = 1, h_prev = -0.5: h = tanh(1 - 0.5 + 0.5).") {
     const RnnWeights w{Tensor({1, 1}, 1.0f), Tensor({1, 1}, 1.0f), Tensor({1}, 0.25f), Tensor({1}, 0.25f)};
-    const Tensor h = rnn_cell_forward(Tensor({1, 1}, 1.0f), Tensor({1, 1}, -0.5f), w).h;
+    const Tensor h = LEARNER(rnn_cell_forward(Tensor({1, 1}, 1.0f), Tensor({1, 1}, -0.5f), w)).h;
     EXPECT_TENSOR_NEAR(h, Tensor({1, 1}, std::tanh(1.0f)), tol::kExact);
 }
 

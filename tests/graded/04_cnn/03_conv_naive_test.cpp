@@ -7,7 +7,7 @@ using namespace wb;
 GRADED_TEST(Conv2dNaive, HandComputed, 1, "out[i, j] = sum over the window of w * x, plus the bias: no kernel flip.") {
     const Tensor x({1, 1, 3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9});
     const Tensor w({1, 1, 2, 2}, {1, 0, 0, -1});
-    EXPECT_TENSOR_NEAR(conv2d_forward_naive(x, w, Tensor({1}, {0.5f})), Tensor({1, 1, 2, 2}, {-3.5f, -3.5f, -3.5f, -3.5f}),
+    EXPECT_TENSOR_NEAR(LEARNER(conv2d_forward_naive(x, w, Tensor({1}, {0.5f}))), Tensor({1, 1, 2, 2}, {-3.5f, -3.5f, -3.5f, -3.5f}),
                        tol::kExact);
 }
 
@@ -16,7 +16,7 @@ GRADED_TEST(Conv2dNaive, MatchesPyTorch, 3,
     for (const auto& name : cnn_test::kConvCases) {
         SCOPED_TRACE(name);
         const auto g = fixtures::load("04_cnn", name);
-        EXPECT_TENSOR_NEAR(conv2d_forward_naive(g["x"], g["w"], cnn_test::bias_of(name, g), cnn_test::params_of(g)),
+        EXPECT_TENSOR_NEAR(LEARNER(conv2d_forward_naive(g["x"], g["w"], cnn_test::bias_of(name, g), cnn_test::params_of(g))),
                            g["out"], tol::kForward);
     }
 }

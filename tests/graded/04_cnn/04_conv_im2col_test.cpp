@@ -12,7 +12,7 @@ GRADED_TEST(Conv2dIm2col, Im2colMatchesUnfold, 2,
         const Tensor& x = g["x"];
         const Tensor image = Tensor({x.dim(1), x.dim(2), x.dim(3)},
                                     std::vector<float>(x.begin(), x.begin() + x.dim(1) * x.dim(2) * x.dim(3)));
-        EXPECT_TENSOR_NEAR(im2col(image, g["w"].dim(2), g["w"].dim(3), cnn_test::params_of(g)), g["cols0"], tol::kExact);
+        EXPECT_TENSOR_NEAR(LEARNER(im2col(image, g["w"].dim(2), g["w"].dim(3), cnn_test::params_of(g))), g["cols0"], tol::kExact);
     }
 }
 
@@ -20,7 +20,7 @@ GRADED_TEST(Conv2dIm2col, ForwardMatchesPyTorch, 3, "out[n] = W (F, C*KH*KW) x i
     for (const auto& name : cnn_test::kConvCases) {
         SCOPED_TRACE(name);
         const auto g = fixtures::load("04_cnn", name);
-        EXPECT_TENSOR_NEAR(conv2d_forward(g["x"], g["w"], cnn_test::bias_of(name, g), cnn_test::params_of(g)), g["out"],
+        EXPECT_TENSOR_NEAR(LEARNER(conv2d_forward(g["x"], g["w"], cnn_test::bias_of(name, g), cnn_test::params_of(g))), g["out"],
                            tol::kForward);
     }
 }
@@ -28,7 +28,7 @@ GRADED_TEST(Conv2dIm2col, ForwardMatchesPyTorch, 3, "out[n] = W (F, C*KH*KW) x i
 GRADED_TEST(Conv2dIm2col, ChapterSevenShapes, 1, "Batch 32 of 1x28x28 images, 32 filters 3x3: every image of the batch, not just the first.") {
     Rng rng(4);
     const Tensor x = Tensor::randn({32, 1, 28, 28}, rng), w = Tensor::randn({32, 1, 3, 3}, rng), b = Tensor::randn({32}, rng);
-    const Tensor out = conv2d_forward(x, w, b);
+    const Tensor out = LEARNER(conv2d_forward(x, w, b));
     ASSERT_EQ(out.shape(), (Shape{32, 32, 26, 26}));
     // spot-check a few outputs of the last image by hand
     for (const auto [f, i, j] : {std::tuple{0, 0, 0}, std::tuple{31, 25, 25}, std::tuple{7, 13, 2}}) {

@@ -11,7 +11,7 @@ GRADED_TEST(Conv2dBackward, WeightAndBiasGradientsMatchAutograd, 3,
         SCOPED_TRACE(name);
         const auto g = fixtures::load("04_cnn", name);
         const bool has_bias = cnn_test::has_bias(name);
-        const Conv2dGrads d = conv2d_backward(g["dout"], g["x"], g["w"], has_bias, cnn_test::params_of(g));
+        const Conv2dGrads d = LEARNER(conv2d_backward(g["dout"], g["x"], g["w"], has_bias, cnn_test::params_of(g)));
         EXPECT_TENSOR_NEAR(d.dw, g["dw"], tol::kBackward);
         if (has_bias) EXPECT_TENSOR_NEAR(d.db, g["db"], tol::kBackward);
         else EXPECT_TRUE(d.db.empty()) << "no bias in the forward pass: db should be empty";
@@ -23,14 +23,14 @@ GRADED_TEST(Conv2dBackward, InputGradientMatchesAutograd, 3,
     for (const auto& name : cnn_test::kConvCases) {
         SCOPED_TRACE(name);
         const auto g = fixtures::load("04_cnn", name);
-        const Conv2dGrads d = conv2d_backward(g["dout"], g["x"], g["w"], cnn_test::has_bias(name), cnn_test::params_of(g));
+        const Conv2dGrads d = LEARNER(conv2d_backward(g["dout"], g["x"], g["w"], cnn_test::has_bias(name), cnn_test::params_of(g)));
         EXPECT_TENSOR_NEAR(d.dx, g["dx"], tol::kBackward);
     }
 }
 
 GRADED_TEST(Conv2dBackward, SkipsInputGradientWhenNotNeeded, 1, "need_dx = false: leave dx empty (the first layer has no use for it).") {
     const auto g = fixtures::load("04_cnn", "conv_basic");
-    const Conv2dGrads d = conv2d_backward(g["dout"], g["x"], g["w"], true, {}, false);
+    const Conv2dGrads d = LEARNER(conv2d_backward(g["dout"], g["x"], g["w"], true, {}, false));
     EXPECT_TRUE(d.dx.empty());
     EXPECT_TENSOR_NEAR(d.dw, g["dw"], tol::kBackward);
 }
@@ -40,15 +40,15 @@ GRADED_TEST(Conv2dBackward, GradientCheck, 1, "Check dX and dW separately; a str
     Rng rng(9);
     const Conv2dParams p{2, 1, 1};
     const Tensor x = Tensor::randn({1, 2, 5, 4}, rng), w = Tensor::randn({2, 2, 3, 3}, rng), b = Tensor::randn({2}, rng);
-    const Tensor out = conv2d_forward(x, w, b, p);
+    const Tensor out = LEARNER(conv2d_forward(x, w, b, p));
     const Tensor dout = Tensor::randn(out.shape(), rng);
     auto loss = [&](const Tensor& xx, const Tensor& ww) {
-        const Tensor o = conv2d_forward(xx, ww, b, p);
+        const Tensor o = LEARNER(conv2d_forward(xx, ww, b, p));
         double s = 0.0;
         for (std::size_t i = 0; i < o.size(); ++i) s += static_cast<double>(o[i]) * dout[i];
         return s;
     };
-    const Conv2dGrads d = conv2d_backward(dout, x, w, true, p);
+    const Conv2dGrads d = LEARNER(conv2d_backward(dout, x, w, true, p));
     EXPECT_LT(relative_error(d.dx, numeric_gradient([&](const Tensor& t) { return loss(t, w); }, x), 1e-3), 1e-2) << "dx";
     EXPECT_LT(relative_error(d.dw, numeric_gradient([&](const Tensor& t) { return loss(x, t); }, w), 1e-3), 1e-2) << "dw";
 }
@@ -63,13 +63,13 @@ GRADED_TEST(Conv2dBackward, WeightGradientSumsOverTheBatch, 1,
     Rng rng(21);
     const Tensor x = Tensor::randn({7, 2, 6, 5}, rng), w = Tensor::randn({3, 2, 3, 3}, rng);
     const Tensor dout = Tensor::randn({7, 3, 4, 3}, rng);
-    const Conv2dGrads batch = conv2d_backward(dout, x, w, true, {}, false);
+    const Conv2dGrads batch = LEARNER(conv2d_backward(dout, x, w, true, {}, false));
     Tensor dw_sum(w.shape()), db_sum({3});
     for (int n = 0; n < 7; ++n) {
         const std::size_t xs = 2 * 6 * 5, ds = 3 * 4 * 3;
         const Tensor xn({1, 2, 6, 5}, std::vector<float>(x.begin() + n * xs, x.begin() + (n + 1) * xs));
         const Tensor dn({1, 3, 4, 3}, std::vector<float>(dout.begin() + n * ds, dout.begin() + (n + 1) * ds));
-        const Conv2dGrads one = conv2d_backward(dn, xn, w, true, {}, false);
+        const Conv2dGrads one = LEARNER(conv2d_backward(dn, xn, w, true, {}, false));
         for (std::size_t i = 0; i < dw_sum.size(); ++i) dw_sum[i] += one.dw[i];
         for (std::size_t i = 0; i < 3; ++i) db_sum[i] += one.db[i];
     }

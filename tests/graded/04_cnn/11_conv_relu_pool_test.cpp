@@ -15,7 +15,7 @@ const std::vector<std::string> kFusedCases = {"fused", "fused_stride2_pool3_no_b
 
 ConvReluPoolResult forward_of(const fixtures::Golden& g) {
     const Conv2dParams p{g.integer("stride"), g.integer("padding"), 1};
-    return conv2d_relu_maxpool_forward(g["x"], g["w"], g.has("b") ? g["b"] : Tensor(), p, g.integer("pool"));
+    return LEARNER(conv2d_relu_maxpool_forward(g["x"], g["w"], g.has("b") ? g["b"] : Tensor(), p, g.integer("pool")));
 }
 
 }  // namespace
@@ -34,7 +34,7 @@ GRADED_TEST(Conv2dReluPool, BackwardMatchesAutograd, 3,
     for (const auto& name : kFusedCases) {
         SCOPED_TRACE(name);
         const auto g = fixtures::load("04_cnn", name);
-        const Conv2dGrads d = conv2d_relu_maxpool_backward(g["dout"], forward_of(g).cache);
+        const Conv2dGrads d = LEARNER(conv2d_relu_maxpool_backward(g["dout"], forward_of(g).cache));
         EXPECT_TENSOR_NEAR(d.dw, g["dw"], tol::kBackward);
         if (g.has("db")) EXPECT_TENSOR_NEAR(d.db, g["db"], tol::kBackward);
         else EXPECT_TRUE(d.db.empty()) << "a convolution without a bias has no db";
@@ -45,7 +45,7 @@ GRADED_TEST(Conv2dReluPool, BackwardMatchesAutograd, 3,
 GRADED_TEST(Conv2dReluPool, SkipsInputGradientWhenNotNeeded, 1,
             "need_dx = false (chapter 07's first layer): leave dx empty, and still compute dW and db.") {
     const auto g = fixtures::load("04_cnn", "fused_chapter07_first_layer");
-    const Conv2dGrads d = conv2d_relu_maxpool_backward(g["dout"], forward_of(g).cache, false);
+    const Conv2dGrads d = LEARNER(conv2d_relu_maxpool_backward(g["dout"], forward_of(g).cache, false));
     EXPECT_TRUE(d.dx.empty()) << "dx has shape " << to_string(d.dx.shape());
     EXPECT_TENSOR_NEAR(d.dw, g["dw"], tol::kBackward);
     EXPECT_TENSOR_NEAR(d.db, g["db"], tol::kBackward);
@@ -56,9 +56,10 @@ GRADED_TEST(Conv2dReluPool, AgreesWithTheThreeKernelsAtChapterSevenShapes, 1,
     Rng rng(31);
     const Tensor x = Tensor::uniform({32, 1, 28, 28}, rng, 0, 1), w = Tensor::randn({32, 1, 3, 3}, rng, 0.3f);
     const Tensor b = Tensor::randn({32}, rng, 0.1f);
-    Tensor relu = conv2d_forward(x, w, b);
+    Tensor relu = LEARNER(conv2d_forward(x, w, b));
     for (float& v : relu) v = v > 0.0f ? v : 0.0f;
-    EXPECT_TENSOR_NEAR(conv2d_relu_maxpool_forward(x, w, b, {}, 2).out, maxpool2d_forward(relu, 2, 2).out, tol::kForward);
+    const Tensor unfused = LEARNER(maxpool2d_forward(relu, 2, 2)).out;
+    EXPECT_TENSOR_NEAR(LEARNER(conv2d_relu_maxpool_forward(x, w, b, {}, 2)).out, unfused, tol::kForward);
 }
 
 GRADED_TEST(Conv2dReluPool, RejectsBadShapes, 1, "Same checks as conv2d_forward, plus a pool that must fit; name the function.") {

@@ -12,7 +12,7 @@ using namespace wb;
 namespace {
 
 void expect_field(const std::vector<WindowLayer>& layers, long size, long jump, const std::string& what) {
-    const ReceptiveField got = receptive_field(layers);
+    const ReceptiveField got = LEARNER(receptive_field(layers));
     EXPECT_EQ(got.size, size) << what << ": size";
     EXPECT_EQ(got.jump, jump) << what << ": jump";
 }
@@ -48,8 +48,9 @@ GRADED_TEST(ReceptiveField, MatchesPyTorchAutograd, 2,
             described += " (k " + std::to_string(layers.back().kernel) + " s " + std::to_string(layers.back().stride) +
                          " d " + std::to_string(layers.back().dilation) + ")";
         }
-        const Tensor& field = g["field_" + std::to_string(c)];
-        expect_field(layers, static_cast<long>(field[0]), static_cast<long>(field[1]), "stack" + described);
+        const Tensor field = EXPECTED(g["field_" + std::to_string(c)]);  // (2): size, jump; empty in the learner's process
+        const auto value = [&](std::size_t i) { return i < field.size() ? static_cast<long>(field[i]) : 0L; };
+        expect_field(layers, value(0), value(1), "stack" + described);
     }
 }
 

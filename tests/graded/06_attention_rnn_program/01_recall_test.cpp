@@ -8,7 +8,7 @@ GRADED_TEST(MarkedRecall, OneDigitPerStepOneMarkAndItsLabel, 1,
             "Every step has exactly one digit feature set (0..9); exactly one step per sequence has feature 10 set; "
             "the label is the digit at that step.") {
     Rng rng(3);
-    const RecallBatch b = make_marked_recall(50, 12, rng);
+    const RecallBatch b = LEARNER(make_marked_recall(50, 12, rng));
     ASSERT_EQ(b.x.shape(), (Shape{50, 12, kRecallFeatures}));
     ASSERT_EQ(b.labels.shape(), (Shape{50}));
     ASSERT_EQ(b.positions.shape(), (Shape{50}));
@@ -36,7 +36,7 @@ GRADED_TEST(MarkedRecall, DrawsInTheDocumentedOrder, 1,
             "Per sequence: its digits first (rng.below(10), step 0 first), then the mark (rng.below(length)). "
             "The same seed must give the same batch as the contract's order.") {
     Rng rng(7), replay(7);
-    const RecallBatch b = make_marked_recall(4, 9, rng);
+    const RecallBatch b = LEARNER(make_marked_recall(4, 9, rng));
     for (int n = 0; n < 4; ++n) {
         for (int t = 0; t < 9; ++t) {
             const int digit = static_cast<int>(replay.below(10));

@@ -6,7 +6,8 @@ Everything that repeats them must agree: every exercise has graded tests and eve
 each stub file's first line names exactly the exercises that chapter.json puts in it, and the README's
 chapter table states each chapter's exercise count and points as the sources do.
 Every question page carries the interview layer (page_problems): a 30-second and a 2-minute answer in English
-and in Chinese, follow-ups marked [E]/[M]/[H], common wrong answers, a glossary, and the drill that goes with it.
+and in Chinese, follow-ups marked [E]/[M]/[H], common wrong answers, a glossary, and the drill that goes with it;
+the 30-second answers fit 30 spoken seconds (at most 110 English words, at most 220 Chinese characters).
 """
 import json
 import os
@@ -66,14 +67,40 @@ PAGE_PARTS = [
 ]
 
 
+# A 30-second answer must fit 30 spoken seconds (docs/chapter_guide.md).
+MAX_WORDS_30S = 110  # English: whitespace-separated tokens; an inline `code` span (a command) counts as one
+MAX_HANZI_30S = 220  # Chinese: CJK unified ideographs U+4E00-U+9FFF only; punctuation, Latin, digits, math and code not counted
+
+
+def english_30s_words(text):
+    """The words of the section whose heading ends '(30 seconds)', up to the next '## ' heading.
+    Math ($...$) counts by its whitespace-separated tokens; each inline code span counts as one word."""
+    m = re.search(r"^## .*\(30 seconds\)[^\n]*\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+    return len(re.sub(r"`[^`\n]*`", "CODE", m.group(1)).split()) if m else 0
+
+
+def chinese_30s_hanzi(text):
+    """The CJK ideographs (U+4E00-U+9FFF) of the **30 秒：** paragraph, after its label, up to the next
+    bold label at a line start (**2 分钟：**) or heading."""
+    m = re.search(r"^\*\*30 秒[：:]\*\*(.*?)(?=^\*\*|^#|\Z)", text, re.M | re.S)
+    return len(re.findall(r"[\u4e00-\u9fff]", m.group(1))) if m else 0
+
+
 def page_problems(text):
-    """What the interview layer of one page lacks: missing parts, and follow-ups without a level."""
+    """What the interview layer of one page lacks: missing parts, follow-ups without a level, and
+    30-second answers too long to say in 30 seconds."""
     problems = [what for what, pattern in PAGE_PARTS if not re.search(pattern, text, re.M)]
     follow = re.search(r"^## Follow-up questions\n(.*?)(?=^## )", text, re.M | re.S)
     for m in re.finditer(r"^### (.*)\n+(.*)", follow.group(1) if follow else "", re.M):
         heading, first = m.group(1), m.group(2)
         if not re.search(r"\[[EMH]\]", heading + " " + first[:12]):
             problems.append(f"the follow-up '{heading}' has no level [E]/[M]/[H]")
+    words = english_30s_words(text)
+    if words > MAX_WORDS_30S:
+        problems.append(f"the English 30-second answer has {words} words (at most {MAX_WORDS_30S})")
+    hanzi = chinese_30s_hanzi(text)
+    if hanzi > MAX_HANZI_30S:
+        problems.append(f"the Chinese 30-second answer has {hanzi} characters (at most {MAX_HANZI_30S})")
     return problems
 
 

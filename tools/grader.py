@@ -7,9 +7,9 @@ What the learner's code cannot change decides the grade:
 - each test runs in a sandbox (tools/sandbox.py) and reports on an inherited descriptor; a result counts
   only when it is exactly one well-formed record of the test that was asked for, and a pass only when
   the process then exits normally with status 0.
-- a judged chapter (docs/grading.md, "Two processes") runs each test twice: the learner's side, sandboxed,
-  only hands over the values its code computed; the judge's side, which links no learner code, checks
-  them and writes the verdict. Whatever the learner's process writes earns only what its values earn.
+- each test runs twice (docs/grading.md, "Two processes"): the learner's side, sandboxed, only hands over
+  the values its code computed; the judge, which links no learner code, checks them and writes the
+  verdict. Whatever the learner's process writes earns only what its values earn.
 Statuses: passed, failed, held (an error-path test that passed while a valid-path test of its exercise
 did not), not_attempted (a stub threw wb::NotImplemented), crashed, timed_out, compile_error, rejected.
 """
@@ -22,9 +22,8 @@ import re
 import shutil
 import signal
 import subprocess
-from dataclasses import dataclass, field
-
 import tempfile
+from dataclasses import dataclass, field
 
 import build
 import learner_inputs
@@ -111,37 +110,9 @@ def died_message(outcome):
             + "; out-of-range index or null pointer?")
 
 
-def verdict(outcome, entry, timeout):
-    """(status, message, stub) of one run, from what the process reported and how it ended."""
-    if outcome.timed_out:
-        return "timed_out", f"still running after {timeout:g} s: look for a loop that never ends", ""
-    lines = [l for l in outcome.result.split(b"\n") if l.strip()]
-    if not lines:
-        if outcome.returncode < 0:
-            return "crashed", died_message(outcome), ""
-        return "crashed", (f"the test process ended ({signal_name(outcome.returncode)}) before the test "
-                           "reported a result: does your code exit the program?"), ""
-    try:
-        if len(lines) != 1:
-            raise ValueError(f"{len(lines)} results for one test")
-        if len(lines[0]) > 32768:  # the harness caps messages at 4000 bytes, escaped at most 6 bytes each
-            raise ValueError("a result longer than any the harness writes")
-        record = json.loads(lines[0].decode("utf-8", errors="replace"))
-        if not isinstance(record, dict) or record.get("exercise") != entry.exercise or record.get("test") != entry.test:
-            raise ValueError("a result for another test")
-        status, message, stub = record.get("status"), record.get("message"), record.get("stub")
-        if status not in RECORD_STATUSES or not isinstance(message, str) or not isinstance(stub, str):
-            raise ValueError("a malformed result")
-    except (ValueError, RecursionError) as e:  # json.JSONDecodeError is a ValueError
-        return "crashed", f"the test process reported {reports.clean_text(str(e), 200)}, not a verdict of this test", ""
-    if outcome.returncode != (0 if status == "passed" else 1):
-        return "crashed", f"the test finished, then the process ended with {signal_name(outcome.returncode)}", ""
-    return status, reports.clean_text(message.replace(ROOT + "/", "")), reports.clean_text(stub, 200)
-
-
 def judge_binary(binary, chapter):
-    """The judge of a judged chapter's test binary (built beside it), else None."""
-    return os.path.join(os.path.dirname(binary), f"judge_{chapter.name}") if chapter.judged else None
+    """The judge of a chapter's learner-side test binary (built beside it)."""
+    return os.path.join(os.path.dirname(binary), f"judge_{chapter.name}")
 
 
 def learner_side(runner, entry, timeout, folder):
@@ -195,7 +166,7 @@ def judged_verdict(entry, outcome, record, timeout):
 
 
 def grade_judged(runner, judge, chapter, entries, timeout, jobs):
-    """Every entry of a judged chapter: the learner sides in the sandbox, `jobs` at a time, then the judge."""
+    """Every entry of a chapter: the learner sides in the sandbox, `jobs` at a time, then the judge."""
     with tempfile.TemporaryDirectory(prefix="wb_handover_") as folder:
         with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
             outcomes = list(pool.map(lambda e: learner_side(runner, e, timeout, folder), entries))
@@ -211,18 +182,6 @@ def grade_judged(runner, judge, chapter, entries, timeout, jobs):
     return results
 
 
-def run_one(runner, entry, timeout):
-    """Runs one graded test in its own process; returns a TestResult (points from the manifest)."""
-    result = TestResult("", entry.exercise, entry.test, entry.points, entry.hint, error_path=entry.error_path,
-                        visibility=entry.visibility)
-    try:
-        outcome = runner.run([f"--gtest_filter={entry.exercise}.{entry.test}", "--gtest_brief=1"], timeout, test_env())
-        result.status, result.message, result.stub = verdict(outcome, entry, timeout)
-    except Exception as e:  # a fault of the grader: this test is lost, never the report
-        result.status, result.message = "crashed", f"the grader failed on this test ({type(e).__name__}: {e})"
-    return result
-
-
 def all_tests(chapter, entries, status, message):
     return [TestResult(chapter.name, e.exercise, e.test, e.points, e.hint, status, message, error_path=e.error_path,
                        visibility=e.visibility)
@@ -236,28 +195,24 @@ def grade_binary(binary, chapter, timeout, jobs, level=None, only_exercise=None)
     if only_exercise:
         entries = [e for e in entries if e.exercise == only_exercise]
     judge = judge_binary(binary, chapter)
-    if judge and not os.path.isfile(judge):
+    if not os.path.isfile(judge):
         raise RuntimeError(f"{judge} is not built")
     with tempfile.TemporaryDirectory(prefix="wb_inputs_") as inputs:
-        # A judged chapter's learner side sees the fixtures' input tensors only (tools/learner_inputs.py).
-        fixtures = learner_inputs.stage(chapter, inputs) if judge else FIXTURES
+        # The learner's side sees the fixtures' input tensors only (tools/learner_inputs.py).
+        fixtures = learner_inputs.stage(chapter, inputs)
         return _grade_binary(binary, judge, fixtures, chapter, entries, timeout, jobs, level)
 
 
 def _grade_binary(binary, judge, fixtures, chapter, entries, timeout, jobs, level):
     with sandbox.Runner(binary, fixtures, level) as runner:
         # One start-up run first: code that hangs or dies before any test would otherwise cost every test.
-        probe = runner.run(["--wb-list"] if judge else ["--gtest_list_tests"], timeout, test_env())
+        probe = runner.run(["--wb-list"], timeout, test_env())
         if probe.timed_out:
             return all_tests(chapter, entries, "timed_out", f"the test program hangs before any test starts (after "
                              f"{timeout:g} s): a global variable whose initialisation never ends?")
         if probe.returncode != 0:
             return all_tests(chapter, entries, "crashed", "before any test started, " + died_message(probe))
-        if judge:
-            results = grade_judged(runner, judge, chapter, entries, timeout, jobs)
-        else:
-            with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-                results = list(pool.map(lambda e: run_one(runner, e, timeout), entries))
+        results = grade_judged(runner, judge, chapter, entries, timeout, jobs)
     for r in results:
         r.chapter = chapter.name
     return hold_error_path_points(results)
@@ -305,8 +260,7 @@ def grade_chapters(chapters, flavour, timeout=10.0, show=True, build_dir=BUILD, 
             say(f"building chapter {ch.name} ({'reference' if flavour == 'reference' else 'your'} code) ...")
         # What is not the learner's code is built first, without a time limit (the first build is long);
         # then the learner's files, within LEARNER_BUILD_TIMEOUT.
-        build.build(build.trusted_parts(build_dir, target, flavour) + ([f"judge_{ch.name}"] if ch.judged else []),
-                    build_dir=build_dir)
+        build.build(build.trusted_parts(build_dir, target, flavour) + [f"judge_{ch.name}"], build_dir=build_dir)
         ok, output = build.build([target], build_dir=build_dir, timeout=build.LEARNER_BUILD_TIMEOUT, untrusted=flavour == "learner")
         if not ok:
             error = build.first_compiler_error(output)

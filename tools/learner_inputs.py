@@ -1,11 +1,11 @@
-"""What of the golden fixtures the learner's process may see: the inputs of a judged chapter's tests.
+"""What of the golden fixtures the learner's process may see: the inputs of a chapter's tests.
 
-A judged chapter's learner side (tests built with WB_GRADED_RECORD) reads golden tensors only to pass
+A chapter's learner side (tests built with WB_GRADED_RECORD) reads golden tensors only to pass
 them to the learner's code; the expected ones are read by the judge alone. Which keys are inputs is a
 fact of the test sources: a trusted run of the learner side with the reference linked logs every key
 it reads (WB_FIXTURE_LOG), and tests/graded/NN_topic/learner_inputs.json commits the result, so that a
 reviewer sees exactly what a student's process is given. ./wb test checks it is current; `./wb inputs`
-rewrites it. The grader stages, for each judged chapter, copies of the fixtures that hold those keys
+rewrites it. The grader stages, for each chapter, copies of the fixtures that hold those keys
 and nothing else, and only that copy is mounted in the sandbox.
 """
 import json
@@ -24,7 +24,7 @@ def plan_path(chapter):
 
 
 def load_plan(chapter):
-    """{fixture name: [keys]} as committed; a judged chapter without the file gives its learner no fixtures."""
+    """{fixture name: [keys]} as committed; a chapter without the file gives its learner no fixtures."""
     try:
         with open(plan_path(chapter)) as f:
             return json.load(f)

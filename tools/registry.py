@@ -31,18 +31,6 @@ class Chapter:
     def manifest(self):
         return manifest.load(ROOT, self.name)
 
-    @property
-    def judged(self):
-        """Whether the chapter's tests run as two processes (wb_add_chapter(... JUDGED) in tests/CMakeLists.txt):
-        the learner's side hands values over, the judge's side checks them (docs/grading.md)."""
-        return self.name in judged_chapters()
-
-
-def judged_chapters():
-    import re
-    with open(os.path.join(ROOT, "tests", "CMakeLists.txt")) as f:
-        return set(re.findall(r"^wb_add_chapter\((\w+) JUDGED\b", f.read(), re.M))
-
 
 def load_chapters():
     chapters = []

@@ -472,19 +472,19 @@ def cmd_test(_args=None):
         parsed = sorted((e.exercise, e.test, e.points, e.hint) for e in ch.manifest())
         binary = build.graded_binary(ch, flavour)
         registered = sorted((r["exercise"], r["test"], r["points"], r["hint"])
-                            for r in grader.read_registry(grader.judge_binary(binary, ch) or binary))
+                            for r in grader.read_registry(grader.judge_binary(binary, ch)))
         tally.check(parsed == registered, f"manifest of {ch.name} matches the harness's registry",
                     f"only in the sources: {sorted(set(parsed) - set(registered))[:3]}; "
                     f"only registered: {sorted(set(registered) - set(parsed))[:3]}")
-        if ch.judged:  # the learner's side runs the same tests (it knows no hints)
-            learner_side = sorted((r["exercise"], r["test"], r["points"]) for r in grader.read_registry(binary))
-            tally.check(learner_side == [p[:3] for p in parsed], f"the learner's side of {ch.name} runs the same tests",
-                        f"{len(learner_side)} tests there, {len(parsed)} in the sources")
-            if teacher:
-                plan = learner_inputs.collect(ch, build.graded_binary(ch, "reference"), ch.manifest())
-                tally.check(plan == learner_inputs.load_plan(ch), f"{ch.name}'s learner_inputs.json is current",
-                            "the tests read other fixture keys in the learner's process than it lists: "
-                            "review the difference, then ./wb inputs")
+        # the learner's side runs the same tests (it knows no hints)
+        learner_side = sorted((r["exercise"], r["test"], r["points"]) for r in grader.read_registry(binary))
+        tally.check(learner_side == [p[:3] for p in parsed], f"the learner's side of {ch.name} runs the same tests",
+                    f"{len(learner_side)} tests there, {len(parsed)} in the sources")
+        if teacher:
+            plan = learner_inputs.collect(ch, build.graded_binary(ch, "reference"), ch.manifest())
+            tally.check(plan == learner_inputs.load_plan(ch), f"{ch.name}'s learner_inputs.json is current",
+                        "the tests read other fixture keys in the learner's process than it lists: "
+                        "review the difference, then ./wb inputs")
 
     say("one source of truth: chapter.json, the test sources, the stub files and the README agree ...")
     consistency.check(tally)

@@ -71,8 +71,8 @@ USAGE = """usage: ./wb COMMAND [ARGS]
   mutants [CHAPTER...]               only the mutant part of the self-test
   attacks                            only the grader-under-attack part of the self-test
   fixtures                           regenerate the PyTorch golden tensors (tests/fixtures/)
-  inputs                             rewrite which fixture tensors a judged chapter's learner process
-                                     is given (tests/graded/NN_topic/learner_inputs.json)
+  inputs                             rewrite which fixture tensors a chapter's learner process is
+                                     given (tests/graded/NN_topic/learner_inputs.json)
   bench cnn [--rounds N]             chapter 07 kernels and one training epoch against PyTorch:
                                      one JSON line per case with ms, torch_ms and their ratio
   bench lstm | attention | gan       chapter 03's LSTM, chapter 01's multi-head attention (forward
@@ -176,8 +176,8 @@ def cmd_fixtures(_args=None):
 
 
 def cmd_inputs(_args=None):
-    """Rewrites tests/graded/NN_topic/learner_inputs.json of every judged chapter (tools/learner_inputs.py)."""
-    for ch in [c for c in registry.load_chapters() if c.judged]:
+    """Rewrites tests/graded/NN_topic/learner_inputs.json of every chapter (tools/learner_inputs.py)."""
+    for ch in registry.load_chapters():
         build.build([f"graded_{ch.name}_reference"])
         plan = learner_inputs.collect(ch, build.graded_binary(ch, "reference"), ch.manifest())
         learner_inputs.write_plan(ch, plan)

@@ -15,7 +15,8 @@
 // - WB_GRADED_JUDGE, the judge's process: no learner code is linked (a learner call outside LEARNER is
 //   a link error); every LEARNER(expr) is the learner's handed-over value, and every check, expected
 //   value and verdict is here.
-// - neither (chapters not yet judged): one process, the learner's code linked, GoogleTest's checks.
+// - neither (the harness's own unit tests, tests/framework/harness_test.cpp): GoogleTest's checks in one
+//   process. A chapter is never built this way.
 // Write the value being checked first: EXPECT_EQ(got, expected), EXPECT_LT(got, bound).
 #pragma once
 #include <string>

@@ -3,7 +3,7 @@
 //                       self-test compares it with the list tools/manifest.py reads from the sources
 //                       (the grader never asks a binary that links learner code for its tests)
 //   WB_RESULT_FD=n      write one JSON line per finished test on descriptor n: status, first failure
-//   WB_HANDOVER_FILE=f  judge one test (a judged chapter): f holds what the learner's process handed over
+//   WB_HANDOVER_FILE=f  judge one test: f holds what the learner's process handed over
 //                       (tests/harness/handover.hpp); "learner_stopped" says it ended before the test did
 //   WB_HANDOVER_DIR=d   judge every test asked for, each on its file d/Exercise.Test
 // tools/grader.py runs each test in its own sandboxed process (--gtest_filter=Exercise.Test) with a

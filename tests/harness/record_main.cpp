@@ -1,4 +1,4 @@
-// main() of the learner's side of a judged chapter (tests built with WB_GRADED_RECORD).
+// main() of the learner's side of a chapter's graded tests (built with WB_GRADED_RECORD).
 //   --wb-manifest        print the graded tests (exercise, test, points) as JSON and exit
 //   --wb-list            start up and exit: the grader's start-up probe
 //   --wb-run Ex.Test     run one test body; every LEARNER value goes to descriptor WB_RESULT_FD, then an

@@ -7,7 +7,7 @@ compiler then sees a read-only view of /usr (the compiler and the system's heade
 learner-facing folders (chapters/, framework/, layers/, and the folder the exercise files come from), a
 writable folder for the object file only, an empty /tmp, no /etc, no /proc, no tests/ (hidden tests least
 of all), no reports, no network. Every compile, contained or not, runs under limits: 2 GiB of memory,
-120 s of CPU, 64 MiB per file written. Without WB_COMPILE_SANDBOX (a learner building their own code with
+120 s of CPU, 64 MiB per file written, at most 50 errors with template backtraces cut to 10. Without WB_COMPILE_SANDBOX (a learner building their own code with
 ./wb run) the compiler runs as it is, under the same limits.
 """
 import os
@@ -51,6 +51,8 @@ def main(argv):
     chapters_dir, command = argv[1], argv[2:]
     if command[0].endswith("ccache"):  # never for untrusted code; the global launcher may have put it first
         command = command[1:]
+    # The grader reads the compiler's messages into memory: at most 50 errors, template backtraces cut to 10.
+    command += ["-fmax-errors=50", "-ftemplate-backtrace-limit=10"]
     # /usr/bin/c++ leads through /etc/alternatives, which the sandbox does not show: start the compiler itself
     command[0] = os.path.realpath(command[0] if os.path.isabs(command[0]) else shutil.which(command[0]))
     if os.environ.get("WB_COMPILE_SANDBOX") == "bwrap" and shutil.which("bwrap"):

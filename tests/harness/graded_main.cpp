@@ -27,6 +27,23 @@ namespace {
 
 using wb::grading::registry;
 
+/// A failure message as the test's source reads: GoogleTest prints a check's operands after macro expansion,
+/// so the judge's `LEARNER(expr)` shows as `::wb::handover::take_over<std::decay_t<decltype(expr)>>(line)`.
+std::string as_written(std::string message) {
+    static const std::string head = "::wb::handover::take_over<std::decay_t<decltype(";
+    for (std::size_t at = message.find(head); at != std::string::npos; at = message.find(head, at + 1)) {
+        std::size_t i = at + head.size();
+        int depth = 1;
+        for (; i < message.size() && depth > 0; ++i) depth += message[i] == '(' ? 1 : message[i] == ')' ? -1 : 0;
+        // i is just past the ')' that closes decltype(; then ">>(" line ")"
+        const std::size_t tail = message.find(')', i);
+        if (depth != 0 || message.compare(i, 3, ">>(") != 0 || tail == std::string::npos) continue;
+        const std::string expr = message.substr(at + head.size(), i - 1 - (at + head.size()));
+        message.replace(at, tail + 1 - at, expr);
+    }
+    return message;
+}
+
 /// A file's bytes; "" when it cannot be read (the judge then sees a learner that handed over nothing).
 std::string read_file(const std::string& path) {
     std::string bytes;
@@ -59,7 +76,7 @@ public:
     void OnTestPartResult(const ::testing::TestPartResult& r) override {
         if (r.failed() && first_failure_.empty()) {
             // GTEST_FAIL's summary starts with "Failed\n"; the harness's own location says nothing.
-            first_failure_ = r.summary();
+            first_failure_ = as_written(r.summary());
             if (first_failure_.rfind("Failed\n", 0) == 0) first_failure_.erase(0, 7);
             const std::string file = r.file_name() ? r.file_name() : "";
             if (!file.empty() && file.find("tests/harness/") == std::string::npos)

@@ -68,15 +68,15 @@ PAGE_PARTS = [
 
 
 # A 30-second answer must fit 30 spoken seconds (docs/chapter_guide.md).
-MAX_WORDS_30S = 110  # English: whitespace-separated tokens; an inline `code` span (a command) counts as one
+MAX_WORDS_30S = 110  # English: whitespace-separated tokens, commands and math included
 MAX_HANZI_30S = 220  # Chinese: CJK unified ideographs U+4E00-U+9FFF only; punctuation, Latin, digits, math and code not counted
 
 
 def english_30s_words(text):
-    """The words of the section whose heading ends '(30 seconds)', up to the next '## ' heading.
-    Math ($...$) counts by its whitespace-separated tokens; each inline code span counts as one word."""
+    """The whitespace-separated tokens of the section whose heading ends '(30 seconds)', up to the next
+    '## ' heading: a command read aloud takes its time too, so commands and math count token by token."""
     m = re.search(r"^## .*\(30 seconds\)[^\n]*\n(.*?)(?=^## |\Z)", text, re.M | re.S)
-    return len(re.sub(r"`[^`\n]*`", "CODE", m.group(1)).split()) if m else 0
+    return len(m.group(1).split()) if m else 0
 
 
 def chinese_30s_hanzi(text):

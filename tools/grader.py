@@ -37,7 +37,7 @@ from project import BUILD, JOBS, ROOT, say
 
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 
-RECORD_STATUSES = {"passed", "failed", "not_attempted"}  # what a test process may report itself
+RECORD_STATUSES = {"passed", "failed", "not_attempted"}  # what the judge may report of a test
 
 
 @dataclass

@@ -375,6 +375,12 @@ def check_autograder(tally):
 NOT_UNDER_SANITIZERS = {"AttentionRnnModels.AttentionLearnsWhatThePlainLstmCannot"}
 
 
+def sanitizer_problems(run):
+    """The sanitizers' and GoogleTest's complaints in a finished run's output."""
+    output = (run.stdout or "") + (run.stderr or "")
+    return [l for l in output.splitlines() if "ERROR: " in l or "runtime error" in l or "FAILED" in l]
+
+
 def sanitized_test(debug, ch, entry):
     """One graded test with both sides built with ASan + UBSan: the reference's learner side, then the judge on
     what it handed over. '' when both ran clean and the judge passed it, else what went wrong."""
@@ -388,8 +394,7 @@ def sanitized_test(debug, ch, entry):
         judge = subprocess.run([os.path.join(debug, "tests", f"judge_{ch.name}"), f"--gtest_filter={name}"],
                                capture_output=True, text=True, errors="replace", env=dict(os.environ, WB_HANDOVER_FILE=handed))
     for what, run in (("learner side", side), ("judge", judge)):
-        output = (run.stdout or "") + (run.stderr or "")
-        report = [l for l in output.splitlines() if "ERROR: " in l or "runtime error" in l or "FAILED" in l]
+        report = sanitizer_problems(run)
         if run.returncode != 0 or report:
             return f"{name} ({what}, exit {run.returncode}): " + " | ".join(report[:3])
     return ""
@@ -408,8 +413,7 @@ def run_sanitized(chapters, tally):
         return
     for name in binaries[:2]:
         run = subprocess.run([os.path.join(debug, "tests", name)], capture_output=True, text=True, errors="replace")
-        report = [l for l in (run.stdout + run.stderr).splitlines() if "ERROR: " in l or "runtime error" in l or "FAILED" in l]
-        if tally.check(run.returncode == 0, f"{name} under ASan + UBSan", " | ".join(report[:3])):
+        if tally.check(run.returncode == 0, f"{name} under ASan + UBSan", " | ".join(sanitizer_problems(run)[:3])):
             print(f"  {paint('ok', '32')}   {name}")
     import concurrent.futures
     for ch in chapters:

@@ -20,6 +20,7 @@
 // Write the value being checked first: EXPECT_EQ(got, expected), EXPECT_LT(got, bound).
 #pragma once
 #include <string>
+#include <utility>
 
 #include "framework/random.hpp"
 #include "framework/tensor.hpp"
@@ -65,18 +66,24 @@ inline NullMessage& null_message() {
 }
 #endif
 
-/// Runs f (in a LEARNER block, on an object the block built) and tells whether it threw wb::ShapeError,
-/// with its message: EXPECT_SHAPE_ERROR_OUTCOME then checks it on the judge's side.
-template <class F>
-handover::ThrowOutcome shape_error_outcome(F&& f) {
+/// Runs f and tells whether it threw an Error, with its message (any other exception goes on up).
+template <class Error, class F>
+handover::ThrowOutcome throw_outcome(F&& f) {
     handover::ThrowOutcome outcome;
     try {
         f();
-    } catch (const ShapeError& e) {
+    } catch (const Error& e) {
         outcome.kind = 1;
         outcome.message = e.what();
     }
     return outcome;
+}
+
+/// Runs f (in a LEARNER block, on an object the block built) and tells whether it threw wb::ShapeError,
+/// with its message: EXPECT_SHAPE_ERROR_OUTCOME then checks it on the judge's side.
+template <class F>
+handover::ThrowOutcome shape_error_outcome(F&& f) {
+    return throw_outcome<ShapeError>(std::forward<F>(f));
 }
 
 }  // namespace wb::grading
@@ -141,20 +148,11 @@ inline constexpr wb::grading::Tolerance kBackward{1e-4, 1e-3};  ///< float32 gra
 #define EXPECT_SHAPE_ERROR(statement, op) WB_HAND_OVER_THROW_(statement, ::wb::ShapeError)
 #define EXPECT_SHAPE_ERROR_OUTCOME(outcome, op) WB_GOT_(outcome)
 #define EXPECT_THROW(statement, type) WB_HAND_OVER_THROW_(statement, type)
-#define WB_HAND_OVER_THROW_(statement, type)                                                       \
-    do {                                                                                           \
-        ::wb::handover::ThrowOutcome wb_outcome_;                                                  \
-        try {                                                                                      \
-            statement;                                                                             \
-        } catch (const type& wb_error_) {                                                          \
-            wb_outcome_.kind = 1;                                                                  \
-            wb_outcome_.message = wb_error_.what();                                                \
-        }                                                                                          \
-        ::wb::handover::hand_over(__LINE__, std::move(wb_outcome_));                               \
-    } while (0)
+#define WB_HAND_OVER_THROW_(statement, type) \
+    ::wb::handover::hand_over(__LINE__, ::wb::grading::throw_outcome<type>([&] { statement; }))
 
 #else
-// ---- one process (legacy) or the judge's process: GoogleTest's checks -------------------------
+// ---- the judge's process, or one process (the harness's own unit tests): GoogleTest's checks ----
 
 #define GRADED_TEST(Exercise, Name, points, hint)                                                  \
     static void WB_GRADED_CONCAT_(graded_body_, Exercise##_##Name)();                              \
@@ -168,19 +166,23 @@ inline constexpr wb::grading::Tolerance kBackward{1e-4, 1e-3};  ///< float32 gra
 #define ASSERT_TENSOR_NEAR(got, expected, tolerance) \
     ASSERT_PRED_FORMAT3(::wb::grading::tensors_near, got, expected, tolerance)
 
+
 #define WB_SHAPE_ERROR_MESSAGE_(op, message) \
     "the ShapeError should name the op '" << (op) << "', got: " << (message)
 
-/// Checks what shape_error_outcome found: a ShapeError that names `op`.
-#define EXPECT_SHAPE_ERROR_OUTCOME(outcome, op)                                                    \
+/// Checks a ThrowOutcome: a ShapeError from `what` (its text, for the message) that names `op`.
+#define WB_EXPECT_SHAPE_ERROR_IN_(outcome, what, op)                                               \
     do {                                                                                           \
         const ::wb::handover::ThrowOutcome& wb_outcome_ = (outcome);                               \
         if (wb_outcome_.kind == 0)                                                                 \
-            ADD_FAILURE() << "expected wb::ShapeError from " #outcome ", nothing was thrown";      \
+            ADD_FAILURE() << "expected wb::ShapeError from " what ", nothing was thrown";          \
         else                                                                                       \
             EXPECT_TRUE(::wb::grading::names_op(wb_outcome_.message, op))                          \
                 << WB_SHAPE_ERROR_MESSAGE_(op, wb_outcome_.message);                               \
     } while (0)
+
+/// Checks what shape_error_outcome found: a ShapeError that names `op`.
+#define EXPECT_SHAPE_ERROR_OUTCOME(outcome, op) WB_EXPECT_SHAPE_ERROR_IN_(outcome, #outcome, op)
 
 #if defined(WB_GRADED_JUDGE)
 /// The learner's value of `expr`, as its process handed it over; `expr` is not evaluated here.
@@ -188,15 +190,8 @@ inline constexpr wb::grading::Tolerance kBackward{1e-4, 1e-3};  ///< float32 gra
 /// An expected value kept in a variable (only the judge computes it).
 #define EXPECTED(...) (__VA_ARGS__)
 
-#define EXPECT_SHAPE_ERROR(statement, op)                                                          \
-    do {                                                                                           \
-        const auto wb_outcome_ = ::wb::handover::take_over<::wb::handover::ThrowOutcome>(__LINE__); \
-        if (wb_outcome_.kind == 0)                                                                 \
-            ADD_FAILURE() << "expected wb::ShapeError from " #statement ", nothing was thrown";    \
-        else                                                                                       \
-            EXPECT_TRUE(::wb::grading::names_op(wb_outcome_.message, op))                          \
-                << WB_SHAPE_ERROR_MESSAGE_(op, wb_outcome_.message);                               \
-    } while (0)
+#define EXPECT_SHAPE_ERROR(statement, op) \
+    WB_EXPECT_SHAPE_ERROR_IN_(::wb::handover::take_over<::wb::handover::ThrowOutcome>(__LINE__), #statement, op)
 #undef EXPECT_THROW
 #define EXPECT_THROW(statement, type)                                                              \
     do {                                                                                           \
@@ -205,19 +200,12 @@ inline constexpr wb::grading::Tolerance kBackward{1e-4, 1e-3};  ///< float32 gra
     } while (0)
 
 #else
-/// One process: the learner's code runs right here.
+/// One process: the code under test runs right here.
 #define LEARNER(...) (__VA_ARGS__)
 #define EXPECTED(...) (__VA_ARGS__)
 
 /// Expects `statement` to throw wb::ShapeError whose message names `op` (as a whole name).
-#define EXPECT_SHAPE_ERROR(statement, op)                                                          \
-    do {                                                                                           \
-        try {                                                                                      \
-            statement;                                                                             \
-            ADD_FAILURE() << "expected wb::ShapeError from " #statement ", nothing was thrown";    \
-        } catch (const ::wb::ShapeError& e) {                                                      \
-            EXPECT_TRUE(::wb::grading::names_op(e.what(), op)) << WB_SHAPE_ERROR_MESSAGE_(op, e.what()); \
-        }                                                                                          \
-    } while (0)
+#define EXPECT_SHAPE_ERROR(statement, op) \
+    WB_EXPECT_SHAPE_ERROR_IN_(::wb::grading::throw_outcome<::wb::ShapeError>([&] { statement; }), #statement, op)
 #endif
 #endif

@@ -10,8 +10,11 @@ What the learner's code cannot change decides the grade:
 - each test runs twice (docs/grading.md, "Two processes"): the learner's side, sandboxed, only hands over
   the values its code computed; the judge, which links no learner code, checks them and writes the
   verdict. Whatever the learner's process writes earns only what its values earn.
+- in course mode, each run draws inputs nobody knew before it (UNSEEN_TEST, seeded from a secret made for the
+  run): the learner's values on them are matched against a trusted run of the reference on the same inputs,
+  and an exercise's points count only once its unseen-input tests pass (hold_unseen_points).
 Statuses: passed, failed, held (an error-path test that passed while a valid-path test of its exercise
-did not), not_attempted (a stub threw wb::NotImplemented), crashed, timed_out, compile_error, rejected.
+did not, or any test of an exercise that fails on unseen inputs), not_attempted (a stub threw wb::NotImplemented), crashed, timed_out, compile_error, rejected.
 """
 import collections
 import concurrent.futures
@@ -54,10 +57,24 @@ class TestResult:
     stub: str = ""
     error_path: bool = False
     visibility: str = "visible"  # Gradescope's visibility of the test (manifest.visibility_of)
+    unseen: bool = False         # an UNSEEN_TEST (course mode)
 
     @property
     def score(self):
         return self.points if self.status == "passed" else 0
+
+
+@dataclass
+class Unseen:
+    """Course mode's unseen inputs: the run's secret and the trusted reference binary that computes the
+    expected values on them."""
+    secret: str
+    reference: str
+
+    @staticmethod
+    def draw(reference):
+        import secrets
+        return Unseen(secrets.token_hex(16), reference)
 
 
 @dataclass
@@ -115,19 +132,37 @@ def judge_binary(binary, chapter):
     return os.path.join(os.path.dirname(binary), f"judge_{chapter.name}")
 
 
-def learner_side(runner, entry, timeout, folder):
+def side_env(unseen):
+    return dict(test_env(), WB_UNSEEN_SEED=unseen.secret) if unseen else test_env()
+
+
+def learner_side(runner, entry, timeout, folder, unseen=None):
     """Runs one test's learner side in the sandbox; what it handed over goes to folder/Exercise.Test."""
-    outcome = runner.run(["--wb-run", f"{entry.exercise}.{entry.test}"], timeout, test_env(),
+    outcome = runner.run(["--wb-run", f"{entry.exercise}.{entry.test}"], timeout, side_env(unseen),
                          result_limit=sandbox.OUTPUT_LIMIT)
     with open(os.path.join(folder, f"{entry.exercise}.{entry.test}"), "wb") as f:
         f.write(outcome.result)
     return outcome
 
 
-def judge_records(judge, entries, folder, timeout):
+def reference_sides(unseen, fixtures, entries, folder):
+    """The reference's runs of the unseen-input tests on the run's inputs, into folder/Exercise.Test: the
+    workbook's own code, run outside the learner's sandbox (with limits), its values never shown to it."""
+    with sandbox.Runner(unseen.reference, fixtures, "none") as runner:
+        for e in entries:
+            outcome = runner.run(["--wb-run", f"{e.exercise}.{e.test}"], 120.0, side_env(unseen),
+                                 result_limit=sandbox.OUTPUT_LIMIT)
+            if not outcome.timed_out and outcome.returncode == 0:
+                with open(os.path.join(folder, f"{e.exercise}.{e.test}"), "wb") as f:
+                    f.write(outcome.result)
+
+
+def judge_records(judge, entries, folder, timeout, unseen=None, reference_folder=None):
     """{(exercise, test): record} of the judge's verdicts on the hand-overs in folder: one judge process for
     all of them, then one per test for any the first could not finish (a value that crashed it)."""
-    env = dict(test_env(), WB_HANDOVER_DIR=folder, WB_FIXTURE_ROOT=FIXTURES)
+    env = dict(side_env(unseen), WB_HANDOVER_DIR=folder, WB_FIXTURE_ROOT=FIXTURES)
+    if reference_folder:
+        env["WB_REFERENCE_DIR"] = reference_folder
     records = {}
 
     def run(chosen, limit):
@@ -165,15 +200,20 @@ def judged_verdict(entry, outcome, record, timeout):
     return status, reports.clean_text(message.replace(ROOT + "/", "")), reports.clean_text(stub, 200)
 
 
-def grade_judged(runner, judge, chapter, entries, timeout, jobs):
-    """Every entry of a chapter: the learner sides in the sandbox, `jobs` at a time, then the judge."""
-    with tempfile.TemporaryDirectory(prefix="wb_handover_") as folder:
+def grade_judged(runner, judge, chapter, entries, timeout, jobs, fixtures, unseen=None):
+    """Every entry of a chapter: the learner sides in the sandbox, `jobs` at a time, the reference's runs of the
+    unseen-input tests, then the judge."""
+    with tempfile.TemporaryDirectory(prefix="wb_handover_") as folder, \
+            tempfile.TemporaryDirectory(prefix="wb_reference_") as reference_folder:
         with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-            outcomes = list(pool.map(lambda e: learner_side(runner, e, timeout, folder), entries))
-        records = judge_records(judge, entries, folder, timeout)
+            outcomes = list(pool.map(lambda e: learner_side(runner, e, timeout, folder, unseen), entries))
+        if unseen:
+            reference_sides(unseen, fixtures, [e for e in entries if e.unseen], reference_folder)
+        records = judge_records(judge, entries, folder, timeout, unseen, reference_folder if unseen else None)
     results = []
     for e, outcome in zip(entries, outcomes):
-        r = TestResult("", e.exercise, e.test, e.points, e.hint, error_path=e.error_path, visibility=e.visibility)
+        r = TestResult("", e.exercise, e.test, e.points, e.hint, error_path=e.error_path, visibility=e.visibility,
+                       unseen=e.unseen)
         try:
             r.status, r.message, r.stub = judged_verdict(e, outcome, records.get((e.exercise, e.test)), timeout)
         except Exception as error:  # a fault of the grader: this test is lost, never the report
@@ -184,14 +224,14 @@ def grade_judged(runner, judge, chapter, entries, timeout, jobs):
 
 def all_tests(chapter, entries, status, message):
     return [TestResult(chapter.name, e.exercise, e.test, e.points, e.hint, status, message, error_path=e.error_path,
-                       visibility=e.visibility)
+                       visibility=e.visibility, unseen=e.unseen)
             for e in entries]
 
 
-def grade_binary(binary, chapter, timeout, jobs, level=None, only_exercise=None):
+def grade_binary(binary, chapter, timeout, jobs, level=None, only_exercise=None, unseen=None):
     """Every graded test of the chapter (or of one exercise) run against `binary`, contained at `level`
-    (sandbox.level() when None)."""
-    entries = chapter.manifest()
+    (sandbox.level() when None); with unseen (an Unseen), course mode's unseen-input tests too."""
+    entries = chapter.manifest(unseen=unseen is not None)
     if only_exercise:
         entries = [e for e in entries if e.exercise == only_exercise]
     judge = judge_binary(binary, chapter)
@@ -200,10 +240,10 @@ def grade_binary(binary, chapter, timeout, jobs, level=None, only_exercise=None)
     with tempfile.TemporaryDirectory(prefix="wb_inputs_") as inputs:
         # The learner's side sees the fixtures' input tensors only (tools/learner_inputs.py).
         fixtures = learner_inputs.stage(chapter, inputs)
-        return _grade_binary(binary, judge, fixtures, chapter, entries, timeout, jobs, level)
+        return _grade_binary(binary, judge, fixtures, chapter, entries, timeout, jobs, level, unseen)
 
 
-def _grade_binary(binary, judge, fixtures, chapter, entries, timeout, jobs, level):
+def _grade_binary(binary, judge, fixtures, chapter, entries, timeout, jobs, level, unseen):
     with sandbox.Runner(binary, fixtures, level) as runner:
         # One start-up run first: code that hangs or dies before any test would otherwise cost every test.
         probe = runner.run(["--wb-list"], timeout, test_env())
@@ -212,10 +252,23 @@ def _grade_binary(binary, judge, fixtures, chapter, entries, timeout, jobs, leve
                              f"{timeout:g} s): a global variable whose initialisation never ends?")
         if probe.returncode != 0:
             return all_tests(chapter, entries, "crashed", "before any test started, " + died_message(probe))
-        results = grade_judged(runner, judge, chapter, entries, timeout, jobs)
+        results = grade_judged(runner, judge, chapter, entries, timeout, jobs, fixtures, unseen)
     for r in results:
         r.chapter = chapter.name
-    return hold_error_path_points(results)
+    return hold_unseen_points(hold_error_path_points(results))
+
+
+def hold_unseen_points(results):
+    """In course mode, an exercise earns its points only once its unseen-input tests pass too: code that
+    answers the handout's fixed cases (a lookup table of them, say) and nothing else earns nothing."""
+    for r in results:
+        if r.status == "passed" and not r.unseen:
+            failing = [u for u in results if u.unseen and u.exercise == r.exercise and u.status != "passed"]
+            if failing:
+                r.status = "held"
+                r.message = (f"passes on the handout's inputs, but {r.exercise}.{failing[0].test} fails on the inputs "
+                             f"drawn for this run; {r.exercise}'s points count once it passes there too")
+    return results
 
 
 def hold_error_path_points(results):
@@ -246,13 +299,21 @@ def check_objects(build_dir, target, flavour):
     return problems
 
 
-def grade_chapters(chapters, flavour, timeout=10.0, show=True, build_dir=BUILD, level=None, only_exercise=None):
+def reference_available():
+    """Whether the reference can be built here (the teacher's workbook and the Gradescope autograder, not a handout)."""
+    return os.path.isdir(os.path.join(ROOT, "solutions"))
+
+
+def grade_chapters(chapters, flavour, timeout=10.0, show=True, build_dir=BUILD, level=None, only_exercise=None,
+                   unseen=False):
     """Builds and grades each chapter; every graded test of every chapter appears in the results (of one
-    exercise only, with only_exercise: ./wb mock --submit)."""
+    exercise only, with only_exercise: ./wb mock --submit). unseen: course mode's unseen-input tests too, on
+    inputs drawn from a secret made for this run (the reference computes their expected values)."""
     results = []
+    secret = Unseen.draw(None).secret if unseen else None
     for ch in chapters:
         try:
-            entries = ch.manifest()
+            entries = ch.manifest(unseen=unseen)
         except manifest.ManifestError as e:
             raise SystemExit(f"wb: {e}")
         target = f"graded_{ch.name}_{flavour}"
@@ -260,7 +321,15 @@ def grade_chapters(chapters, flavour, timeout=10.0, show=True, build_dir=BUILD, 
             say(f"building chapter {ch.name} ({'reference' if flavour == 'reference' else 'your'} code) ...")
         # What is not the learner's code is built first, without a time limit (the first build is long);
         # then the learner's files, within LEARNER_BUILD_TIMEOUT.
-        build.build(build.trusted_parts(build_dir, target, flavour) + [f"judge_{ch.name}"], build_dir=build_dir)
+        trusted = build.trusted_parts(build_dir, target, flavour) + [f"judge_{ch.name}"]
+        chapter_unseen = None
+        if unseen:  # the reference's side of the same tests computes the unseen inputs' expected values
+            reference = build.graded_binary(ch, "reference", build_dir)
+            trusted.append(os.path.basename(reference))
+            chapter_unseen = Unseen(secret, reference)
+        build.build(trusted, build_dir=build_dir)
+        if unseen and os.geteuid() == 0:
+            os.chmod(chapter_unseen.reference, 0o700)  # a test's own user id ("uid" level) can neither read nor run it
         ok, output = build.build([target], build_dir=build_dir, timeout=build.LEARNER_BUILD_TIMEOUT, untrusted=flavour == "learner")
         if not ok:
             error = build.first_compiler_error(output)
@@ -274,7 +343,7 @@ def grade_chapters(chapters, flavour, timeout=10.0, show=True, build_dir=BUILD, 
             continue
         binary = build.graded_binary(ch, flavour, build_dir)
         try:
-            results.append(ChapterResult(ch, grade_binary(binary, ch, timeout, JOBS, level, only_exercise)))
+            results.append(ChapterResult(ch, grade_binary(binary, ch, timeout, JOBS, level, only_exercise, chapter_unseen)))
         except Exception as e:  # a fault of the grader itself: still a report, every test listed, none passed
             results.append(ChapterResult(ch, all_tests(
                 ch, entries, "crashed", f"the grader failed on this chapter ({type(e).__name__}: {e}); "

@@ -5,12 +5,18 @@ tests/graded/NN_topic/*.cpp, never from a binary that links the learner's code (
 print any list it likes). The tests of a *_hidden_test.cpp file are hidden: graded like the others,
 left out of handouts, and reported with Gradescope's visibility "after_due_date". A test whose body expects a ShapeError is an error-path test: its points
 count only once every valid-path test of the same exercise passes (see grader.hold_error_path_points).
+An `UNSEEN_TEST(Exercise, Name)` runs in course mode only, on inputs drawn for each run and matched against
+the reference's values: it has no points, and its exercise's points count once it passes (grader.hold_unseen_points).
 """
 import os
 import re
 from dataclasses import dataclass
 
 _HEAD = re.compile(r'\bGRADED_TEST\(\s*(\w+)\s*,\s*(\w+)\s*,\s*(?:/\*.*?\*/\s*)?(\d+)\s*,\s*')
+_UNSEEN = re.compile(r'\bUNSEEN_TEST\(\s*(\w+)\s*,\s*(\w+)\s*\)')
+# The hint of every UNSEEN_TEST: WB_UNSEEN_HINT in tests/harness/graded.hpp, word for word.
+UNSEEN_HINT = ("Inputs drawn afresh for each course run, matched against the reference: your code must work "
+               "beyond the handout's fixed cases.")
 _STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"\s*')
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "'": "'", "?": "?"}
 _CHECK = re.compile(r"\b(?:EXPECT|ASSERT)_[A-Z_]+\b")
@@ -31,6 +37,7 @@ class ManifestEntry:
     error_path: bool  # the body checks a rejected input: points held until the valid path works
     source: str       # tests/graded/NN_topic/file.cpp
     visibility: str = "visible"  # Gradescope's: "after_due_date" for a hidden test
+    unseen: bool = False         # an UNSEEN_TEST: course mode only, no points, gates its exercise's points
 
 
 class ManifestError(Exception):
@@ -80,6 +87,9 @@ def parse_source(path, rel):
     with open(path, encoding="utf-8") as f:
         text = f.read()
     entries = []
+    for m in _UNSEEN.finditer(text):
+        entries.append((m.start(), ManifestEntry(m.group(1), m.group(2), 0, UNSEEN_HINT, False, rel,
+                                                 visibility_of(rel), unseen=True)))
     for m in _HEAD.finditer(text):
         pos, parts = m.end(), []
         while True:
@@ -92,9 +102,9 @@ def parse_source(path, rel):
             line = text.count("\n", 0, m.start()) + 1
             raise ManifestError(f"{rel}:{line}: GRADED_TEST's hint must be one or more string literals")
         body = _body(text, pos)
-        entries.append(ManifestEntry(m.group(1), m.group(2), int(m.group(3)), "".join(parts),
-                                     _is_error_path(body), rel, visibility_of(rel)))
-    return entries
+        entries.append((m.start(), ManifestEntry(m.group(1), m.group(2), int(m.group(3)), "".join(parts),
+                                                 _is_error_path(body), rel, visibility_of(rel))))
+    return [e for _, e in sorted(entries, key=lambda pair: pair[0])]
 
 
 def load(root, chapter):

@@ -1,5 +1,6 @@
 """Mutants: common mistakes kept as exact find/replace edits of a reference file (tests/mutants/NN_topic/*.mutant).
-Each must make at least one graded test of its exercise fail."""
+Each must make at least one graded test of its exercise fail (on the handout's fixed inputs: self-study
+catches it too), and every unseen-input test (course mode) must catch at least one mutant of its exercise."""
 import os
 from dataclasses import dataclass
 
@@ -79,6 +80,10 @@ def apply_mutant(mutant):
 def run_mutants(chapters, tally):
     for ch in chapters:
         mutants = load_mutants(ch.name)
+        # unseen-input tests on inputs of a fixed secret, the reference's values from its own binary
+        build.build([f"graded_{ch.name}_reference"])
+        unseen = grader.Unseen("mutants", build.graded_binary(ch, "reference"))
+        unseen_caught = {(e.exercise, e.test): 0 for e in ch.manifest(unseen=True) if e.unseen}
         say(f"mutants of chapter {ch.name}: {len(mutants)}")
         for ex in ch.exercises:
             count = sum(1 for m in mutants if m.exercise == ex["id"])
@@ -109,8 +114,12 @@ def run_mutants(chapters, tally):
                         tally.check(False, name, "does not compile: " + build.first_compiler_error(output))
                         continue
                     results = grader.grade_binary(os.path.join(BUILD, "tests", target), ch, 10.0, JOBS,
-                                                  only_exercise=m.exercise)
-                    caught = [r.test for r in results if r.status not in ("passed", "held")]  # held: only because another failed
+                                                  only_exercise=m.exercise, unseen=unseen)
+                    for r in results:
+                        if r.unseen and r.status != "passed":
+                            unseen_caught[(r.exercise, r.test)] += 1
+                    # held: only because another failed
+                    caught = [r.test for r in results if r.status not in ("passed", "held") and not r.unseen]
                     if tally.check(bool(results) and bool(caught), name,
                                    f"every {m.exercise} test passed: the tests miss this mistake ({m.description})"):
                         print(f"  {paint('ok', '32')}   {os.path.basename(m.path):<40} caught by {', '.join(caught[:3])}",
@@ -118,3 +127,6 @@ def run_mutants(chapters, tally):
             finally:
                 with open(mutant_src, "w") as f:
                     f.write(reference)
+        for (exercise, test), count in sorted(unseen_caught.items()):
+            tally.check(count > 0, f"unseen-input test {ch.name} {exercise}.{test} catches a mutant",
+                        f"none of the {exercise} mutants fails it: it checks too little")

@@ -41,7 +41,9 @@ USAGE = """usage: ./wb COMMAND [ARGS]
                                      (solutions/), and print the scoreboard; e.g. ./wb grade 01
   grade --course --submission DIR [--reports OUT]
                                      grade one student's exercise files against the workbook's own
-                                     tests, every test contained (docs/grading.md)
+                                     tests, every test contained, and on inputs drawn for
+                                     this run matched against the reference (docs/grading.md)
+  grade --unseen [CHAPTER...]        your workbook with those unseen-input tests too
   status [CHAPTER...] [-v]           your progress per chapter (passed, attempted, not started, points)
                                      and the next exercise with its file and line
   hint EXERCISE [--reset]            the next hint step for an exercise (a nudge, the key idea, the plan
@@ -103,7 +105,12 @@ def cmd_grade(args):
                                         os.path.abspath(args.build_dir) if args.build_dir else None)
     if level != "bwrap":
         say(f"tests run contained by {sandbox.describe(level)}; bubblewrap would hide the tree from them")
-    results = grader.grade_chapters(chapters, flavour, args.timeout, build_dir=build_dir, level=level)
+    unseen = flavour == "learner" and (args.course or args.unseen) and grader.reference_available()
+    if args.unseen and not unseen:
+        raise SystemExit("wb: --unseen matches your code against the reference, which is not here (a handout)")
+    if args.course and not unseen:
+        say("course mode without the reference (a handout): only the handout's fixed cases are graded, no unseen inputs")
+    results = grader.grade_chapters(chapters, flavour, args.timeout, build_dir=build_dir, level=level, unseen=unseen)
     shown = os.path.relpath(report_dir, ROOT) + "/" if report_dir.startswith(ROOT + os.sep) else report_dir
     scoreboard.print_scoreboard(results, flavour, shown)
     reports.write_reports(results, report_dir, time.monotonic() - start)
@@ -194,6 +201,9 @@ def parser():
     grade.add_argument("chapters", nargs="*")
     grade.add_argument("--solutions", action="store_true", help="grade the reference in solutions/")
     grade.add_argument("--timeout", type=float, default=10.0, help="seconds per test (default 10)")
+    grade.add_argument("--unseen", action="store_true",
+                       help="also run the unseen-input tests, as course mode does: inputs drawn for this run, matched "
+                            "against the reference (the teacher's workbook only)")
     grade.add_argument("--course", action="store_true",
                        help="course mode: build from the workbook's own sources with only the submitted exercise "
                             "files, and run every test contained (required)")

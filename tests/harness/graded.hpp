@@ -18,7 +18,20 @@
 // - neither (the harness's own unit tests, tests/framework/harness_test.cpp): GoogleTest's checks in one
 //   process. A chapter is never built this way.
 // Write the value being checked first: EXPECT_EQ(got, expected), EXPECT_LT(got, bound).
+//
+// Unseen inputs (course mode, docs/grading.md): an UNSEEN_TEST draws its inputs from `rng`, seeded from a
+// secret made for each course run, and checks with EXPECT_MATCHES_REFERENCE(expr, tolerance): the reference's
+// value of expr on the same inputs is computed in a trusted run of the reference binary, never in the
+// learner's process. It has no points of its own: its exercise's points count once it passes.
+//
+//   UNSEEN_TEST(Softmax, DrawnRows) {
+//       const Tensor x = Tensor::randn({2, 3, 1 + int(rng.below(9))}, rng, 3.0f);
+//       EXPECT_MATCHES_REFERENCE(softmax(x), tol::kForward);
+//   }
 #pragma once
+#include <cstdint>
+#include <cstdlib>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -66,6 +79,23 @@ inline NullMessage& null_message() {
 }
 #endif
 
+/// The generator of an UNSEEN_TEST's inputs: seeded from the course run's secret (WB_UNSEEN_SEED, given to
+/// the learner's process, the reference's run and the judge alike) and the test's name.
+inline Rng unseen_rng(const char* test) {
+    const char* secret = std::getenv("WB_UNSEEN_SEED");
+    if (secret == nullptr || *secret == '\0')
+        throw std::runtime_error("an unseen-input test runs in course mode only (WB_UNSEEN_SEED is not set)");
+    std::uint64_t h = 1469598103934665603ull;  // FNV-1a of "secret/Exercise.Test"
+    for (const char* c : {secret, "/", test})
+        for (; *c; ++c) h = (h ^ static_cast<unsigned char>(*c)) * 1099511628211ull;
+    return Rng(h);
+}
+
+/// What an UNSEEN_TEST tells the learner (tools/manifest.py reads the same text).
+#define WB_UNSEEN_HINT                                                                              \
+    "Inputs drawn afresh for each course run, matched against the reference: your code must work "   \
+    "beyond the handout's fixed cases."
+
 /// Runs f and tells whether it threw an Error, with its message (any other exception goes on up).
 template <class Error, class F>
 handover::ThrowOutcome throw_outcome(F&& f) {
@@ -97,7 +127,20 @@ inline constexpr wb::grading::Tolerance kForward{1e-5, 1e-4};   ///< float32 for
 inline constexpr wb::grading::Tolerance kBackward{1e-4, 1e-3};  ///< float32 gradients vs autograd
 }  // namespace tol
 
+#if defined(WB_GRADED_JUDGE)
+#include "tests/harness/reference_match.hpp"
+#endif
+
 #define WB_GRADED_CONCAT_(a, b) a##b
+
+/// A test of one exercise on inputs nobody knows before the course run (see the top of this file).
+#define UNSEEN_TEST(Exercise, Name)                                                                \
+    static void WB_GRADED_CONCAT_(unseen_body_, Exercise##_##Name)(::wb::Rng & rng);                \
+    GRADED_TEST(Exercise, Name, 0, WB_UNSEEN_HINT) {                                               \
+        ::wb::Rng rng = ::wb::grading::unseen_rng(#Exercise "." #Name);                            \
+        WB_GRADED_CONCAT_(unseen_body_, Exercise##_##Name)(rng);                                   \
+    }                                                                                              \
+    static void WB_GRADED_CONCAT_(unseen_body_, Exercise##_##Name)([[maybe_unused]] ::wb::Rng & rng)
 
 #if defined(WB_GRADED_RECORD)
 // ---- the learner's process: compute and hand over, judge nothing ------------------------------
@@ -109,10 +152,13 @@ inline constexpr wb::grading::Tolerance kBackward{1e-4, 1e-3};  ///< float32 gra
                                        &WB_GRADED_CONCAT_(graded_body_, Exercise##_##Name));       \
     static void WB_GRADED_CONCAT_(graded_body_, Exercise##_##Name)()
 
-/// A value computed by the learner's code: here it is computed and handed over.
-#define LEARNER(...) ::wb::handover::hand_over_result(__LINE__, [&]() -> decltype(auto) { return (__VA_ARGS__); })
+/// A value computed by the learner's code: here it is computed and handed over (by value: a member of a
+/// temporary, f().field, is copied while the temporary lives).
+#define LEARNER(...) ::wb::handover::hand_over_result(__LINE__, [&]() -> auto { return (__VA_ARGS__); })
 /// An expected value kept in a variable: not computed here (an empty value of its type stands in).
 #define EXPECTED(...) std::decay_t<decltype(__VA_ARGS__)>{}
+/// An unseen-input check: the value is handed over (the learner's or, in the reference's run, the reference's).
+#define EXPECT_MATCHES_REFERENCE(expr, tolerance) static_cast<void>(LEARNER(expr))
 
 // A check evaluates the value it checks (which may hold LEARNER values to hand over), never the
 // expected one, and decides nothing.
@@ -185,6 +231,15 @@ inline constexpr wb::grading::Tolerance kBackward{1e-4, 1e-3};  ///< float32 gra
 #define EXPECT_SHAPE_ERROR_OUTCOME(outcome, op) WB_EXPECT_SHAPE_ERROR_IN_(outcome, #outcome, op)
 
 #if defined(WB_GRADED_JUDGE)
+/// The learner's value of `expr` matches the reference's on the same drawn inputs (an UNSEEN_TEST's check).
+#define EXPECT_MATCHES_REFERENCE(expr, tolerance)                                                  \
+    do {                                                                                           \
+        const auto wb_values_ =                                                                    \
+            ::wb::handover::take_over_with_reference<std::decay_t<decltype(expr)>>(__LINE__);      \
+        GTEST_ASSERT_(::wb::grading::matches_reference(#expr, wb_values_.first, wb_values_.second, tolerance), \
+                      GTEST_NONFATAL_FAILURE_);                                                    \
+    } while (0)
+
 /// The learner's value of `expr`, as its process handed it over; `expr` is not evaluated here.
 #define LEARNER(...) ::wb::handover::take_over<std::decay_t<decltype(__VA_ARGS__)>>(__LINE__)
 /// An expected value kept in a variable (only the judge computes it).

@@ -6,6 +6,8 @@
 //   WB_HANDOVER_FILE=f  judge one test: f holds what the learner's process handed over
 //                       (tests/harness/handover.hpp); "learner_stopped" says it ended before the test did
 //   WB_HANDOVER_DIR=d   judge every test asked for, each on its file d/Exercise.Test
+//   WB_REFERENCE_FILE=f, WB_REFERENCE_DIR=d   (course mode's unseen-input tests) the reference's hand-over
+//                       of the same test on the same drawn inputs, which EXPECT_MATCHES_REFERENCE reads
 // tools/grader.py runs each test in its own sandboxed process (--gtest_filter=Exercise.Test) with a
 // timeout, so a crash or endless loop costs only that test; a missing result line means it crashed.
 #include <gtest/gtest.h>
@@ -16,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -55,6 +58,12 @@ std::string read_file(const std::string& path) {
     return bytes;
 }
 
+/// A file's bytes, or nullopt when there is no such file (no reference run for this test).
+std::optional<std::string> read_if_present(const char* path) {
+    if (!path || ::access(path, F_OK) != 0) return std::nullopt;
+    return read_file(path);
+}
+
 const wb::grading::GradedInfo* find_graded(const std::string& exercise, const std::string& test) {
     for (const auto& g : registry())
         if (g.exercise == exercise && g.test == test) return &g;
@@ -70,8 +79,10 @@ public:
         wb::grading::learner_stopped() = false;
         first_failure_.clear();
         // A judge of many tests at once: each test's hand-over is the file named after it.
-        if (const char* folder = std::getenv("WB_HANDOVER_DIR"))
-            wb::handover::set_input(read_file(std::string(folder) + "/" + info.test_suite_name() + "." + info.name()));
+        const std::string name = std::string(info.test_suite_name()) + "." + info.name();
+        if (const char* folder = std::getenv("WB_HANDOVER_DIR")) wb::handover::set_input(read_file(std::string(folder) + "/" + name));
+        if (const char* folder = std::getenv("WB_REFERENCE_DIR"))
+            wb::handover::set_reference_input(read_if_present((std::string(folder) + "/" + name).c_str()));
     }
     void OnTestPartResult(const ::testing::TestPartResult& r) override {
         if (r.failed() && first_failure_.empty()) {
@@ -123,6 +134,7 @@ int main(int argc, char** argv) {
         }
     ::testing::InitGoogleTest(&argc, argv);
     if (const char* path = std::getenv("WB_HANDOVER_FILE")) wb::handover::set_input(read_file(path));
+    wb::handover::set_reference_input(read_if_present(std::getenv("WB_REFERENCE_FILE")));
     if (const char* fd = std::getenv("WB_RESULT_FD"))
         ::testing::UnitTest::GetInstance()->listeners().Append(new ResultWriter(std::atoi(fd)));
     return RUN_ALL_TESTS();

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
+#include <stdexcept>
 
 #include "tests/harness/handover_stream.hpp"
 
@@ -67,6 +69,15 @@ Stream& stream() {
     static Stream s;
     return s;
 }
+/// The reference's run of the same test on the same drawn inputs (course mode's unseen-input tests).
+Stream& reference_stream() {
+    static Stream s;
+    return s;
+}
+std::string& last_reference() {
+    static std::string payload;
+    return payload;
+}
 
 std::string read_text(Reader& r) {
     std::string text(r.count(1), '\0');
@@ -79,6 +90,14 @@ void set_input(std::string bytes) {
     stream().data = std::move(bytes);
     stream().pos = 0;
     stream().loaded = true;
+}
+
+void set_reference_input(std::optional<std::string> bytes) {
+    Stream& s = reference_stream();
+    s.loaded = bytes.has_value();
+    s.data = bytes ? std::move(*bytes) : std::string();
+    s.pos = 0;
+    last_reference().clear();
 }
 
 std::string receive_value(unsigned line, std::uint64_t type) {
@@ -103,11 +122,36 @@ std::string receive_value(unsigned line, std::uint64_t type) {
                                  "out of step: the test wanted " + where + ", your code's process handed over the value of line " +
                                      std::to_string(got_line) + (got_type != type ? " (of another type)" : ""));
         s.pos = s.data.size() - r.left();
+        if (reference_stream().loaded) last_reference() = receive_reference(line, type);
         return payload;
     } catch (const StreamError& e) {
         throw LearnerStopped(LearnerStopped::malformed, std::string("a malformed hand-over before ") + where + ": " + e.what());
     }
 }
+
+std::string receive_reference(unsigned line, std::uint64_t type) {
+    // The reference is the workbook's own code: a stream it did not write in step is a fault of the grader.
+    Stream& s = reference_stream();
+    const std::string where = "the value of line " + std::to_string(line);
+    if (!s.loaded) throw std::runtime_error("the grader ran no reference for this test: " + where + " has nothing to match");
+    Reader r(s.data.data() + s.pos, s.data.size() - s.pos);
+    try {
+        if (r.left() == 0) throw StreamError("it ended before " + where);
+        const char kind = r.number<char>();
+        if (kind != 'V') throw StreamError("it stopped before " + where + (kind == 'X' || kind == 'S' ? ": " + read_text(r) : ""));
+        const auto got_line = r.number<std::uint32_t>();
+        const auto got_type = r.number<std::uint64_t>();
+        std::string payload(r.count(1), '\0');
+        r.bytes(payload.data(), payload.size());
+        if (got_line != line || got_type != type) throw StreamError("out of step at " + where);
+        s.pos = s.data.size() - r.left();
+        return payload;
+    } catch (const StreamError& e) {
+        throw std::runtime_error(std::string("the reference's run of this test cannot be matched: ") + e.what());
+    }
+}
+
+const std::string& last_reference_value() { return last_reference(); }
 
 std::string finish() {
     Stream& s = stream();

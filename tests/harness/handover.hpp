@@ -307,6 +307,23 @@ T take_over(unsigned line) {
     }
 }
 
+/// The reference's payload of the value record just taken over (when a reference run is loaded: every
+/// take_over then reads the reference's record of the same line too, so the two streams stay in step).
+std::string receive_reference(unsigned line, std::uint64_t type);
+const std::string& last_reference_value();
+
+/// EXPECT_MATCHES_REFERENCE on the judge's side: the learner's value of `line` and the reference's, computed
+/// by the reference code on the same drawn inputs.
+template <class T>
+std::pair<T, T> take_over_with_reference(unsigned line) {
+    T got = take_over<T>(line);
+    const std::string& payload = last_reference_value();
+    Reader r(payload.data(), payload.size());
+    T reference{};
+    decode(r, reference);  // the reference's own stream: a StreamError here is the grader's fault
+    return {std::move(got), std::move(reference)};
+}
+
 /// What EXPECT_SHAPE_ERROR and EXPECT_THROW hand over: whether the statement threw, and what.
 struct ThrowOutcome {
     int kind = 0;         ///< 0: nothing thrown, 1: the expected type

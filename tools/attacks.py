@@ -6,6 +6,8 @@ solving anything, or to break the grader. Its header says what grading must give
     // unchecked: not_attempted     the same, graded once more without the object check: the sandbox
                                     and the verdict checks must hold on their own
     // absent: root: FLT_MAX        words the report (results.json, messages, the compile error) must not show
+    // unseen: yes                  graded as course mode grades: with the unseen-input tests (the table attack)
+    // earns-without-unseen: yes    and graded without them it must earn points: what stops it is the unseen inputs
 Every attack must also leave a complete report (all 62 points listed, valid JSON and XML, printable text),
 no process behind, and the harness, the goldens and the reference untouched.
 """
@@ -37,11 +39,12 @@ def parse(path):
     header = {}
     with open(path) as f:
         for line in f:
-            m = re.match(r"//\s*(attack|expect|unchecked|absent):\s*(.*)", line, re.I)
+            m = re.match(r"//\s*(attack|expect|unchecked|absent|unseen|earns-without-unseen):\s*(.*)", line, re.I)
             if m:
                 header[m.group(1).lower()] = m.group(2).strip()
     return header.get("attack", os.path.basename(path)), set(header.get("expect", "").split()), \
-        set(header.get("unchecked", "").split()), header.get("absent", "").split()
+        set(header.get("unchecked", "").split()), header.get("absent", "").split(), \
+        header.get("unseen") == "yes", header.get("earns-without-unseen") == "yes"
 
 
 def protected_files():
@@ -111,17 +114,18 @@ def run(tally):
 
 
 def attack_once(tally, chapter, path, level, before):
-    entries = chapter.manifest()
+    what, expect, unchecked, absent, unseen, earns_without = parse(os.path.join(ATTACKS, path))
+    entries = chapter.manifest(unseen=unseen)
     points = sum(e.points for e in entries)
     report_dir = os.path.join(BUILD, "reports")
-    what, expect, unchecked, absent = parse(os.path.join(ATTACKS, path))
     name = f"attack {path} ({level})"
     marker = os.path.join(BUILD, "grandchild-was-here")
     if os.path.exists(marker):
         os.remove(marker)
     reports.remove_reports(report_dir)
     start = time.monotonic()
-    results = grader.grade_chapters([chapter], "learner", TIMEOUT, show=False, build_dir=BUILD, level=level)
+    results = grader.grade_chapters([chapter], "learner", TIMEOUT, show=False, build_dir=BUILD, level=level,
+                                    unseen=unseen)
     reports.write_reports(results, report_dir, time.monotonic() - start)
     with open(os.path.join(report_dir, "results.json"), "rb") as f:
         written = f.read()
@@ -133,6 +137,10 @@ def attack_once(tally, chapter, path, level, before):
     problems.append(report_problems(report_dir, len(entries), points))
     shown = written.decode("utf-8", "replace") + "\n".join(t.message for t in cr.tests) + cr.compile_error
     problems += [f"the report quotes {word!r}, which it must never show" for word in absent if word in shown]
+    if earns_without:  # the same binary on the handout's fixed cases only: the attack does earn points there
+        fixed = grader.grade_binary(build.graded_binary(chapter, "learner", BUILD), chapter, TIMEOUT, project.JOBS, level)
+        if sum(t.score for t in fixed) == 0:
+            problems.append("it earns nothing even without the unseen inputs: it proves nothing about them")
     deep_statuses = set()
     if unchecked:  # the same binary once more, without the object check: the next layers must hold
         deeper = grader.grade_binary(build.graded_binary(chapter, "learner", BUILD), chapter, TIMEOUT, project.JOBS, level)

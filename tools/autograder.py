@@ -1,8 +1,10 @@
 """./wb autograder --out autograder.zip [CHAPTER...]: a Gradescope autograder for the workbook.
 
 The zip holds, at its root, setup.sh and run_autograder (from tools/courses/, with the chapters filled in)
-and workbook/: the committed tree without solutions/, mutants, attacks and benchmarks, but with the hidden
-tests, which students never see there. Gradescope unpacks it into /autograder/source, runs setup.sh once
+and workbook/: the committed tree without mutants, attacks and benchmarks, but with the hidden tests and
+solutions/, which students never see there: setup.sh builds the reference once, which computes the expected
+values of each submission's unseen inputs, and then makes solutions/ and the reference binaries root-only.
+Keep the zip as private as the solutions. Gradescope unpacks it into /autograder/source, runs setup.sh once
 to build its image (packages, and everything but the student's files built once), and run_autograder for
 each submission. ./wb test unpacks it into a folder of its own and runs both scripts against sample
 submissions (tools/selftest.py, check_autograder)."""
@@ -23,7 +25,7 @@ def write_autograder(out, chapters):
     names = " ".join(ch.name for ch in chapters) if chapters else ""
     with tempfile.TemporaryDirectory(prefix="wb-autograder-") as stage:
         workbook = os.path.join(stage, "workbook")
-        commit, hidden = handout.student_copy(workbook, keep_hidden=True)
+        commit, hidden = handout.student_copy(workbook, keep_hidden=True, keep_solutions=True)
         with open(os.path.join(workbook, "AUTOGRADER.json"), "w") as f:
             json.dump({"autograder": "gradescope", "from_commit": commit, "chapters": names or "all",
                        "hidden_tests": hidden}, f, indent=1)
@@ -67,8 +69,8 @@ def cmd_autograder(args):
     out = os.path.abspath(args.out)
     commit, hidden = write_autograder(out, chapters)
     size = os.path.getsize(out) / 1e6
-    say(f"wrote {out} ({size:.1f} MB, from {commit[:12]}): setup.sh, run_autograder and the workbook without "
-        f"solutions, for {'chapters ' + ' '.join(c.number for c in chapters) if chapters else 'every chapter'}, "
+    say(f"wrote {out} ({size:.1f} MB, from {commit[:12]}): setup.sh, run_autograder and the workbook with its "
+        f"solutions (keep the zip private), for {'chapters ' + ' '.join(c.number for c in chapters) if chapters else 'every chapter'}, "
         f"{len(hidden)} hidden test{'s' if len(hidden) != 1 else ''} included")
     say("upload it as the assignment's autograder on Gradescope (base image: Ubuntu 22.04); docs/teaching.md "
         "says how, and what students submit")

@@ -7,7 +7,7 @@ the handout's layout, chapters/NN_topic/*.cpp (all of it may sit inside one top-
    a file outside chapters/, a file over 1 MiB, or cannot be read. A folder gives only its chapters/ files,
    and is refused when it holds a link.
 2. is graded by a process of its own, `./wb grade --course` in that tree (the per-test timeouts, the object
-   check and the sandbox of course mode), several students at once over the cores. A student whose build,
+   check, the sandbox and the unseen inputs of course mode, a new secret per student), several students at once over the cores. A student whose build,
    crash or endless loop outlasts --student-timeout is stopped and marked; no student can change another's
    grade, since nothing is shared but the read-only workbook.
 Writes the CSV (a row per student: status, total, one column per exercise, what went wrong), and beside it
@@ -389,7 +389,8 @@ def cmd_grade_class(args):
     say(f"grading {len(submissions)} submissions from {args.submissions} ({len(chapters)} chapter(s), "
         f"{jobs} students at a time, each in its own build tree under build-class/) ...")
     # The workbook's own objects once, before the students (each tree then takes them from ccache).
-    build.build([t for ch in chapters for t in build.trusted_parts(build.BUILD, f"graded_{ch.name}_learner", "learner")])
+    build.build([t for ch in chapters for t in build.trusted_parts(build.BUILD, f"graded_{ch.name}_learner", "learner")]
+                + ([f"graded_{ch.name}_reference" for ch in chapters] if grader.reference_available() else []))
     start = time.monotonic()
     rows = [{"student": neutral(name, 100), "status": "refused", "note": neutral(why), "tests": [], "seconds": 0.0}
             for name, why in refused.items()]

@@ -39,16 +39,18 @@ def visible_points(root, chapter):
     return sum(e.points for e in manifest.load(root, chapter) if e.visibility == "visible")
 
 
-def student_copy(dest, keep_hidden=False):
-    """The committed tree in dest, without what students must not see (hidden tests too, unless keep_hidden:
-    the Gradescope autograder's copy, which students never see, keeps them). Returns (commit, hidden tests)."""
+def student_copy(dest, keep_hidden=False, keep_solutions=False):
+    """The committed tree in dest, without what students must not see (hidden tests and solutions/ too, unless
+    keep_hidden and keep_solutions: the Gradescope autograder's copy, which students never see, keeps them,
+    the reference to compute the unseen inputs' expected values). Returns (commit, hidden tests)."""
     os.makedirs(dest, exist_ok=True)
     commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
     archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, capture_output=True, check=True)
     subprocess.run(["tar", "-x", "-C", dest], input=archive.stdout, check=True)
 
     for part in LEFT_OUT:
-        shutil.rmtree(os.path.join(dest, part), ignore_errors=True)
+        if not (keep_solutions and part == "solutions"):
+            shutil.rmtree(os.path.join(dest, part), ignore_errors=True)
     hidden = []
     graded = os.path.join(dest, "tests", "graded")
     for chapter in sorted(os.listdir(graded)):

@@ -122,6 +122,12 @@ def make_sample_class(dest):
     as_folder(dest, "mutant", dict(ref, **{mutant.file: mutants.apply_mutant(mutant)}), top="mutant")
     expect["mutant"] = {"full": ["Softmax", "Scores", "PositionalEncoding"], "below": everything}
 
+    # A lookup table of the handout's fixed cases in place of softmax and masked_softmax: course mode's unseen
+    # inputs miss it, so both exercises earn nothing (the rest, which does not call them, keeps its points).
+    table = open(os.path.join(ROOT, "tests", "attacks", "lookup_table_of_fixed_cases.cpp")).read()
+    as_zip(dest, "table", dict(ref, **{"softmax.cpp": table}))
+    expect["table"] = {"zero": ["Softmax", "MaskedSoftmax"], "full": ["Scores", "PositionalEncoding"]}
+
     forged = open(os.path.join(ROOT, "tests", "attacks", "forge_result_record.cpp")).read()
     as_zip(dest, "forger", dict(ref, **{"softmax.cpp": forged}))
     expect["forger"] = {"total": 0, "note": "rejected"}

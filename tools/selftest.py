@@ -4,6 +4,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -260,7 +261,7 @@ def check_course_mode(tally):
     os.symlink(os.path.join(ROOT, "solutions", "01_attention"), os.path.join(linked, "01_attention"))
     for name, folder, want in (("a plain file", plain, expected), ("a linked folder", linked, 0)):
         build_dir = grader.course_build(folder)
-        results = grader.grade_chapters([chapter], "learner", show=False, build_dir=build_dir)
+        results = grader.grade_chapters([chapter], "learner", show=False, build_dir=build_dir, unseen=True)
         tally.check(results[0].score == want, f"course mode grades {name} in a submission",
                     f"scored {results[0].score}, expected {want}")
         if results[0].score == want:
@@ -338,21 +339,24 @@ def check_autograder(tally):
         return
     root = os.path.join(folder, "autograder")
     source = autograder.unpack_autograder(zip_path, root)
-    tally.check(not os.path.exists(os.path.join(source, "workbook", "solutions"))
+    tally.check(os.path.isdir(os.path.join(source, "workbook", "solutions"))
                 and glob.glob(os.path.join(source, "workbook", "tests", "graded", "*", "*_hidden_test.cpp")),
-                "the autograder has the hidden tests and no solutions")
+                "the autograder has the hidden tests and the solutions (for the unseen inputs' expected values)")
     start = time.monotonic()
     setup = subprocess.run(["bash", os.path.join(source, "setup.sh")], capture_output=True, text=True)
     if not tally.check(setup.returncode == 0, "the autograder's setup.sh builds", (setup.stdout + setup.stderr)[-1500:]):
         return
     print(f"  setup.sh: {time.monotonic() - start:.0f} s")
+    if os.geteuid() == 0:
+        tally.check(stat.S_IMODE(os.stat(os.path.join(source, "workbook", "solutions")).st_mode) == 0o700,
+                    "setup.sh leaves solutions/ readable by root only (a test's own user id cannot read it)")
     points = sampleclass.points_by_exercise()
     everything = sum(points.values())
     submissions = {"loose reference files": (sampleclass.reference_files(), "", everything),
                    "a crash in PositionalEncoding": (sampleclass.crash_files(), f"chapters/{sampleclass.CHAPTER}",
                                                      everything - points["PositionalEncoding"]),
                    "nothing": ({}, "", 0)}
-    for name, (files, under, want) in submissions.items():
+    for name, (files, under, want) in submissions.items():  # each run draws its own unseen inputs
         shutil.rmtree(os.path.join(root, "submission"), ignore_errors=True)
         shutil.rmtree(os.path.join(root, "results"), ignore_errors=True)
         os.makedirs(os.path.join(root, "submission", under))
@@ -364,8 +368,11 @@ def check_autograder(tally):
         path = os.path.join(root, "results", "results.json")
         report = json.load(open(path)) if os.path.isfile(path) else {}
         hidden = [t for t in report.get("tests", []) if t.get("visibility") == "after_due_date"]
-        if tally.check(report.get("score") == want and len(hidden) == 1, f"run_autograder grades {name}",
+        unseen = [t for t in report.get("tests", []) if t.get("max_score") == 0]
+        if tally.check(report.get("score") == want and len(hidden) == 1 and len(unseen) == len(points),
+                       f"run_autograder grades {name}",
                        f"score {report.get('score')}, expected {want}; hidden tests {len(hidden)}; "
+                       f"unseen-input tests {len(unseen)}, expected one per exercise ({len(points)}); "
                        + (run.stdout + run.stderr)[-800:]):
             print(f"  {paint('ok', '32')}   {name}: {report['score']} / {everything}")
 

@@ -31,8 +31,12 @@ if dpkg --compare-versions "$cmake_version" lt 3.25; then
 fi
 echo "$compiler" > "$SOURCE/compiler"
 
-# Everything but the student's files is built now, once, so that each submission compiles only its own.
+# Everything but the student's files is built now, once (the reference too), so that each submission compiles
+# only its own.
 mkdir -p "$SOURCE/empty-submission"
 CXX="$compiler" python3 "$WORKBOOK/tools/wb.py" grade $CHAPTERS --course --submission "$SOURCE/empty-submission" \
     --reports "$SOURCE/setup-reports"
+# The reference (built just now: it computes the expected values of each run's unseen inputs) is the
+# teacher's: root only from here on, so that no test's own user id can read it.
+chmod -R go-rwx "$WORKBOOK/solutions"
 echo "autograder ready: every test of chapters ${CHAPTERS:-(all)} graded once against the stubs"

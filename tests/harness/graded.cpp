@@ -49,6 +49,8 @@ void run_graded(void (*body)()) {
             case LearnerStopped::malformed:
                 GTEST_FAIL() << e.detail();
         }
+    } catch (const handover::GraderFault& e) {
+        GTEST_FAIL() << "the grader failed on this test, not your code: " << e.what() << " (please report it)";
     } catch (const std::exception& e) {
         GTEST_FAIL() << "threw an exception the test did not expect: " << e.what();
     }

@@ -133,7 +133,7 @@ std::string receive_reference(unsigned line, std::uint64_t type) {
     // The reference is the workbook's own code: a stream it did not write in step is a fault of the grader.
     Stream& s = reference_stream();
     const std::string where = "the value of line " + std::to_string(line);
-    if (!s.loaded) throw std::runtime_error("the grader ran no reference for this test: " + where + " has nothing to match");
+    if (!s.loaded) throw GraderFault("the grader has no reference run of this test: " + where + " has nothing to match");
     Reader r(s.data.data() + s.pos, s.data.size() - s.pos);
     try {
         if (r.left() == 0) throw StreamError("it ended before " + where);
@@ -147,11 +147,12 @@ std::string receive_reference(unsigned line, std::uint64_t type) {
         s.pos = s.data.size() - r.left();
         return payload;
     } catch (const StreamError& e) {
-        throw std::runtime_error(std::string("the reference's run of this test cannot be matched: ") + e.what());
+        throw GraderFault(std::string("the reference's run of this test cannot be matched: ") + e.what());
     }
 }
 
 const std::string& last_reference_value() { return last_reference(); }
+bool reference_loaded() { return reference_stream().loaded; }
 
 std::string finish() {
     Stream& s = stream();

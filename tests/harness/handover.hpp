@@ -270,6 +270,13 @@ inline Done hand_over_void(unsigned line) {
 
 // ---- the judge's side --------------------------------------------------------------------------
 
+/// A fault of the grader, not of the learner's code: the reference's run of an unseen-input test is missing
+/// or cannot be matched. Reported as such, never as the learner's exception.
+class GraderFault : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 /// Why the judge could not read the next value (the test cannot go on).
 class LearnerStopped : public std::exception {
 public:
@@ -311,16 +318,22 @@ T take_over(unsigned line) {
 /// take_over then reads the reference's record of the same line too, so the two streams stay in step).
 std::string receive_reference(unsigned line, std::uint64_t type);
 const std::string& last_reference_value();
+bool reference_loaded();
 
 /// EXPECT_MATCHES_REFERENCE on the judge's side: the learner's value of `line` and the reference's, computed
 /// by the reference code on the same drawn inputs.
 template <class T>
 std::pair<T, T> take_over_with_reference(unsigned line) {
+    if (!reference_loaded()) throw GraderFault("the grader has no reference run of this test to match line " + std::to_string(line));
     T got = take_over<T>(line);
     const std::string& payload = last_reference_value();
     Reader r(payload.data(), payload.size());
     T reference{};
-    decode(r, reference);  // the reference's own stream: a StreamError here is the grader's fault
+    try {
+        decode(r, reference);
+    } catch (const StreamError& e) {
+        throw GraderFault(std::string("the reference's value of line ") + std::to_string(line) + " cannot be read: " + e.what());
+    }
     return {std::move(got), std::move(reference)};
 }
 

@@ -32,6 +32,9 @@ def check(tally):
         tested = {e.exercise for e in entries}
         tally.check(set(ids) == tested, f"{ch.name}: every exercise in chapter.json has graded tests and every "
                     "graded test an exercise", f"untested: {sorted(set(ids) - tested)}, unlisted: {sorted(tested - set(ids))}")
+        unseen = {e.exercise for e in ch.manifest(unseen=True) if e.unseen}
+        tally.check(set(ids) == unseen, f"{ch.name}: every exercise has an unseen-input test (course mode), and each "
+                    "unseen-input test an exercise", f"without: {sorted(set(ids) - unseen)}, unlisted: {sorted(unseen - set(ids))}")
         for file in sorted({e["file"] for e in ch.exercises}):
             path = os.path.join(ROOT, "chapters", ch.name, file)
             first = open(path).readline().strip() if os.path.isfile(path) else ""

@@ -185,7 +185,7 @@ def check_handout(tally):
                 and present("tests/graded/01_attention/01_softmax_test.cpp"),
                 "the handout has the stubs, headers and visible tests, and no solutions, mutants, attacks, benchmarks "
                 "or hidden tests", f"hidden left: {hidden}; listing: {sorted(os.listdir(dest))}")
-    entries = manifest.load(ROOT, "01_attention")
+    entries = [e for e in manifest.load(ROOT, "01_attention") if not e.unseen]  # unseen ones run in course mode only
     visible = [e for e in entries if e.visibility == "visible"]
     with open(os.path.join(dest, "README.md")) as f:
         readme = f.read()

@@ -57,7 +57,9 @@ struct LinearAttentionGrads {
 /// \f$ R_s = \sum_{t \ge s} do_t\, q_t^\top \f$ (Dv, D), summed from the end:
 /// \f[ dq_t = S_t^\top do_t, \qquad dk_s = R_s^\top v_s, \qquad dv_s = R_s\, k_s . \f]
 /// @param dout (B, T, Dv) gradient of the loss w.r.t. the output
-/// @param q (B, T, D), k (B, T, D), v (B, T, Dv): the forward inputs
+/// @param q (B, T, D), the forward input
+/// @param k (B, T, D), the forward input
+/// @param v (B, T, Dv), the forward input
 /// @return dq, dk, dv.
 /// @throws ShapeError naming "linear_attention_backward" and the shapes that disagree.
 LinearAttentionGrads linear_attention_backward(const Tensor& dout, const Tensor& q, const Tensor& k, const Tensor& v);

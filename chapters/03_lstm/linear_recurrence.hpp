@@ -27,7 +27,9 @@ Tensor linear_recurrence_sequential(const Tensor& a, const Tensor& b, const Tens
 /// Hillis-Steele scan: in round r = 0, 1, ..., each position t >= 2^r combines with position t - 2^r, so
 /// after ceil(log2 T) rounds position t holds the composition of steps 0..t, (A_t, B_t), and
 /// \f$ h_t = A_t \odot h_0 + B_t \f$). Equal to linear_recurrence_sequential up to float rounding.
-/// @param a (B, T, N), b (B, T, N), h0 (B, N) or empty
+/// @param a (B, T, N) the gates
+/// @param b (B, T, N) the inputs
+/// @param h0 (B, N) or empty
 /// @return h (B, T, N)
 /// @throws ShapeError naming "linear_recurrence_scan" and the shapes that disagree.
 Tensor linear_recurrence_scan(const Tensor& a, const Tensor& b, const Tensor& h0 = {});

@@ -19,6 +19,7 @@ import learner_inputs
 import handout
 import manifest
 import mutants
+import quoted_numbers
 import registry
 import reports
 from project import BUILD, JOBS, ROOT, paint, say
@@ -630,6 +631,9 @@ def teacher_checks(chapters, tally):
                 tally.check(runs[0] is not None and runs[0] == runs[1],
                             f"program {ch.name} trains to the same bits twice (same seed, 4 threads)",
                             "weights.wbt differs between two runs")
+
+    say("numbers the pages quote from a command that runs in under a minute, reproduced by that command ...")
+    quoted_numbers.check(tally)
 
     say("benchmarks (a smoke run: ours builds, runs and reports every kernel case) ...")
     ok, output = build.build(["bench_cnn"])

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "framework/elementwise.hpp"
 #include "framework/random.hpp"
 
 namespace wb {
@@ -159,6 +160,71 @@ std::vector<Param> Gru::params() {
 Shape Gru::output_shape(const Shape& input) const {
     const int H = weights.w_hh.dim(1);
     return output_ == Output::last ? Shape{input.at(0), H} : Shape{input.at(0), input.at(1), H};
+}
+
+LinearAttention::LinearAttention(int width, int key_width, Rng& rng)
+    : query_(width, key_width, rng, Init::torch_default),
+      key_(width, key_width, rng, Init::torch_default),
+      value_(width, width, rng, Init::torch_default) {}
+
+Tensor LinearAttention::forward(Tensor x) {
+    q_ = query_.forward(x);
+    k_ = key_.forward(x);
+    v_ = value_.forward(std::move(x));
+    return linear_attention_parallel(q_, k_, v_);
+}
+
+Tensor LinearAttention::backward(Tensor dout) {
+    LinearAttentionGrads g = linear_attention_backward(dout, q_, k_, v_);
+    // x fed the three projections: its gradient is the sum of theirs
+    Tensor dx = query_.backward(std::move(g.dq));
+    const Tensor from_keys = key_.backward(std::move(g.dk)), from_values = value_.backward(std::move(g.dv));
+    for (std::size_t i = 0; i < dx.size(); ++i) dx[i] += from_keys[i] + from_values[i];
+    return dx;
+}
+
+std::vector<Param> LinearAttention::params() {
+    std::vector<Param> all;
+    for (auto [prefix, layer] : {std::pair{"linear_attention.query.", &query_}, std::pair{"linear_attention.key.", &key_},
+                                 std::pair{"linear_attention.value.", &value_}})
+        for (Param p : layer->params()) all.push_back({prefix + p.name, p.value, p.grad});
+    return all;
+}
+
+GatedLinearRecurrence::GatedLinearRecurrence(int input_size, int state_size, Rng& rng)
+    : state_size_(state_size), gate_(input_size, state_size, rng, Init::torch_default),
+      input_(input_size, state_size, rng, Init::torch_default) {}
+
+Tensor GatedLinearRecurrence::forward(Tensor x) {
+    a_ = gate_.forward(x);
+    sigmoid_array(a_.data(), a_.data(), static_cast<int>(a_.size()));
+    u_ = input_.forward(std::move(x));
+    // b = (1 - a) u: a gate near 1 keeps the state, near 0 replaces it with the input
+    Tensor b(u_.shape());
+    for (std::size_t i = 0; i < b.size(); ++i) b[i] = (1.0f - a_[i]) * u_[i];
+    h_ = linear_recurrence_scan(a_, b);
+    return h_;
+}
+
+Tensor GatedLinearRecurrence::backward(Tensor dout) {
+    const LinearRecurrenceGrads g = linear_recurrence_backward(dout, a_, h_);
+    // b = (1 - a) u:  du = db (1 - a),  and a's total gradient da - db u, then through the sigmoid a (1 - a)
+    Tensor dz(a_.shape()), du(u_.shape());
+    for (std::size_t i = 0; i < dz.size(); ++i) {
+        du[i] = g.db[i] * (1.0f - a_[i]);
+        dz[i] = (g.da[i] - g.db[i] * u_[i]) * a_[i] * (1.0f - a_[i]);
+    }
+    Tensor dx = gate_.backward(std::move(dz));
+    const Tensor from_input = input_.backward(std::move(du));
+    for (std::size_t i = 0; i < dx.size(); ++i) dx[i] += from_input[i];
+    return dx;
+}
+
+std::vector<Param> GatedLinearRecurrence::params() {
+    std::vector<Param> all;
+    for (auto [prefix, layer] : {std::pair{"recurrence.gate.", &gate_}, std::pair{"recurrence.input.", &input_}})
+        for (Param p : layer->params()) all.push_back({prefix + p.name, p.value, p.grad});
+    return all;
 }
 
 }  // namespace wb

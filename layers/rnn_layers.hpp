@@ -1,10 +1,13 @@
 // Recurrent layers whose kernels are chapter 03 exercises: Lstm calls lstm_forward and lstm_backward,
-// ElmanRnn and Gru call their cell's forward and backward once per step. Built once per flavour
+// ElmanRnn and Gru call their cell's forward and backward once per step, LinearAttention calls
+// linear_attention_parallel and its backward, GatedLinearRecurrence linear_recurrence_scan and its backward. Built once per flavour
 // (rnn_layers_learner on chapters/03_lstm, rnn_layers_reference on solutions/03_lstm).
 #pragma once
 #include <vector>
 
 #include "chapters/03_lstm/gru_cell.hpp"
+#include "chapters/03_lstm/linear_attention.hpp"
+#include "chapters/03_lstm/linear_recurrence.hpp"
 #include "chapters/03_lstm/lstm_sequence.hpp"
 #include "chapters/03_lstm/rnn_cell.hpp"
 #include "framework/layers.hpp"
@@ -77,6 +80,40 @@ private:
     Output output_;
     int input_size_;
     std::vector<GruCellCache> steps_;
+};
+
+/// Causal linear attention as a sequence mixer: x (N, T, E) -> (N, T, E),
+/// \f$ o_t = \sum_{s \le t} (q_t \cdot k_s)\, v_s \f$ with q = x W_q^T (width D), k = x W_k^T (width D),
+/// v = x W_v^T (width E), each a Dense layer with bias. Its recurrent form keeps a (E, D) state.
+class LinearAttention : public Layer {
+public:
+    LinearAttention(int width, int key_width, Rng& rng);
+    std::string name() const override { return "LinearAttention"; }
+    Tensor forward(Tensor x) override;
+    Tensor backward(Tensor dout) override;
+    std::vector<Param> params() override;
+
+private:
+    Dense query_, key_, value_;
+    Tensor q_, k_, v_;
+};
+
+/// A gated diagonal linear recurrence as a sequence mixer: x (N, T, E) -> h (N, T, S), with gates from x
+/// alone, a = sigmoid(x W_a^T + b_a) and b = (1 - a) * (x W_u^T), and h_t = a_t * h_{t-1} + b_t from 0
+/// (computed by the parallel scan). S numbers of state per sequence.
+class GatedLinearRecurrence : public Layer {
+public:
+    GatedLinearRecurrence(int input_size, int state_size, Rng& rng);
+    std::string name() const override { return "GatedLinearRecurrence"; }
+    Tensor forward(Tensor x) override;
+    Tensor backward(Tensor dout) override;
+    std::vector<Param> params() override;
+    Shape output_shape(const Shape& input) const override { return {input[0], input[1], state_size_}; }
+
+private:
+    int state_size_;
+    Dense gate_, input_;
+    Tensor a_, u_, h_;
 };
 
 }  // namespace wb

@@ -111,10 +111,51 @@ MODEL_COLOURS = {"rnn": "tab:red", "lstm": "tab:blue", "attention": "tab:green"}
 MODEL_NAMES = {"rnn": "plain RNN", "lstm": "LSTM", "attention": "self-attention"}
 
 
+RECALL_COLOURS = {"lstm": "tab:blue", "attention": "tab:green", "linear_attention": "tab:purple", "recurrence": "tab:orange"}
+RECALL_NAMES = {"lstm": "LSTM", "attention": "softmax attention", "linear_attention": "linear attention",
+                "recurrence": "gated linear recurrence"}
+
+
+def recall_chart(recall, path):
+    """Chapter 03's associative recall: held-out accuracy against the number of pairs, with each model's state
+    per sequence in the legend, and the time per training step against the sequence length."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+    for model, colour in RECALL_COLOURS.items():
+        runs = [r for r in recall["runs"] if r["model"] == model and not r["skipped"]]
+        if not runs:
+            continue
+        state = "grows: 2ET" if model == "attention" else f"{runs[0]['state_numbers']} numbers"
+        axes[0].plot([r["pairs"] for r in runs], [100 * r["accuracy"] for r in runs], "o-", color=colour,
+                     label=f"{RECALL_NAMES[model]} (state {state})")
+        axes[1].plot([r["length"] for r in runs], [r["ms_per_step"] for r in runs], "o-", color=colour,
+                     label=RECALL_NAMES[model])
+    axes[0].axhline(100 / recall["values"], color="gray", linestyle=":", label="chance")
+    axes[0].plot(recall["pairs"], [100 * a for a in recall["majority_value_accuracy"]], "--", color="gray",
+                 label="answer the most frequent value")
+    axes[0].set_xscale("log", base=2)
+    axes[0].set_xlabel("pairs P in the sequence")
+    axes[0].set_ylabel("held-out recall accuracy (%)")
+    axes[0].set_ylim(0, 102)
+    axes[0].legend(frameon=False, fontsize=7)
+    axes[1].set_xscale("log", base=2)
+    axes[1].set_xlabel("sequence length T = 2P")
+    axes[1].set_ylabel(f"ms per training step (batch {recall['batch']})")
+    fig.suptitle(f"Associative recall, width {recall['width']}, {recall['steps']} steps per model and P")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    print(f"charts: {path}")
+
+
 def lstm_charts(metrics, path):
     """Chapter 03: learning curves of the three models on every task (learning_curves.png), the gradient
-    reaching each h_t for the trained RNN and LSTM (gradient_norms.png), and the time per training step
-    (step_times.png, next to the first)."""
+    reaching each h_t for the trained RNN and LSTM (gradient_norms.png), the time per training step
+    (step_times.png, next to the first) and associative recall (recall.png). Returns False when only the
+    recall part ran (./wb run 03 --recall-only): learning_curves.png is not drawn then."""
+    if "recall" in metrics:
+        recall_chart(metrics["recall"], os.path.join(os.path.dirname(path), "recall.png"))
+    if "runs" not in metrics:
+        return False
     runs = metrics["runs"]
     panels = sorted({(r["task"], r["length"] or r["gap"]) for r in runs}, key=lambda p: (p[0] != "adding", p[1]))
     fig, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3.2), squeeze=False)
@@ -352,8 +393,9 @@ def main(argv):
     with open(os.path.join(folder, source)) as f:
         metrics = json.load(f)
     with plt.rc_context(STYLE):
-        draw(metrics, os.path.join(folder, name))
-    print(f"charts: {os.path.join(folder, name)}")
+        drawn = draw(metrics, os.path.join(folder, name))
+    if drawn is not False:
+        print(f"charts: {os.path.join(folder, name)}")
     return 0
 
 

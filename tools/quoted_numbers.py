@@ -17,10 +17,15 @@ SPEC = os.path.join(ROOT, "tools", "quoted_numbers.json")
 
 
 def formatted(quote, metrics):
-    """The quote's text with its values filled in from metrics (m: the metrics, row(d): the row with that d)."""
+    """The quote's text with its values filled in from metrics (m: the metrics; row(d): the entry of m['rows']
+    with that d; find(items, key=value, ...): the first entry of a list with those keys)."""
+    def find(items, **wanted):
+        return next(r for r in items if all(r.get(k) == v for k, v in wanted.items()))
+
     def row(d):
-        return next(r for r in metrics["rows"] if r["d"] == d)
-    values = {name: eval(expr, {"__builtins__": {}}, {"m": metrics, "row": row})  # our own committed file
+        return find(metrics["rows"], d=d)
+    names = {"m": metrics, "row": row, "find": find}
+    values = {name: eval(expr, {"__builtins__": {}}, names)  # our own committed file
               for name, expr in quote["values"].items()}
     return quote["text"].format(**values)
 

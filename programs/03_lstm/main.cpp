@@ -8,6 +8,12 @@
 //
 // Then, for the trained RNN and LSTM, how large the gradient of the loss is at each h_t (walked back
 // through time with your cell backward passes), and each model's time per training step.
+//
+// Associative recall: P (key, value) pairs, each one token, then the P keys again in another order; at each
+// query the model must name the key's value. Four sequence mixers of one layer each, the same width: an
+// LSTM, softmax self-attention (causal), causal linear attention and a gated linear recurrence (your
+// linear_attention_* and linear_recurrence_* kernels). Accuracy against P shows what a fixed-size state
+// holds; attention keeps every token instead.
 // Writes build/out/03/: metrics.json and attention_weights.png (tools/charts.py draws the curves).
 #include <algorithm>
 #include <chrono>
@@ -51,6 +57,14 @@ struct Options {
     int copy_alphabet = 8;        // symbols 1..A; 0 is blank, A + 1 the recall marker
     std::vector<int> copy_gaps{20, 60};
     float clip = 1.0f;
+    std::vector<int> recall_pairs{4, 8, 16, 32};  // P
+    int recall_steps = 1500;
+    int recall_keys = 32;     // keys 0..K-1, distinct within a sequence
+    int recall_values = 16;   // values 0..V-1
+    int recall_width = 32;    // E: every model's width
+    int recall_key_width = 16;      // linear attention's q and k width D
+    int recall_state = 64;    // the gated linear recurrence's state S
+    bool recall_only = false;
 };
 
 struct Batch {
@@ -310,6 +324,197 @@ void write_attention_picture(Run& run, const std::string& path) {
     write_png(path, labelled_heatmap(mean, labels, std::max(4, 480 / T)));
 }
 
+// ---- associative recall -------------------------------------------------------------------------
+
+// x (N, 2P, K + V): tokens 0..P-1 hold a key one-hot and a value one-hot, tokens P..2P-1 a key alone (the
+// same keys in another order); y (N, P): the value of each query's key.
+Batch recall_batch(int N, int P, const Options& o, Rng& rng) {
+    const int K = o.recall_keys, V = o.recall_values;
+    Batch b{Tensor({N, 2 * P, K + V}), Tensor({N, P})};
+    std::vector<int> keys(K), order(P), values(P);
+    for (int n = 0; n < N; ++n) {
+        for (int k = 0; k < K; ++k) keys[k] = k;
+        for (int i = 0; i < P; ++i) std::swap(keys[i], keys[i + rng.below(K - i)]);  // P distinct keys
+        for (int i = 0; i < P; ++i) {
+            values[i] = static_cast<int>(rng.below(V));
+            b.x(n, i, keys[i]) = 1.0f;
+            b.x(n, i, K + values[i]) = 1.0f;
+            order[i] = i;
+        }
+        for (int i = P - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
+        for (int j = 0; j < P; ++j) {
+            b.x(n, P + j, keys[order[j]]) = 1.0f;
+            b.y(n, j) = static_cast<float>(values[order[j]]);
+        }
+    }
+    return b;
+}
+
+struct RecallRun {
+    std::string kind;  // "lstm", "attention", "linear_attention", "recurrence"
+    int pairs = 0;
+    Sequential net;
+    std::size_t parameters = 0;
+    long state_numbers = 0;  // what one sequence carries from token to token at inference
+    double accuracy = 0, final_loss = 0, ms_per_step = 0;
+    std::string skipped;
+};
+
+// Logits (N, 2P, V) at the query positions -> cross-entropy against y (N, P), and its gradient (zero at the pairs).
+LossResult recall_loss(const Tensor& out, const Tensor& y, double* accuracy = nullptr) {
+    const int N = out.dim(0), T = out.dim(1), V = out.dim(2), P = y.dim(1);
+    Tensor logits({N * P, V}), labels({N * P});
+    for (int n = 0; n < N; ++n)
+        for (int j = 0; j < P; ++j) {
+            std::copy_n(&out(n, T - P + j, 0), V, &logits(n * P + j, 0));
+            labels[n * P + j] = y(n, j);
+        }
+    LossResult r = softmax_cross_entropy_loss(logits, labels);
+    if (accuracy) {
+        int right = 0;
+        for (int i = 0; i < N * P; ++i)
+            right += std::max_element(&logits(i, 0), &logits(i, 0) + V) - &logits(i, 0) == static_cast<long>(labels[i]);
+        *accuracy = static_cast<double>(right) / (N * P);
+    }
+    Tensor grad({N, T, V});
+    for (int n = 0; n < N; ++n)
+        for (int j = 0; j < P; ++j) std::copy_n(&r.grad(n * P + j, 0), V, &grad(n, T - P + j, 0));
+    r.grad = std::move(grad);
+    return r;
+}
+
+void build_recall(RecallRun& run, const Options& o, Rng& rng) {
+    const int F = o.recall_keys + o.recall_values, E = o.recall_width, V = o.recall_values, T = 2 * run.pairs;
+    run.net.add<Dense>(F, E, rng, Init::torch_default);
+    if (run.kind == "lstm") {
+        run.net.add<Lstm>(E, E, rng);
+        run.state_numbers = 2L * E;  // h and c
+        run.net.add<Dense>(E, V, rng, Init::torch_default);
+    } else if (run.kind == "attention") {
+        Mask causal{{T, T}, std::vector<std::uint8_t>(static_cast<std::size_t>(T) * T)};
+        for (int t = 0; t < T; ++t)
+            for (int s = 0; s <= t; ++s) causal.allowed[static_cast<std::size_t>(t) * T + s] = 1;
+        run.net.add<SelfAttention>(E, 1, rng, causal);
+        run.state_numbers = 2L * E * T;  // the KV cache at the last token: it grows with T
+        run.net.add<Dense>(E, V, rng, Init::torch_default);
+    } else if (run.kind == "linear_attention") {
+        run.net.add<LinearAttention>(E, o.recall_key_width, rng);
+        run.state_numbers = static_cast<long>(E) * o.recall_key_width;  // S, (E, D)
+        run.net.add<Dense>(E, V, rng, Init::torch_default);
+    } else {
+        run.net.add<GatedLinearRecurrence>(E, o.recall_state, rng);
+        run.state_numbers = o.recall_state;
+        run.net.add<Dense>(o.recall_state, V, rng, Init::torch_default);
+    }
+    run.parameters = run.net.parameter_count();
+}
+
+// Trains one model on recall with P pairs (Adam 3e-3, clip_grad_norm), then its held-out accuracy and time per step.
+void train_recall(RecallRun& run, const Options& o, int reps) {
+    Rng rng(7000 + run.pairs), data_rng(8000 + run.pairs);
+    build_recall(run, o, rng);
+    Adam adam(3e-3f);
+    ProgressBar bar("recall P=" + std::to_string(run.pairs) + " " + run.kind, o.recall_steps);
+    double running = 0;
+    for (int step = 1; step <= o.recall_steps; ++step) {
+        const Batch b = recall_batch(o.batch, run.pairs, o, data_rng);
+        const LossResult r = recall_loss(run.net.forward(b.x), b.y);
+        run.net.backward(r.grad);
+        clip_grad_norm(run.net.params(), o.clip);
+        adam.step(run.net.params());
+        running = step == 1 ? r.loss : 0.98 * running + 0.02 * r.loss;
+        if (step % 10 == 0 || step == o.recall_steps) {
+            char shown[32];
+            std::snprintf(shown, sizeof shown, "loss %.3f", running);
+            bar.update(step, shown);
+        }
+    }
+    bar.finish();
+    Rng test_rng(9000 + run.pairs);  // held-out sequences
+    const Batch test = recall_batch(512, run.pairs, o, test_rng);
+    run.final_loss = recall_loss(run.net.forward(test.x), test.y, &run.accuracy).loss;
+    // time per training step (forward, loss, backward, clip, Adam), the median of reps; learning rate 1e-6
+    Adam still(1e-6f);
+    std::vector<double> ms;
+    for (int k = 0; k < reps; ++k) {
+        const Batch b = recall_batch(o.batch, run.pairs, o, test_rng);
+        const auto start = std::chrono::steady_clock::now();
+        run.net.backward(recall_loss(run.net.forward(b.x), b.y).grad);
+        clip_grad_norm(run.net.params(), o.clip);
+        still.step(run.net.params());
+        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    }
+    std::sort(ms.begin(), ms.end());
+    run.ms_per_step = ms[ms.size() / 2];
+}
+
+// The accuracy of answering every query with the most frequent value of its sequence (a tie split evenly):
+// what a model reaches that remembers which values occurred but not which key each belonged to.
+double majority_value_accuracy(int P, const Options& o) {
+    Rng test_rng(9000 + P);  // the held-out sequences of train_recall
+    const Batch test = recall_batch(512, P, o, test_rng);
+    double right = 0;
+    for (int n = 0; n < test.y.dim(0); ++n) {
+        std::vector<int> count(o.recall_values);
+        for (int j = 0; j < P; ++j) ++count[static_cast<int>(test.y(n, j))];  // the queries ask every pair once
+        const int most = *std::max_element(count.begin(), count.end());
+        const int modes = static_cast<int>(std::count(count.begin(), count.end(), most));
+        for (int j = 0; j < P; ++j) right += count[static_cast<int>(test.y(n, j))] == most ? 1.0 / modes : 0.0;
+    }
+    return right / (test.y.dim(0) * P);
+}
+
+nlohmann::json run_recall(const Options& o, int reps) {
+    const std::vector<std::string> kinds{"lstm", "attention", "linear_attention", "recurrence"};
+    std::vector<RecallRun> runs;
+    for (int P : o.recall_pairs)
+        for (const std::string& kind : kinds) {
+            RecallRun run;
+            run.kind = kind, run.pairs = P;
+            try {
+                train_recall(run, o, reps);
+            } catch (const NotImplemented& e) {
+                if (kind != "attention") throw;  // the attention model runs on chapter 01's kernels
+                run.skipped = e.function() + "() of chapter 01 is still a stub";
+            }
+            runs.push_back(std::move(run));
+        }
+    std::printf("\nAssociative recall (%d keys, %d values, width %d): held-out accuracy after %d steps (chance %.3f)\n",
+                o.recall_keys, o.recall_values, o.recall_width, o.recall_steps, 1.0 / o.recall_values);
+    std::printf("    P |       lstm  attention  linear_attention  recurrence | most frequent value\n");
+    std::vector<double> majority;
+    for (std::size_t k = 0; k < runs.size(); k += kinds.size()) {
+        std::printf("%5d |", runs[k].pairs);
+        for (std::size_t m = 0; m < kinds.size(); ++m) {
+            char cell[16];
+            std::snprintf(cell, sizeof cell, "%.3f", runs[k + m].accuracy);
+            std::printf(m == 2 ? " %17s" : " %10s", runs[k + m].skipped.empty() ? cell : "skipped");
+        }
+        majority.push_back(majority_value_accuracy(runs[k].pairs, o));
+        std::printf(" | %19.3f\n", majority.back());
+    }
+    std::printf("state carried per sequence at the last token: lstm %ld, attention %ld (KV cache at P = %d), "
+                "linear_attention %ld, recurrence %ld numbers\n", runs[0].state_numbers,
+                runs[runs.size() - kinds.size() + 1].state_numbers, runs.back().pairs, runs[2].state_numbers,
+                runs[3].state_numbers);
+    std::printf("time per training step (batch %d, ms), by sequence length T = 2P:\n    T |       lstm  attention  linear_attention  recurrence\n", o.batch);
+    for (std::size_t k = 0; k < runs.size(); k += kinds.size()) {
+        std::printf("%5d |", 2 * runs[k].pairs);
+        for (std::size_t m = 0; m < kinds.size(); ++m) std::printf(m == 2 ? " %17.2f" : " %10.2f", runs[k + m].ms_per_step);
+        std::printf("\n");
+    }
+    nlohmann::json out{{"keys", o.recall_keys}, {"values", o.recall_values}, {"width", o.recall_width},
+                       {"key_width", o.recall_key_width}, {"state", o.recall_state}, {"steps", o.recall_steps},
+                       {"batch", o.batch}, {"pairs", o.recall_pairs}, {"majority_value_accuracy", majority},
+                       {"runs", nlohmann::json::array()}};
+    for (const RecallRun& run : runs)
+        out["runs"].push_back({{"model", run.kind}, {"pairs", run.pairs}, {"length", 2 * run.pairs},
+                               {"parameters", run.parameters}, {"state_numbers", run.state_numbers},
+                               {"accuracy", run.accuracy}, {"final_loss", run.final_loss}, {"ms_per_step", run.ms_per_step},
+                               {"skipped", run.skipped.empty() ? nlohmann::json() : nlohmann::json(run.skipped)}});
+    return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -321,12 +526,24 @@ int main(int argc, char** argv) {
     app.add_option("--steps", o.steps, "training steps per model and task")->check(CLI::PositiveNumber);
     app.add_option("--lengths", o.lengths, "adding-problem lengths T")->check(CLI::Range(4, 2000));
     app.add_option("--gaps", o.copy_gaps, "copy-task gaps")->check(CLI::Range(2, 2000));
+    app.add_option("--recall-pairs", o.recall_pairs, "associative recall: numbers of pairs P")->check(CLI::Range(1, 32));
+    app.add_option("--recall-steps", o.recall_steps, "associative recall: training steps per model and P")
+        ->check(CLI::PositiveNumber);
+    app.add_flag("--recall-only", o.recall_only, "run only the associative recall part");
     app.add_flag("--smoke", smoke, "a tiny run that checks everything works (seconds)");
     CLI11_PARSE(app, argc, argv);
-    if (smoke) o.steps = 30, o.batch = 8, o.lengths = {12}, o.copy_gaps = {6};
+    if (smoke) o.steps = 30, o.batch = 8, o.lengths = {12}, o.copy_gaps = {6}, o.recall_pairs = {3}, o.recall_steps = 20;
     std::filesystem::create_directories(o.out_dir);
 
     try {
+        if (o.recall_only) {
+            std::printf("Chapter 03 (%s kernels): associative recall only\n", WB_FLAVOUR);
+            std::fflush(stdout);
+            const nlohmann::json metrics{{"kernels", WB_FLAVOUR}, {"recall", run_recall(o, smoke ? 3 : 15)}};
+            std::ofstream(o.out_dir + "/metrics.json") << metrics.dump(1) << "\n";
+            std::printf("\nwrote %s/metrics.json\n", o.out_dir.c_str());
+            return 0;
+        }
         std::vector<Run> runs;
         for (int T : o.lengths)
             for (const char* kind : {"rnn", "lstm", "attention"}) runs.push_back({"adding", kind, T, 0});
@@ -411,7 +628,9 @@ int main(int argc, char** argv) {
                         run.kind.c_str(), ms);
         }
 
-        nlohmann::json metrics{{"kernels", WB_FLAVOUR}, {"steps", o.steps}, {"batch", o.batch}, {"hidden", o.hidden},
+        const nlohmann::json recall = run_recall(o, reps);
+
+        nlohmann::json metrics{{"kernels", WB_FLAVOUR}, {"recall", recall}, {"steps", o.steps}, {"batch", o.batch}, {"hidden", o.hidden},
                                {"width", o.width}, {"heads", o.heads}, {"clip", o.clip}, {"solved_below", kSolved},
                                {"copy_symbols", o.copy_symbols}, {"copy_alphabet", o.copy_alphabet},
                                {"runs", nlohmann::json::array()}, {"gradient_norms", gradients}};

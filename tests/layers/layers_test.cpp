@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "chapters/01_attention/positional.hpp"
+#include "framework/gradcheck.hpp"
 #include "framework/layers.hpp"
 #include "framework/random.hpp"
 #include "layers/attention_layers.hpp"
@@ -202,4 +203,54 @@ TEST(Conv2DReluPoolLayer, SameGradientBitsWhereverTheHeapPutsItsBuffers) {
         ASSERT_EQ(again.size(), first.size());
         for (std::size_t k = 0; k < first.size(); ++k) expect_same(again[k], first[k], "a parameter's gradient");
     }
+}
+
+namespace {
+/// dL/dx and dL/d(first parameter) of a layer, for L = sum(layer(x) * upstream), against centred differences.
+void expect_layer_gradients_match_differences(Layer& layer, const Tensor& x, const Tensor& upstream) {
+    const auto loss = [&](const Tensor& input) {
+        const Tensor y = layer.forward(input);
+        double s = 0.0;
+        for (std::size_t i = 0; i < y.size(); ++i) s += static_cast<double>(y[i]) * upstream[i];
+        return s;
+    };
+    layer.forward(x);
+    const Tensor dx = layer.backward(upstream);
+    const Param first = layer.params().at(0);
+    const Tensor dw = *first.grad;
+    EXPECT_LT(relative_error(dx, numeric_gradient(loss, x), 1e-3), 1e-2) << "dx";
+    Tensor& w = *first.value;
+    const Tensor saved = w;
+    const Tensor numeric_dw = numeric_gradient(
+        [&](const Tensor& value) {
+            w = value;
+            const double l = loss(x);
+            w = saved;
+            return l;
+        },
+        saved);
+    EXPECT_LT(relative_error(dw, numeric_dw, 1e-3), 1e-2) << first.name;
+}
+}  // namespace
+
+TEST(LinearAttentionLayer, GradientsMatchFiniteDifferences) {
+    Rng rng(5);
+    LinearAttention layer(4, 3, rng);
+    EXPECT_EQ(layer.params().size(), 6u);  // query, key and value: weight and bias each
+    const Tensor x = Tensor::randn({2, 5, 4}, rng), upstream = Tensor::randn({2, 5, 4}, rng);
+    expect_layer_gradients_match_differences(layer, x, upstream);
+}
+
+TEST(GatedLinearRecurrenceLayer, GradientsMatchFiniteDifferencesAndTheStateIsCausal) {
+    Rng rng(6);
+    GatedLinearRecurrence layer(4, 3, rng);
+    const Tensor x = Tensor::randn({2, 6, 4}, rng), upstream = Tensor::randn({2, 6, 3}, rng);
+    EXPECT_EQ(layer.forward(x).shape(), (Shape{2, 6, 3}));
+    expect_layer_gradients_match_differences(layer, x, upstream);
+    // a change at the last position leaves every earlier state as it was
+    Tensor later = x;
+    for (int e = 0; e < 4; ++e) later(1, 5, e) += 1.0f;
+    const Tensor before = layer.forward(x), after = layer.forward(later);
+    for (int t = 0; t < 5; ++t)
+        for (int s = 0; s < 3; ++s) EXPECT_EQ(after(1, t, s), before(1, t, s));
 }

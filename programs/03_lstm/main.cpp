@@ -474,8 +474,10 @@ nlohmann::json run_recall(const Options& o, int reps) {
             try {
                 train_recall(run, o, reps);
             } catch (const NotImplemented& e) {
-                if (kind != "attention") throw;  // the attention model runs on chapter 01's kernels
-                run.skipped = e.function() + "() of chapter 01 is still a stub";
+                // the LSTM is this chapter's first exercises; the others may wait for theirs (or chapter 01's)
+                if (kind == "lstm") throw;
+                run.skipped = e.function() + "() is still a stub";
+                std::fprintf(stderr, "recall, %s skipped: %s\n", kind.c_str(), run.skipped.c_str());
             }
             runs.push_back(std::move(run));
         }
@@ -500,7 +502,11 @@ nlohmann::json run_recall(const Options& o, int reps) {
     std::printf("time per training step (batch %d, ms), by sequence length T = 2P:\n    T |       lstm  attention  linear_attention  recurrence\n", o.batch);
     for (std::size_t k = 0; k < runs.size(); k += kinds.size()) {
         std::printf("%5d |", 2 * runs[k].pairs);
-        for (std::size_t m = 0; m < kinds.size(); ++m) std::printf(m == 2 ? " %17.2f" : " %10.2f", runs[k + m].ms_per_step);
+        for (std::size_t m = 0; m < kinds.size(); ++m) {
+            char cell[16];
+            std::snprintf(cell, sizeof cell, "%.2f", runs[k + m].ms_per_step);
+            std::printf(m == 2 ? " %17s" : " %10s", runs[k + m].skipped.empty() ? cell : "skipped");
+        }
         std::printf("\n");
     }
     nlohmann::json out{{"keys", o.recall_keys}, {"values", o.recall_values}, {"width", o.recall_width},

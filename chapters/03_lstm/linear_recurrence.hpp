@@ -1,8 +1,8 @@
 /// @file linear_recurrence.hpp
 /// Exercises **LinearRecurrenceSequential**, **LinearRecurrenceScan** and **LinearRecurrenceBackward**:
-/// the gated diagonal linear recurrence at the core of the recurrent layers that came back after 2023
+/// the gated diagonal linear recurrence at the core of the recurrent layers that came back since 2023
 /// (the selective scan of Mamba-style layers is this recurrence with a_t and b_t computed from x_t):
-/// \f[ h_t = a_t \odot h_{t-1} + b_t , \qquad h_{-1} = h_0 . \f]
+/// \f[ h_t = a_t \odot h_{t-1} + b_t , \qquad h_{-1} = h_{init} \text{ (the argument h0)} . \f]
 /// An LSTM's gates read h_{t-1}, so its steps must run one after another. Here a_t and b_t depend on the
 /// input alone, so the recurrence is linear in h and the T steps can be combined in any grouping: the
 /// pairs (a, b) compose associatively,
@@ -26,7 +26,7 @@ Tensor linear_recurrence_sequential(const Tensor& a, const Tensor& b, const Tens
 /// The same h by an inclusive parallel scan over the pairs (a_t, b_t) with the operator above (a
 /// Hillis-Steele scan: in round r = 0, 1, ..., each position t >= 2^r combines with position t - 2^r, so
 /// after ceil(log2 T) rounds position t holds the composition of steps 0..t, (A_t, B_t), and
-/// \f$ h_t = A_t \odot h_0 + B_t \f$). Equal to linear_recurrence_sequential up to float rounding.
+/// \f$ h_t = A_t \odot h_{init} + B_t \f$). Equal to linear_recurrence_sequential up to float rounding.
 /// @param a (B, T, N) the gates
 /// @param b (B, T, N) the inputs
 /// @param h0 (B, N) or empty
@@ -43,7 +43,7 @@ struct LinearRecurrenceGrads {
 
 /// Backward pass: the gradient flows back through the same linear recurrence, reversed. With
 /// \f$ g_t = dh_t + a_{t+1} \odot g_{t+1} \f$ (g after the last step is 0), the total gradient on h_t:
-/// \f[ db_t = g_t, \qquad da_t = g_t \odot h_{t-1}, \qquad dh_0 = a_0 \odot g_0 . \f]
+/// \f[ db_t = g_t, \qquad da_t = g_t \odot h_{t-1}, \qquad dh_{init} = a_0 \odot g_0 . \f]
 /// @param dh (B, T, N) gradient of the loss w.r.t. each h_t directly
 /// @param a (B, T, N) the forward gates
 /// @param h (B, T, N) the forward states (the output of either forward)

@@ -1,6 +1,7 @@
 """The chapter registry: tests/graded/NN_topic/chapter.json, the one list of a chapter's exercises."""
 import json
 import os
+import sys
 from dataclasses import dataclass
 
 import manifest
@@ -51,9 +52,11 @@ def select_chapters(args):
         return chapters
     chosen = []
     for arg in args:
-        match = [c for c in chapters if arg in (c.name, c.number, c.number.lstrip("0"), c.name.split("_", 1)[1])]
+        wanted = arg.lower()  # LSTM, Lstm and lstm alike
+        match = [c for c in chapters if wanted in (c.name, c.number, c.number.lstrip("0"), c.name.split("_", 1)[1])]
         if not match:
             names = ", ".join(c.name for c in chapters)
-            raise SystemExit(f"wb: no chapter '{arg}'. Chapters: {names}")
+            print(f"wb: no chapter '{arg}'. Chapters: {names}", file=sys.stderr)
+            raise SystemExit(2)  # bad input: one line, exit code 2
         chosen += [c for c in match if c not in chosen]
     return chosen

@@ -67,6 +67,17 @@ def check_learner_tools(tally):
                 "next: Softmax (01)" in out.stdout and "chapters/01_attention/softmax.cpp:" in out.stdout,
                 "./wb status on untouched stubs: nothing started, the next exercise with its file and line",
                 out.stdout[-800:] + out.stderr[-400:])
+    upper, unknown = run("status", "ATTENTION"), run("status", "nosuch")
+    tally.check(upper.returncode == 0 and "Softmax" in upper.stdout and unknown.returncode == 2
+                and unknown.stderr.strip().count("\n") == 0 and "no chapter 'nosuch'" in unknown.stderr,
+                "a chapter's name in any case; an unknown one is one line and exit code 2",
+                upper.stdout[-300:] + unknown.stderr[-300:])
+    closed = subprocess.Popen([wb, "status"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    closed.stdout.close()  # the reader is gone before anything is written, as with ./wb status | head
+    complaint = closed.stderr.read().decode(errors="replace")
+    closed.wait()
+    tally.check("Traceback" not in complaint and "BrokenPipe" not in complaint, "./wb status into a closed pipe: no traceback",
+                complaint[-500:])
     exercise_file = os.path.join(root, "chapters", "01_attention", "softmax.cpp")
     stub = open(exercise_file).read()
     solution = open(os.path.join(ROOT, "tests", "graded", "01_attention", "01_softmax_test.cpp")).read()  # any other text

@@ -153,8 +153,31 @@ def load_hints(chapter):
         return {}
 
 
+def current_exercise():
+    """(chapter, exercise) the learner is most likely on: the first one attempted and not done, in chapter order;
+    else the first not done (what ./wb status suggests next); None when every exercise passes."""
+    recorded = progress.load()["exercises"]
+    first_open = None
+    for ch in registry.load_chapters():
+        entries = ch.manifest()
+        for ex in ch.exercises:
+            group = exercise_status(ch, ex, recorded, sum(e.points for e in entries if e.exercise == ex["id"]))[0]
+            if group == ATTEMPTED:
+                return ch, ex
+            if group != DONE and first_open is None:
+                first_open = (ch, ex)
+    return first_open
+
+
 def cmd_hint(args):
-    chapter, exercise = find_exercise(args.exercise)
+    if args.exercise is None:  # ./wb hint: the exercise being worked on
+        current = current_exercise()
+        if current is None:
+            raise SystemExit("wb: every exercise passes; ./wb hint EXERCISE shows the hints of any of them")
+        chapter, exercise = current
+        say(f"the current exercise: {exercise['id']} (chapter {chapter.number}); ./wb hint EXERCISE for another")
+    else:
+        chapter, exercise = find_exercise(args.exercise)
     steps = load_hints(chapter).get(exercise["id"], [])
     if not steps:
         raise SystemExit(f"wb: exercise {exercise['id']} has no hints yet; its header has the contract")

@@ -96,6 +96,10 @@ def check_learner_tools(tally):
     os.remove(os.path.join(root, "build", "progress.json"))
     again = run("hint", "Softmax").stdout
     tally.check("hint 1 of 3" in again, "./wb hint starts again when the progress file is deleted", again[:300])
+    current = run("hint")  # softmax.cpp is edited and not graded: Softmax is the exercise being worked on
+    tally.check(current.returncode == 0 and "the current exercise: Softmax" in current.stderr + current.stdout
+                and "hint 2 of 3" in current.stdout, "./wb hint alone gives the next step of the current exercise",
+                current.stdout[-300:] + current.stderr[-300:])
     unknown = run("hint", "Softmx")
     tally.check(unknown.returncode != 0 and "no exercise 'Softmx'" in unknown.stderr, "./wb hint names an unknown exercise",
                 unknown.stderr[-300:])

@@ -46,8 +46,8 @@ USAGE = """usage: ./wb COMMAND [ARGS]
   grade --unseen [CHAPTER...]        your workbook with those unseen-input tests too
   status [CHAPTER...] [-v]           your progress per chapter (passed, attempted, not started, points)
                                      and the next exercise with its file and line
-  hint EXERCISE [--reset]            the next hint step for an exercise (a nudge, the key idea, the plan
-                                     shape by shape); e.g. ./wb hint Softmax
+  hint [EXERCISE] [--reset]          the next hint step for an exercise (a nudge, the key idea, the plan
+                                     shape by shape); e.g. ./wb hint Softmax; alone, the one you are on
   watch [CHAPTER]                    grade again on every save of a chapter file, showing what changed
   reset EXERCISE                     put an exercise file's stub back; your version is kept beside it
   mock [CHAPTER] [--minutes M]       a timed mock interview: an exercise not yet passed, its contract, a
@@ -242,7 +242,7 @@ def parser():
     status.add_argument("-v", "--verbose", action="store_true", help="every exercise of every chapter")
     status.set_defaults(run=learner.cmd_status)
     hint = sub.add_parser("hint", help="the next hint step of an exercise")
-    hint.add_argument("exercise")
+    hint.add_argument("exercise", nargs="?", help="an exercise, e.g. Softmax (default: the one you are working on)")
     hint.add_argument("--reset", action="store_true", help="forget the steps shown")
     hint.set_defaults(run=learner.cmd_hint)
     reset = sub.add_parser("reset", help="put an exercise's stub back")

@@ -91,6 +91,9 @@ inline Rng unseen_rng(const char* test) {
     return Rng(h);
 }
 
+/// A size drawn uniformly from low..high (both included), for an UNSEEN_TEST's shapes.
+inline int between(Rng& rng, int low, int high) { return low + static_cast<int>(rng.below(high - low + 1)); }
+
 /// What an UNSEEN_TEST tells the learner (tools/manifest.py reads the same text).
 #define WB_UNSEEN_HINT                                                                              \
     "Inputs drawn afresh for each course run, matched against the reference: your code must work "   \

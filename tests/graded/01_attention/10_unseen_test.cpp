@@ -11,10 +11,9 @@
 #include "tests/harness/graded.hpp"
 
 using namespace wb;
+using wb::grading::between;
 
 namespace {
-int between(Rng& rng, int low, int high) { return low + static_cast<int>(rng.below(high - low + 1)); }
-
 /// B key lengths in 1..S.
 std::vector<int> drawn_lengths(Rng& rng, int B, int S) {
     std::vector<int> lengths;

@@ -15,10 +15,9 @@
 #include "tests/harness/graded.hpp"
 
 using namespace wb;
+using wb::grading::between;
 
 namespace {
-int between(Rng& rng, int low, int high) { return low + static_cast<int>(rng.below(high - low + 1)); }
-
 /// Token ids (rows, cols) drawn in [0, vocab), as floats.
 Tensor drawn_tokens(Rng& rng, int rows, int cols, int vocab) {
     Tensor tokens({rows, cols});

@@ -14,10 +14,9 @@
 #include "tests/harness/graded.hpp"
 
 using namespace wb;
+using wb::grading::between;
 
 namespace {
-int between(Rng& rng, int low, int high) { return low + static_cast<int>(rng.below(high - low + 1)); }
-
 /// Weights of a cell with `blocks` gate blocks (RNN 1, GRU 3, LSTM 4), all drawn.
 template <class Weights>
 Weights drawn_weights(Rng& rng, int blocks, int I, int H) {

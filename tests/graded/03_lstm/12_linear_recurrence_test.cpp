@@ -1,25 +1,15 @@
 // Graded tests for exercises LinearRecurrenceSequential, LinearRecurrenceScan and LinearRecurrenceBackward.
 // Goldens: tests/fixtures/03_lstm/linear_recurrence*.wbt (tools/fixtures/lstm.py: a loop in float64, autograd).
 #include "chapters/03_lstm/linear_recurrence.hpp"
+#include "tests/graded/03_lstm/common.hpp"
 #include "tests/harness/fixtures.hpp"
 #include "tests/harness/gradient_check.hpp"
 #include "tests/harness/graded.hpp"
 
 using namespace wb;
+using lstm_test::recurrence;
 
 namespace {
-/// The test's own loop, h_t = a_t h_{t-1} + b_t (in double), for the gradient check.
-Tensor recurrence(const Tensor& a, const Tensor& b, const Tensor& h0) {
-    const int B = a.dim(0), T = a.dim(1), N = a.dim(2);
-    Tensor h({B, T, N});
-    for (int n = 0; n < B; ++n)
-        for (int c = 0; c < N; ++c) {
-            double state = h0(n, c);
-            for (int t = 0; t < T; ++t) h(n, t, c) = static_cast<float>(state = a(n, t, c) * state + b(n, t, c));
-        }
-    return h;
-}
-
 /// Gates in (0.05, 0.95) and inputs, drawn.
 std::pair<Tensor, Tensor> drawn_gates_and_inputs(Rng& rng, const Shape& shape) {
     Tensor a = Tensor::randn(shape, rng);

@@ -5,30 +5,19 @@
 
 #include "chapters/03_lstm/linear_attention.hpp"
 #include "chapters/03_lstm/linear_recurrence.hpp"
+#include "tests/graded/03_lstm/common.hpp"
 #include "tests/harness/graded.hpp"
 
 using namespace wb;
+using lstm_test::recurrence;
+using wb::grading::between;
 
 namespace {
-int between(Rng& rng, int low, int high) { return low + static_cast<int>(rng.below(high - low + 1)); }
-
 /// Gates in (0.05, 0.95), drawn.
 Tensor drawn_gates(Rng& rng, const Shape& shape) {
     Tensor a = Tensor::randn(shape, rng, 1.5f);
     for (std::size_t i = 0; i < a.size(); ++i) a[i] = 0.05f + 0.9f / (1.0f + std::exp(-a[i]));
     return a;
-}
-
-/// The test's own loop, h_t = a_t h_{t-1} + b_t, for the backward test's forward states.
-Tensor recurrence(const Tensor& a, const Tensor& b, const Tensor& h0) {
-    const int B = a.dim(0), T = a.dim(1), N = a.dim(2);
-    Tensor h({B, T, N});
-    for (int n = 0; n < B; ++n)
-        for (int c = 0; c < N; ++c) {
-            double state = h0(n, c);
-            for (int t = 0; t < T; ++t) h(n, t, c) = static_cast<float>(state = a(n, t, c) * state + b(n, t, c));
-        }
-    return h;
 }
 }  // namespace
 

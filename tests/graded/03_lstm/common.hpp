@@ -14,6 +14,19 @@
 
 namespace lstm_test {
 
+/// The test's own loop for the gated linear recurrence, h_t = a_t h_{t-1} + b_t from h0, summed in double: the
+/// forward states the backward tests need and the gradient checks' loss, without the learner's code.
+inline wb::Tensor recurrence(const wb::Tensor& a, const wb::Tensor& b, const wb::Tensor& h0) {
+    const int B = a.dim(0), T = a.dim(1), N = a.dim(2);
+    wb::Tensor h({B, T, N});
+    for (int n = 0; n < B; ++n)
+        for (int c = 0; c < N; ++c) {
+            double state = h0(n, c);
+            for (int t = 0; t < T; ++t) h(n, t, c) = static_cast<float>(state = a(n, t, c) * state + b(n, t, c));
+        }
+    return h;
+}
+
 inline wb::LstmWeights lstm_weights(const fixtures::Golden& g) { return {g["w_ih"], g["w_hh"], g["b_ih"], g["b_hh"]}; }
 inline wb::GruWeights gru_weights(const fixtures::Golden& g) { return {g["w_ih"], g["w_hh"], g["b_ih"], g["b_hh"]}; }
 inline wb::RnnWeights rnn_weights(const fixtures::Golden& g) { return {g["w_ih"], g["w_hh"], g["b_ih"], g["b_hh"]}; }

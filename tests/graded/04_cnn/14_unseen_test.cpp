@@ -17,10 +17,9 @@
 #include "tests/harness/graded.hpp"
 
 using namespace wb;
+using wb::grading::between;
 
 namespace {
-int between(Rng& rng, int low, int high) { return low + static_cast<int>(rng.below(high - low + 1)); }
-
 /// Output length of a convolution along one axis, computed here (not by the learner's conv_output_size).
 int out_len(int input, int kernel, const Conv2dParams& p) {
     return (input + 2 * p.padding - p.dilation * (kernel - 1) - 1) / p.stride + 1;

@@ -17,10 +17,9 @@
 #include "tests/harness/graded.hpp"
 
 using namespace wb;
+using wb::grading::between;
 
 namespace {
-int between(Rng& rng, int low, int high) { return low + static_cast<int>(rng.below(high - low + 1)); }
-
 /// Logits (N, 1) or (N, M), N(0, 3^2), with `confident` of them moved far past float's sigmoid range
 /// (|z| in [120, 400), drawn sign), where a log of a probability is log(0).
 Tensor drawn_logits(Rng& rng, int confident) {

@@ -13,10 +13,9 @@
 #include "tests/harness/graded.hpp"
 
 using namespace wb;
+using wb::grading::between;
 
 namespace {
-int between(Rng& rng, int low, int high) { return low + static_cast<int>(rng.below(high - low + 1)); }
-
 /// The learner's layer with a drawn W (its constructor's own draw is replaced): used in
 /// EXPECT_MATCHES_REFERENCE expressions only.
 inline LastStateAttention layer_with(const Tensor& weight) {

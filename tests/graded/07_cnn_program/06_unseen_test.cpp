@@ -15,10 +15,9 @@
 #include "tests/harness/graded.hpp"
 
 using namespace wb;
+using wb::grading::between;
 
 namespace {
-int between(Rng& rng, int low, int high) { return low + static_cast<int>(rng.below(high - low + 1)); }
-
 /// A drawn class in [0, classes), as a float label.
 float drawn_label(Rng& rng, int classes) { return static_cast<float>(rng.below(static_cast<std::uint64_t>(classes))); }
 

@@ -14,10 +14,9 @@
 #include "tests/harness/graded.hpp"
 
 using namespace wb;
+using wb::grading::between;
 
 namespace {
-int between(Rng& rng, int low, int high) { return low + static_cast<int>(rng.below(high - low + 1)); }
-
 std::vector<std::string> layer_names(Sequential& m) {
     std::vector<std::string> names;
     for (std::size_t i = 0; i < m.size(); ++i) names.push_back(m.layer(i).name());

@@ -84,6 +84,20 @@ std::string read_text(Reader& r) {
     r.bytes(text.data(), text.size());
     return text;
 }
+
+/// The fields of a value record after its kind byte (the same format in the learner's and the reference's stream).
+struct ValueRecord {
+    std::uint32_t line;
+    std::uint64_t type;
+    std::string payload;
+};
+ValueRecord read_value_fields(Reader& r) {
+    ValueRecord v;
+    v.line = r.number<std::uint32_t>();
+    v.type = r.number<std::uint64_t>();
+    v.payload = read_text(r);
+    return v;
+}
 }  // namespace
 
 void set_input(std::string bytes) {
@@ -113,17 +127,14 @@ std::string receive_value(unsigned line, std::uint64_t type) {
         if (kind == 'E')
             throw LearnerStopped(LearnerStopped::malformed, "your code's process finished the test without " + where);
         if (kind != 'V') throw StreamError("an unknown record");
-        const auto got_line = r.number<std::uint32_t>();
-        const auto got_type = r.number<std::uint64_t>();
-        std::string payload(r.count(1), '\0');
-        r.bytes(payload.data(), payload.size());
-        if (got_line != line || got_type != type)
+        ValueRecord got = read_value_fields(r);
+        if (got.line != line || got.type != type)
             throw LearnerStopped(LearnerStopped::malformed,
                                  "out of step: the test wanted " + where + ", your code's process handed over the value of line " +
-                                     std::to_string(got_line) + (got_type != type ? " (of another type)" : ""));
+                                     std::to_string(got.line) + (got.type != type ? " (of another type)" : ""));
         s.pos = s.data.size() - r.left();
         if (reference_stream().loaded) last_reference() = receive_reference(line, type);
-        return payload;
+        return std::move(got.payload);
     } catch (const StreamError& e) {
         throw LearnerStopped(LearnerStopped::malformed, std::string("a malformed hand-over before ") + where + ": " + e.what());
     }
@@ -139,13 +150,10 @@ std::string receive_reference(unsigned line, std::uint64_t type) {
         if (r.left() == 0) throw StreamError("it ended before " + where);
         const char kind = r.number<char>();
         if (kind != 'V') throw StreamError("it stopped before " + where + (kind == 'X' || kind == 'S' ? ": " + read_text(r) : ""));
-        const auto got_line = r.number<std::uint32_t>();
-        const auto got_type = r.number<std::uint64_t>();
-        std::string payload(r.count(1), '\0');
-        r.bytes(payload.data(), payload.size());
-        if (got_line != line || got_type != type) throw StreamError("out of step at " + where);
+        ValueRecord got = read_value_fields(r);
+        if (got.line != line || got.type != type) throw StreamError("out of step at " + where);
         s.pos = s.data.size() - r.left();
-        return payload;
+        return std::move(got.payload);
     } catch (const StreamError& e) {
         throw GraderFault(std::string("the reference's run of this test cannot be matched: ") + e.what());
     }

@@ -270,6 +270,65 @@ Tensor ReLU::backward(Tensor dout) {
     return dout;
 }
 
+Tensor LeakyReLU::forward(Tensor x) {
+    x_ = x;
+    for (float& v : x) v = v > 0.0f ? v : slope_ * v;
+    return x;
+}
+
+Tensor LeakyReLU::backward(Tensor dout) {
+    require_shape("LeakyReLU::backward", "dout", dout, x_.shape());
+    for (std::size_t i = 0; i < dout.size(); ++i) dout[i] = x_[i] > 0.0f ? dout[i] : slope_ * dout[i];
+    return dout;
+}
+
+// (N, C, positions) of a rank-2 or rank-4 tensor, for PixelNorm
+static void channels_and_positions(const char* op, const Tensor& x, int& N, int& C, int& P) {
+    if (x.rank() != 2 && x.rank() != 4)
+        throw ShapeError(std::string(op) + ": x " + to_string(x.shape()) + " must be (N, C) or (N, C, H, W)");
+    N = x.dim(0), C = x.dim(1), P = x.rank() == 4 ? x.dim(2) * x.dim(3) : 1;
+}
+
+Tensor PixelNorm::forward(Tensor x) {
+    int N, C, P;
+    channels_and_positions("PixelNorm::forward", x, N, C, P);
+    r_.assign(static_cast<std::size_t>(N) * P, 0.0f);
+    Tensor y = Tensor::uninitialized(x.shape());
+    for (int n = 0; n < N; ++n) {
+        const float* xn = x.data() + static_cast<std::size_t>(n) * C * P;
+        float* yn = y.data() + static_cast<std::size_t>(n) * C * P;
+        float* r = &r_[static_cast<std::size_t>(n) * P];
+        // r_p = sqrt((1/C) sum_c x_cp^2 + 1e-8); y_cp = x_cp / r_p
+        for (int c = 0; c < C; ++c)
+            for (int p = 0; p < P; ++p) r[p] += xn[c * P + p] * xn[c * P + p];
+        for (int p = 0; p < P; ++p) r[p] = std::sqrt(r[p] / static_cast<float>(C) + 1e-8f);
+        for (int c = 0; c < C; ++c)
+            for (int p = 0; p < P; ++p) yn[c * P + p] = xn[c * P + p] / r[p];
+    }
+    x_ = std::move(x);
+    return y;
+}
+
+Tensor PixelNorm::backward(Tensor dout) {
+    require_shape("PixelNorm::backward", "dout", dout, x_.shape());
+    int N, C, P;
+    channels_and_positions("PixelNorm::backward", x_, N, C, P);
+    std::vector<float> dot(static_cast<std::size_t>(P));
+    for (int n = 0; n < N; ++n) {
+        const float* xn = x_.data() + static_cast<std::size_t>(n) * C * P;
+        float* dn = dout.data() + static_cast<std::size_t>(n) * C * P;
+        const float* r = &r_[static_cast<std::size_t>(n) * P];
+        // dx_kp = dout_kp / r_p - x_kp / (C r_p^3) sum_c dout_cp x_cp
+        std::fill(dot.begin(), dot.end(), 0.0f);
+        for (int c = 0; c < C; ++c)
+            for (int p = 0; p < P; ++p) dot[p] += dn[c * P + p] * xn[c * P + p];
+        for (int p = 0; p < P; ++p) dot[p] /= static_cast<float>(C) * r[p] * r[p] * r[p];
+        for (int c = 0; c < C; ++c)
+            for (int p = 0; p < P; ++p) dn[c * P + p] = dn[c * P + p] / r[p] - xn[c * P + p] * dot[p];
+    }
+    return dout;
+}
+
 Tensor Tanh::forward(Tensor x) {
     for (float& v : x) v = std::tanh(v);
     y_ = x;
@@ -311,6 +370,72 @@ Tensor Flatten::forward(Tensor x) {
 Tensor Flatten::backward(Tensor dout) {
     dout.reshape(input_shape_);
     return dout;
+}
+
+SpectralNorm::SpectralNorm(std::unique_ptr<Layer> layer, Rng& rng) : layer_(std::move(layer)) {
+    const std::vector<Param> inner = layer_->params();
+    if (inner.empty()) throw ShapeError("SpectralNorm: " + layer_->name() + " has no weight to normalise");
+    weight_ = *inner[0].value;
+    weight_grad_ = Tensor(weight_.shape());
+    const std::size_t rows = static_cast<std::size_t>(weight_.dim(0)), cols = weight_.size() / rows;
+    // u starts as a random unit vector (PyTorch draws it the same way, from its own generator)
+    const Tensor start = Tensor::randn({static_cast<int>(rows)}, rng);
+    u_.assign(start.begin(), start.end());
+    double norm = 0;
+    for (double x : u_) norm += x * x;
+    for (double& x : u_) x /= std::max(std::sqrt(norm), 1e-12);
+    v_.assign(cols, 0.0);
+}
+
+Tensor SpectralNorm::forward(Tensor x) {
+    const std::size_t rows = u_.size(), cols = v_.size();
+    const float* W = weight_.data();
+    if (power_iteration || sigma_ == 0.0) {
+        // one power iteration: v = W^T u / |W^T u|, u = W v / |W v|
+        std::fill(v_.begin(), v_.end(), 0.0);
+        for (std::size_t r = 0; r < rows; ++r)
+            for (std::size_t c = 0; c < cols; ++c) v_[c] += static_cast<double>(W[r * cols + c]) * u_[r];
+        double norm = 0;
+        for (double x : v_) norm += x * x;
+        for (double& x : v_) x /= std::max(std::sqrt(norm), 1e-12);
+        norm = 0;
+        for (std::size_t r = 0; r < rows; ++r) {
+            double sum = 0;
+            for (std::size_t c = 0; c < cols; ++c) sum += static_cast<double>(W[r * cols + c]) * v_[c];
+            u_[r] = sum;
+            norm += sum * sum;
+        }
+        for (double& x : u_) x /= std::max(std::sqrt(norm), 1e-12);
+    }
+    // sigma = u^T W v
+    sigma_ = 0;
+    for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t c = 0; c < cols; ++c) sigma_ += u_[r] * W[r * cols + c] * v_[c];
+    Tensor& normalised = *layer_->params()[0].value;
+    for (std::size_t i = 0; i < weight_.size(); ++i) normalised[i] = static_cast<float>(W[i] / sigma_);
+    return layer_->forward(std::move(x));
+}
+
+Tensor SpectralNorm::backward(Tensor dout) {
+    Tensor dx = layer_->backward(std::move(dout));
+    const Tensor& G = *layer_->params()[0].grad;
+    const std::size_t rows = u_.size(), cols = v_.size();
+    // dL/dW = G / sigma - <G, W> / sigma^2 u v^T
+    double inner = 0;
+    for (std::size_t i = 0; i < weight_.size(); ++i) inner += static_cast<double>(G[i]) * weight_[i];
+    for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t c = 0; c < cols; ++c) {
+            const std::size_t i = r * cols + c;
+            weight_grad_[i] = static_cast<float>(G[i] / sigma_ - inner / (sigma_ * sigma_) * u_[r] * v_[c]);
+        }
+    return dx;
+}
+
+std::vector<Param> SpectralNorm::params() {
+    std::vector<Param> inner = layer_->params();
+    inner[0].value = &weight_;
+    inner[0].grad = &weight_grad_;
+    return inner;
 }
 
 }  // namespace wb

@@ -108,6 +108,36 @@ private:
     Tensor y_;
 };
 
+/// y = x for x > 0, slope * x otherwise (torch.nn.LeakyReLU; DCGAN's discriminators use slope 0.2);
+/// dy/dx = 1 or slope (slope at x == 0, as PyTorch).
+class LeakyReLU : public Layer {
+public:
+    explicit LeakyReLU(float slope = 0.2f) : slope_(slope) {}
+    std::string name() const override { return "LeakyReLU"; }
+    Tensor forward(Tensor x) override;
+    Tensor backward(Tensor dout) override;
+
+private:
+    float slope_;
+    Tensor x_;
+};
+
+/// Pixelwise feature normalisation (Karras et al., ProGAN, 2018), the generator's normaliser there in place of
+/// batch normalisation: each position's vector of channels is scaled to unit mean square, with no statistics
+/// across the batch and no parameters. x, y: (N, C, H, W) (or (N, C): one position);
+/// y[n, c, p] = x[n, c, p] / r[n, p],  r[n, p] = sqrt((1/C) sum_c x[n, c, p]^2 + 1e-8);
+/// dx[n, k, p] = dout[n, k, p] / r - x[n, k, p] / (C r^3) sum_c dout[n, c, p] x[n, c, p].
+class PixelNorm : public Layer {
+public:
+    std::string name() const override { return "PixelNorm"; }
+    Tensor forward(Tensor x) override;
+    Tensor backward(Tensor dout) override;
+
+private:
+    Tensor x_;
+    std::vector<float> r_;  // (N, P)
+};
+
 /// y = tanh(x); dy/dx = 1 - y^2.
 class Tanh : public Layer {
 public:
@@ -167,6 +197,35 @@ public:
 
 private:
     Shape input_shape_;
+};
+
+/// Spectral normalisation (Miyato et al., ICLR 2018) of a layer's weight, as torch.nn.utils.spectral_norm with one
+/// power iteration per forward pass: the wrapped layer runs on W / sigma(W), where sigma is the largest singular
+/// value of W viewed as a matrix (dim 0, the rest), so the layer is at most 1-Lipschitz in its weight's direction.
+/// The optimizer steps the raw weight W (this layer's params() give it under the wrapped layer's name for it).
+/// Every forward: v = normalise(W^T u), u = normalise(W v) (u kept across calls), sigma = u^T W v.
+/// Backward, with u and v held constant (as PyTorch):
+/// \f[ \frac{\partial L}{\partial W} = \frac{G}{\sigma} - \frac{\langle G, W \rangle}{\sigma^2}\, u v^\top, \qquad
+///     G = \frac{\partial L}{\partial (W / \sigma)}. \f]
+/// The wrapped layer's first param is the weight; its others (the bias) pass through unchanged.
+class SpectralNorm : public Layer {
+public:
+    SpectralNorm(std::unique_ptr<Layer> layer, Rng& rng);
+    std::string name() const override { return "SpectralNorm(" + layer_->name() + ")"; }
+    Tensor forward(Tensor x) override;
+    Tensor backward(Tensor dout) override;
+    std::vector<Param> params() override;
+    Shape output_shape(const Shape& input) const override { return layer_->output_shape(input); }
+    /// sigma(W) of the last forward pass.
+    double sigma() const { return sigma_; }
+    /// False freezes u (and so v and the sigma of the current W): for gradient checks.
+    bool power_iteration = true;
+
+private:
+    std::unique_ptr<Layer> layer_;
+    Tensor weight_, weight_grad_;  // the raw W and dL/dW
+    std::vector<double> u_, v_;    // (rows), (cols)
+    double sigma_ = 0.0;
 };
 
 /// Numerically safe logistic function, used by layers and losses.

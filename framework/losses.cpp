@@ -84,4 +84,20 @@ LossResult softmax_cross_entropy_loss(const Tensor& logits, const Tensor& labels
     return r;
 }
 
+LossResult hinge_loss(const Tensor& logits, float sign) {
+    if (logits.size() == 0) throw ShapeError("hinge_loss: logits are empty");
+    if (sign != 1.0f && sign != -1.0f) throw ShapeError("hinge_loss: the target sign must be +1 or -1, not " + std::to_string(sign));
+    const double n = static_cast<double>(logits.size());
+    LossResult r{0.0, Tensor(logits.shape())};
+    for (std::size_t i = 0; i < logits.size(); ++i) {
+        const double margin = 1.0 - static_cast<double>(sign) * logits[i];
+        if (margin > 0) {
+            r.loss += margin;
+            r.grad[i] = static_cast<float>(-sign / n);
+        }
+    }
+    r.loss /= n;
+    return r;
+}
+
 }  // namespace wb

@@ -31,4 +31,10 @@ LossResult bce_loss(const Tensor& probs, const Tensor& target);
 /// Throws ShapeError on a label outside [0, C).
 LossResult softmax_cross_entropy_loss(const Tensor& logits, const Tensor& labels);
 
+/// The hinge loss on logits z with a target sign y (+1 real, -1 fake), the mean over all elements:
+/// l = max(0, 1 - y z); dl/dz = -y where 1 - y z > 0, else 0. A GAN's discriminator with the hinge loss (Lim and
+/// Ye 2017, with spectral normalisation in Miyato et al. 2018) minimises hinge_loss(real, +1) + hinge_loss(fake, -1);
+/// its generator minimises -mean(D(G(z))). Throws ShapeError on an empty tensor or y not +1 or -1.
+LossResult hinge_loss(const Tensor& logits, float sign);
+
 }  // namespace wb

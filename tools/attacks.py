@@ -31,7 +31,7 @@ BUILD = os.path.join(ROOT, "build-attacks")
 CHAPTER = "01_attention"
 TARGET_FILE = "softmax.cpp"
 TIMEOUT = 3.0         # seconds per test
-BUILD_TIMEOUT = 15.0  # seconds for the learner's build (include_bomb.cpp)
+COMPILE_CPU_SECONDS = 15  # CPU seconds per compile of the learner's file (include_bomb.cpp), not wall time
 PROTECTED = ["tests/harness", "tests/fixtures", "solutions/01_attention", "tools"]
 
 
@@ -103,14 +103,14 @@ def run(tally):
     chapter = registry.select_chapters([CHAPTER])[0]
     stage = build.committed_chapters_build(BUILD, BUILD)
     before = protected_files()
-    saved_timeout, build.LEARNER_BUILD_TIMEOUT = build.LEARNER_BUILD_TIMEOUT, BUILD_TIMEOUT
+    saved_limit, build.LEARNER_COMPILE_CPU_SECONDS = build.LEARNER_COMPILE_CPU_SECONDS, COMPILE_CPU_SECONDS
     try:
         for path in sorted(f for f in os.listdir(ATTACKS) if f.endswith(".cpp")):
             shutil.copyfile(os.path.join(ATTACKS, path), os.path.join(stage, CHAPTER, TARGET_FILE))
             for level in levels:
                 attack_once(tally, chapter, path, level, before)
     finally:
-        build.LEARNER_BUILD_TIMEOUT = saved_timeout
+        build.LEARNER_COMPILE_CPU_SECONDS = saved_limit
 
 
 def attack_once(tally, chapter, path, level, before):
@@ -132,10 +132,13 @@ def attack_once(tally, chapter, path, level, before):
     cr = results[0]
     statuses = {t.status for t in cr.tests}
     problems = []
-    if cr.score != 0 or not statuses <= expect:
+    # a file that does not compile is replaced by its stub and the rest graded: the other exercises' stubs show
+    allowed = expect | ({"not_attempted"} if "compile_error" in expect else set())
+    if cr.score != 0 or not statuses <= allowed or ("compile_error" in expect and "compile_error" not in statuses):
         problems.append(f"scored {cr.score}/{cr.max_score} with statuses {sorted(statuses)}, expected {sorted(expect)}")
     problems.append(report_problems(report_dir, len(entries), points))
-    shown = written.decode("utf-8", "replace") + "\n".join(t.message for t in cr.tests) + cr.compile_error
+    shown = (written.decode("utf-8", "replace") + "\n".join(t.message for t in cr.tests) + cr.compile_error
+             + cr.partial_compile_error)
     problems += [f"the report quotes {word!r}, which it must never show" for word in absent if word in shown]
     if earns_without:  # the same binary on the handout's fixed cases only: the attack does earn points there
         fixed = grader.grade_binary(build.graded_binary(chapter, "learner", BUILD), chapter, TIMEOUT, project.JOBS, level)

@@ -1,17 +1,66 @@
 """Configuring and building: the release preset in build/, and the other build folders (course mode,
 the committed stubs, the attacks), with only the targets a command needs."""
+import contextlib
+import fcntl
 import os
 import re
 import shutil
 import signal
 import subprocess
+import sys
+import threading
 import time
 
 from project import BUILD, ROOT, paint, say
 import reports
 
 
-LEARNER_BUILD_TIMEOUT = 180.0  # seconds to compile and link a chapter's exercise files
+# A learner's file is judged by the CPU time its compile takes (tools/compile_sandbox.py stops a compiler at
+# LEARNER_COMPILE_CPU_SECONDS), never by the wall clock, which another build on the same cores stretches. The
+# wall-clock limit on the whole build of a chapter's exercise files is only a backstop, far above any real build.
+LEARNER_COMPILE_CPU_SECONDS = 120
+LEARNER_BUILD_TIMEOUT = 1800.0
+
+
+_held = {}  # build folder -> (open lock file, depth): this process holds its lock
+
+
+@contextlib.contextmanager
+def build_lock(build_dir=BUILD):
+    """One build at a time per build folder: ./wb grade and ./wb watch in one tree would otherwise run two
+    ninjas over the same objects (ar dies, every exercise "does not compile"). A second command waits, saying
+    who builds. Re-entrant within a process; released when the process ends, however it ends (flock)."""
+    key = os.path.realpath(build_dir)
+    if key in _held:
+        handle, depth = _held[key]
+        _held[key] = (handle, depth + 1)
+        try:
+            yield
+        finally:
+            _held[key] = (handle, _held[key][1] - 1)
+        return
+    os.makedirs(build_dir, exist_ok=True)
+    handle = open(os.path.join(build_dir, ".wb-build.lock"), "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another wb command"
+        say(f"{holder} is building in {os.path.relpath(build_dir, ROOT)}/; waiting for it to finish ...")
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"./wb {' '.join(sys.argv[1:])} (pid {os.getpid()})".strip())
+    handle.flush()
+    _held[key] = (handle, 1)
+    try:
+        yield
+    finally:
+        if _held[key][1] == 1:
+            del _held[key]
+            handle.close()  # releases the lock
+        else:
+            _held[key] = (handle, _held[key][1] - 1)
 
 
 def configure(build_dir=BUILD, options=None):
@@ -39,24 +88,56 @@ def configure(build_dir=BUILD, options=None):
 def build(targets, quiet=True, build_dir=BUILD, timeout=None, untrusted=False):
     """Builds the targets; returns (ok, output). timeout: seconds, after which the whole build is killed.
     untrusted: the targets compile learner code, which ccache must neither serve nor store."""
+    with build_lock(build_dir):
+        return _build(targets, quiet, build_dir, timeout, untrusted)
+
+
+def _build(targets, quiet, build_dir, timeout, untrusted):
     configure(build_dir)
     cmd = ["cmake", "--build", build_dir, "--target", *targets]
     env = None
     if untrusted:  # ccache must neither serve nor store it; the compiler runs contained (tools/compile_sandbox.py)
         import sandbox
-        env = dict(os.environ, CCACHE_DISABLE="1", WB_COMPILE_SANDBOX="bwrap" if "bwrap" in sandbox.available() else "limits")
+        env = dict(os.environ, CCACHE_DISABLE="1", WB_COMPILE_SANDBOX="bwrap" if "bwrap" in sandbox.available() else "limits",
+                   WB_COMPILE_CPU_SECONDS=str(LEARNER_COMPILE_CPU_SECONDS))
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             errors="replace", start_new_session=True, env=env)
+    lines = []
+    reader = threading.Thread(target=_read_build_log, args=(proc, lines, sys.stderr.isatty()), daemon=True)
+    reader.start()
     try:
-        output, _ = proc.communicate(timeout=timeout)
+        proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         kill_session(proc.pid)
-        proc.communicate()
-        return False, (f"build: error: compiling your files took longer than {timeout:g} s and was stopped "
-                       "(a file that includes itself, or a template that never ends?)")
+        proc.wait()
+        reader.join()
+        return False, (f"build: error: building your files took longer than {timeout:g} s (wall clock) and was "
+                       "stopped (a file that includes itself, or a template that never ends?)")
+    reader.join()
+    output = "".join(lines)
     if not quiet and proc.returncode != 0:
         print(output)
     return proc.returncode == 0, output
+
+
+def _read_build_log(proc, lines, live):
+    """Keeps ninja's log; on a terminal, a long build shows one live line: building [120/222] ~1 min left (the
+    estimate: the time per step so far, times the steps left)."""
+    start, shown = time.monotonic(), False
+    for line in proc.stdout:
+        lines.append(line)
+        step = re.match(r"\[(\d+)/(\d+)\]", line)
+        elapsed = time.monotonic() - start
+        if live and step and elapsed > 3 and int(step.group(2)) >= 10:
+            done, total = int(step.group(1)), int(step.group(2))
+            left = elapsed / max(done, 1) * (total - done)
+            estimate = f"~{left / 60:.0f} min left" if left >= 90 else f"~{max(left, 1):.0f} s left"
+            sys.stderr.write(f"\r{paint('wb: ', '36')}building [{done}/{total}] {estimate}   ")
+            sys.stderr.flush()
+            shown = True
+    if shown:
+        sys.stderr.write("\r" + " " * 60 + "\r")
+        sys.stderr.flush()
 
 
 def session_members(sid):
@@ -106,6 +187,11 @@ def first_compiler_error(output):
     not carry the contents of a file that `#include "/etc/shadow"` made the compiler read."""
     lines = output.splitlines()
     for i, line in enumerate(lines):
+        if re.search(r"signal terminated program cc1plus", line):  # the CPU limit of tools/compile_sandbox.py
+            failed = next((re.search(r"([\w.-]+\.cpp)\.o\b", l) for l in reversed(lines[:i]) if l.startswith("FAILED:")), None)
+            name = failed.group(1) if failed else "a file"
+            return (f"compiling {name} was stopped at its limit of {LEARNER_COMPILE_CPU_SECONDS} s of CPU time "
+                    "(a file that includes itself, or a template that never ends?)")
         if re.search(r":\d+:\d+: (fatal )?error:|^build: error:", line) or re.search(r"undefined reference to|multiple definition of", line):
             located = re.match(r"(?:In file included from )?([^:\s][^:]*):\d+:\d+: ", line)
             if located and not public_source(located.group(1)):

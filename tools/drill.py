@@ -9,7 +9,7 @@ Gaussians); those are computed here, in one line each, and say so.
 A wrong numeric answer is matched against the documented mistakes of that question (INTERVIEW.md: FLOPs that
 are MACs, one LSTM bias where PyTorch has two, padding added once, ...): the learner is told which mistake it
 was, in English and Chinese, with the chapter page that explains it. Multiple-choice options are the answer
-and those mistakes. Results go to build/progress.json: a missed kind of question comes back in the next
+and those mistakes. Results go to .wb-progress.json: a missed kind of question comes back in the next
 session, one answered right waits 2, 4, 8 then 16 sessions (Leitner boxes)."""
 import json
 import math
@@ -17,6 +17,7 @@ import os
 import random
 import re
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -670,11 +671,12 @@ def select_kinds(topic):
 
 
 def questions_for(args, oracle, state=None):
-    """Which kinds: by the history (a session) or by the seed alone (--json, --sheet). Each question has a
-    generator of its own seeded by (seed, position, kind): the same seed and kind give the same question."""
+    """Which kinds: by the seed alone when one is given (a session, --json and --sheet alike: the same seed gives
+    the same questions in every mode), else by the history (missed kinds first). Each question has a generator
+    of its own seeded by (seed, position, kind): the same seed and kind give the same question."""
     rng = random.Random(args.seed)
     kinds = select_kinds(args.topic)
-    chosen = due_kinds(state, kinds, rng, args.count) if state is not None else \
+    chosen = due_kinds(state, kinds, rng, args.count) if state is not None and not getattr(args, "seeded", False) else \
         [kinds[i % len(kinds)] for i in rng.sample(range(max(args.count, len(kinds))), args.count)]
     return [generate(kind, random.Random(f"{args.seed}:{i}:{kind}"), oracle, choices=args.choices)
             for i, kind in enumerate(chosen)]
@@ -705,7 +707,19 @@ def explain(q, right, mistake):
         print(paint(f"  more: {q.page}", "2"))
 
 
+def understood(q, reply):
+    """Whether a reply can be graded: a letter of one of the options, or a number (blank is handled apart)."""
+    if q.options:
+        r = reply.strip().lower()
+        return (len(r) == 1 and "a" <= r < chr(97 + len(q.options))) or reply.strip() in q.options
+    return parse_number(reply) is not None
+
+
 def cmd_drill(args):
+    if args.count < 1:
+        print(f"wb: --count must be at least 1, not {args.count}", file=sys.stderr)
+        raise SystemExit(2)
+    args.seeded = args.seed is not None
     if args.seed is None:
         args.seed = int(time.time())
     oracle = Oracle()
@@ -724,17 +738,25 @@ def cmd_drill(args):
     finally:
         oracle.close()
     state["drill"]["session"] += 1
-    start, right_count, missed = time.monotonic(), 0, []
+    start, right_count, missed, skipped = time.monotonic(), 0, [], 0
     say(f"{len(qs)} question(s){' (exam: 10, timed)' if args.exam else ''}; numbers as 6.5e6, 6,500,000 or 6.5M; "
         "a letter for a choice; empty to skip")
     for i, q in enumerate(qs, 1):
         show(q, i, len(qs))
         try:
             reply = input("  > ")
+            while reply.strip() and not understood(q, reply):
+                wanted = f"a letter from a to {chr(96 + len(q.options))}" if q.options else "a number (6.5e6, 6,500,000, 6.5M)"
+                reply = input(paint(f"  not understood: answer with {wanted}, or leave it empty to skip", "33") + "\n  > ")
         except EOFError:
             print()
             break
-        right, mistake = check(q, reply) if reply.strip() else (False, None)
+        if not reply.strip():  # skipped: neither right nor wrong, and the kind's schedule stays as it was
+            print(paint(f"  skipped. The answer: {q.answer if isinstance(q.answer, str) else format(q.answer, ',')}"
+                        + (f" {q.unit}" if q.unit else ""), "2"))
+            skipped += 1
+            continue
+        right, mistake = check(q, reply)
         if not args.exam:
             explain(q, right, mistake)
         right_count += right
@@ -743,13 +765,15 @@ def cmd_drill(args):
         record(state, q.kind, right)
     seconds = time.monotonic() - start
     if args.exam:
-        print(paint(f"\nexam: {right_count}/{len(qs)} right in {seconds / 60:.1f} minutes", "1"))
+        print(paint(f"\nexam: {right_count}/{len(qs)} right in {seconds / 60:.1f} minutes"
+                    + (f" ({skipped} skipped)" if skipped else ""), "1"))
         for q, mistake in missed:
             print(f"  {q.kind}: the answer is {q.answer}" + (f"; you made a known mistake: {mistake.en}" if mistake else ""))
         state["drill"]["exams"].append({"at": time.time(), "seed": args.seed, "right": right_count, "of": len(qs),
                                         "seconds": round(seconds)})
     else:
-        print(paint(f"\n{right_count}/{len(qs)} right; missed kinds come back in your next session", "1"))
+        print(paint(f"\n{right_count}/{len(qs)} right" + (f", {skipped} skipped" if skipped else "")
+                    + "; missed kinds come back in your next session", "1"))
     progress.save(state)
     return 0
 

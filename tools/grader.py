@@ -85,6 +85,7 @@ class ChapterResult:
     tests: list = field(default_factory=list)
     compile_error: str = ""   # the first compiler error when the chapter does not build
     rejected: str = ""        # what the object check found, when the learner's code may not run
+    partial_compile_error: str = ""  # exercise files that do not compile ("NN_topic/file.cpp: error"); the rest was graded
 
     @property
     def score(self):
@@ -222,6 +223,54 @@ def grade_judged(runner, judge, chapter, entries, timeout, jobs, fixtures, unsee
     return results
 
 
+def failed_exercise_files(output):
+    """{(chapter name, exercise file): first compiler error} for the learner's files whose compile failed in
+    this build log (ninja's FAILED lines name the object, tests/CMakeFiles/03_lstm_learner.dir/.../lstm_cell.cpp.o).
+    Empty when something else failed (a link error: no single file to blame)."""
+    failed, current = {}, None
+    lines = output.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("FAILED:"):
+            m = re.search(r"(\d\d_[a-z0-9_]+)_learner\.dir/\S*?([\w.-]+\.cpp)\.o\b", line)
+            if not m:
+                return {}
+            current = (m.group(1), m.group(2))
+            following = []
+            for l in lines[i + 1:]:
+                if l.startswith("FAILED:") or l.startswith("ninja:"):
+                    break
+                following.append(l)
+            failed[current] = build.first_compiler_error("\n".join([line] + following))
+    return failed
+
+
+def stub_text(chapter_name, file_name):
+    """The pristine stub of an exercise file: a handout's .stubs/, else the committed one (git HEAD)."""
+    pristine = os.path.join(build.STUBS, chapter_name, file_name)
+    if os.path.isfile(pristine):
+        return open(pristine, "rb").read()
+    shown = subprocess.run(["git", "show", f"HEAD:chapters/{chapter_name}/{file_name}"], cwd=ROOT, capture_output=True)
+    return shown.stdout if shown.returncode == 0 and b"NotImplemented" in shown.stdout else None
+
+
+def stand_in_build(build_dir, broken):
+    """A build tree beside build_dir whose exercise files are build_dir's, but for the broken ones, which are the
+    stubs: so one file's syntax error costs only its own exercises. None when a stub cannot be found."""
+    source = build.chapters_dir_of(build_dir)
+    substitute = build_dir.rstrip("/") + "-partial"
+    stage = os.path.join(substitute, "chapters")
+    shutil.rmtree(stage, ignore_errors=True)
+    shutil.copytree(source, stage, symlinks=True, ignore=shutil.ignore_patterns("*.bak-*"))
+    for chapter_name, file_name in broken:
+        stub = stub_text(chapter_name, file_name)
+        if stub is None:
+            return None
+        with open(os.path.join(stage, chapter_name, file_name), "wb") as f:
+            f.write(stub)
+    build.configure(substitute, [f"-DWB_CHAPTERS_DIR={stage}"])
+    return substitute
+
+
 def all_tests(chapter, entries, status, message):
     return [TestResult(chapter.name, e.exercise, e.test, e.points, e.hint, status, message, error_path=e.error_path,
                        visibility=e.visibility, unseen=e.unseen)
@@ -331,19 +380,39 @@ def grade_chapters(chapters, flavour, timeout=10.0, show=True, build_dir=BUILD, 
         if unseen and os.geteuid() == 0:
             os.chmod(chapter_unseen.reference, 0o700)  # a test's own user id ("uid" level) can neither read nor run it
         ok, output = build.build([target], build_dir=build_dir, timeout=build.LEARNER_BUILD_TIMEOUT, untrusted=flavour == "learner")
+        broken = {}  # exercise file (chapter name, file name) -> its first compiler error
+        chapter_build = build_dir  # where the graded binary is: build_dir, or its -partial tree with stand-in stubs
+        if not ok and flavour == "learner":
+            broken = failed_exercise_files(output)
+            substitute = stand_in_build(build_dir, broken) if broken else None
+            if substitute:  # the files that do not compile are replaced by their stubs; the rest is graded
+                build.build(build.trusted_parts(substitute, target, flavour) + [f"judge_{ch.name}"], build_dir=substitute)
+                ok, _ = build.build([target], build_dir=substitute, timeout=build.LEARNER_BUILD_TIMEOUT, untrusted=True)
+                chapter_build = substitute if ok else build_dir
+            if not ok:
+                broken = {}
         if not ok:
             error = build.first_compiler_error(output)
             tests = all_tests(ch, entries, "compile_error", "does not compile: " + error.splitlines()[0])
             results.append(ChapterResult(ch, tests, compile_error=error))
             continue
-        problems = check_objects(build_dir, target, flavour)
+        problems = check_objects(chapter_build, target, flavour)
         if problems:
             tests = all_tests(ch, entries, "rejected", "not run: " + problems[0])
             results.append(ChapterResult(ch, tests, rejected="\n".join(p[:300] for p in problems[:12])))
             continue
-        binary = build.graded_binary(ch, flavour, build_dir)
+        binary = build.graded_binary(ch, flavour, chapter_build)
         try:
-            results.append(ChapterResult(ch, grade_binary(binary, ch, timeout, JOBS, level, only_exercise, chapter_unseen)))
+            graded = grade_binary(binary, ch, timeout, JOBS, level, only_exercise, chapter_unseen)
+            if broken:  # the exercises of a file that does not compile earn nothing, whatever its stand-in did
+                own = {ex["id"]: broken[(ch.name, ex["file"])] for ex in ch.exercises if (ch.name, ex["file"]) in broken}
+                for t in graded:
+                    if t.exercise in own:
+                        t.status, t.message = "compile_error", "does not compile: " + own[t.exercise].splitlines()[0]
+                results.append(ChapterResult(ch, graded, partial_compile_error="\n".join(
+                    f"{c}/{name}: {error}" for (c, name), error in sorted(broken.items()))))
+            else:
+                results.append(ChapterResult(ch, graded))
         except Exception as e:  # a fault of the grader itself: still a report, every test listed, none passed
             results.append(ChapterResult(ch, all_tests(
                 ch, entries, "crashed", f"the grader failed on this chapter ({type(e).__name__}: {e}); "

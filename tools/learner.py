@@ -1,6 +1,6 @@
 """The learner's daily loop around grading: ./wb status, ./wb hint, ./wb reset and ./wb watch.
 
-status and hint read build/progress.json (tools/progress.py) and the exercise files; neither builds.
+status and hint read .wb-progress.json (tools/progress.py) and the exercise files; neither builds.
 reset puts an exercise file's stub back (from .stubs/ in a handout, else from git's history) and keeps
 the learner's version beside it. watch grades a chapter again on every save and prints what changed."""
 import datetime
@@ -121,12 +121,14 @@ def cmd_status(args):
             for ex, group, note, pts, most in rows:
                 mark = {DONE: paint("✔", "32"), ATTEMPTED: paint("~", "33"), NOT_STARTED: paint("·", "2")}[group]
                 print(f"    {mark} {ex['id']:<22} {f'{pts}/{most}':>6}  {paint(note[:100], '2')}")
-        for ex, group, *_ in rows:
-            if next_up is None and group != DONE:
-                next_up = (ch, ex)
+        for ex, group, *_ in rows:  # the exercise being worked on (attempted, not done) first, else the first open
+            if group == ATTEMPTED and (next_up is None or next_up[2] != ATTEMPTED):
+                next_up = (ch, ex, group)
+            elif next_up is None and group != DONE:
+                next_up = (ch, ex, group)
     print()
     if next_up:
-        ch, ex = next_up
+        ch, ex, _ = next_up
         path = exercise_path(ch, ex)
         print(paint("next: ", "36") + f"{ex['id']} ({ch.number}) — {', '.join(ex['functions'])} in "
               f"{os.path.relpath(path, ROOT)}:{todo_line(path, ex['functions'])}")
@@ -170,6 +172,10 @@ def current_exercise():
 
 
 def cmd_hint(args):
+    running = (progress.load().get("mock") or {}).get("current")
+    if running:  # an interviewer gives no hints
+        raise SystemExit(f"wb: a mock interview is running ({running['exercise']}): no hints until ./wb mock --submit "
+                         "solves it or --abandon ends it")
     if args.exercise is None:  # ./wb hint: the exercise being worked on
         current = current_exercise()
         if current is None:
@@ -344,12 +350,23 @@ def header_of(chapter, exercise):
     return os.path.join(ROOT, "chapters", chapter.name, exercise["file"][:-4] + ".hpp")
 
 
+def earlier_open_in_file(chapter, exercise, recorded):
+    """Whether an exercise before this one in the same file is not done: a backward's tests run its forward, so
+    the later exercise of a file is not a fair pick while the earlier one fails."""
+    for other in chapter.exercises:
+        if other is exercise:
+            return False
+        if other["file"] == exercise["file"] and exercise_status(chapter, other, recorded, 0)[0] != DONE:
+            return True
+    return False
+
+
 def pick_mock_exercise(chapters, recorded, wanted, rng):
     """The exercise to practise: the one asked for, else one not yet passed, drawn at random."""
     if wanted:
         return find_exercise(wanted)
     open_ones = [(ch, ex) for ch in chapters for ex in ch.exercises
-                 if exercise_status(ch, ex, recorded, 0)[0] != DONE]
+                 if exercise_status(ch, ex, recorded, 0)[0] != DONE and not earlier_open_in_file(ch, ex, recorded)]
     if not open_ones:
         raise SystemExit("wb: every exercise of these chapters passes already; name one with --exercise to practise it again")
     return open_ones[rng.randrange(len(open_ones))]
@@ -401,6 +418,13 @@ def cmd_mock(args):
         else:
             solved, line = mock_verdict(tests, elapsed, current["minutes"])
         print(paint(("✔ " if solved else "✘ ") + line, "32" if solved else "31"))
+        left = current["minutes"] * 60 - elapsed
+        current["submissions"] = current.get("submissions", 0) + 1
+        if not solved and left > 0:  # as in an interview: fix it and run it again while the time lasts
+            progress.save(state)
+            say(f"{int(left // 60)} min {int(left % 60)} s left: fix it and ./wb mock --submit again "
+                "(--abandon ends the interview)")
+            return 0
         mock["history"].append({**current, "solved": solved, "line": line, "seconds": round(elapsed)})
         mock["current"] = None
         progress.save(state)

@@ -1,4 +1,5 @@
-"""The learner's progress: one small JSON file, build/progress.json. ./wb grade records each exercise's
+"""The learner's progress: one small JSON file at the workbook's root, .wb-progress.json (git-ignored; it
+survives rm -rf build, which only costs a rebuild). ./wb grade records each exercise's
 state there; ./wb hint records how many hint steps were shown; ./wb mock its running interview and
 history. Deleting the file loses only the hint steps and the mock history (and the recorded grades,
 which the next ./wb grade writes again)."""
@@ -6,9 +7,18 @@ import json
 import os
 import time
 
-from project import BUILD
+from project import BUILD, ROOT
 
-PATH = os.environ.get("WB_PROGRESS") or os.path.join(BUILD, "progress.json")  # WB_PROGRESS: the self-test's copy
+PATH = os.environ.get("WB_PROGRESS") or os.path.join(ROOT, ".wb-progress.json")  # WB_PROGRESS: the self-test's copy
+OLD_PATH = os.path.join(BUILD, "progress.json")  # where it lived before: moved on first use
+
+
+def _move_old_file(path):
+    if path == os.path.join(ROOT, ".wb-progress.json") and not os.path.exists(path) and os.path.isfile(OLD_PATH):
+        try:
+            os.replace(OLD_PATH, path)
+        except OSError:
+            pass
 
 
 def empty():
@@ -18,6 +28,7 @@ def empty():
 
 def load(path=PATH):
     """The progress, or an empty one if the file is missing or unreadable (it is never worth an error)."""
+    _move_old_file(path)
     try:
         with open(path) as f:
             state = json.load(f)

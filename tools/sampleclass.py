@@ -107,7 +107,9 @@ def make_sample_class(dest):
 
     broken = dict(ref, **{"scores.cpp": ref["scores.cpp"] + "\nthis is not C++;\n"})
     as_folder(dest, "compile_error", broken)
-    expect["compile_error"] = {"total": 0, "note": "does not compile"}
+    # one file that does not compile costs its own exercise (and what calls it), not the chapter
+    expect["compile_error"] = {"zero": ["Scores", "AttentionForward"], "full": ["Softmax", "MaskedSoftmax", "PositionalEncoding"],
+                               "note": "does not compile"}
 
     as_zip(dest, "crash", crash_files())
     expect["crash"] = {"zero": ["PositionalEncoding"], "full": ["Softmax", "MultiHeadBackward"],

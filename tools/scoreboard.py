@@ -15,6 +15,14 @@ def owner_of(function, chapter):
     return function
 
 
+def exercise_location(chapter, exercise, flavour):
+    """'chapters/01_attention/softmax.cpp:11': the exercise's file and the line of its first function."""
+    import learner
+    folder = "chapters" if flavour == "learner" else "solutions"
+    path = os.path.join(ROOT, folder, chapter.name, exercise["file"])
+    return f"{folder}/{chapter.name}/{exercise['file']}:{learner.todo_line(path, exercise['functions'])}"
+
+
 def exercise_state(chapter, exercise, tests):
     """(label, detail) of one exercise from its tests."""
     earned = sum(t.score for t in tests)
@@ -44,6 +52,11 @@ def print_scoreboard(results, flavour, report_dir="build/reports/"):
             print(paint("  ✘ does not compile (no points for this chapter until it does):", "31"))
             for line in cr.compile_error.splitlines():
                 print("      " + line)
+        if cr.partial_compile_error:
+            print(paint("  ✘ does not compile; the exercises of these files score 0 (the rest of the chapter was graded "
+                        "with each replaced by its stub):", "31"))
+            for line in cr.partial_compile_error.splitlines():
+                print("      " + line)
         if cr.rejected:
             print(paint("  ✘ not run: graded code may compute, print and throw, but not touch files, the environment, "
                         "other processes, signals, exits or the grader. Remove these and grade again:", "31"))
@@ -63,12 +76,14 @@ def print_scoreboard(results, flavour, report_dir="build/reports/"):
             print(f"  {mark} {ex['id']:<20} {ex['title']:<44} {earned:>2}/{possible_ex:<2} {paint(note, '2')}")
             if state in ("partial", "failing"):
                 stubbed = [t for t in tests if t.status == "not_attempted"]
+                where = exercise_location(ch, ex, flavour)
                 for t in tests:
                     if t.status in ("passed", "not_attempted"):
                         continue
                     print(f"      {paint('✘', '31')} {t.test} ({t.points} pt{'s' if t.points != 1 else ''}, "
                           f"{reports.STATUS_LABEL[t.status]}): {reports.shorten(t.message, 400)}")
                     print(f"        {paint('hint:', '33')} {t.hint}")
+                    print(f"        at {where}")  # file:line, for editors' problem matchers (.vscode/tasks.json)
                 if stubbed:
                     stubs = ", ".join(sorted({f"{t.stub}() of {owner_of(t.stub, ch)}" for t in stubbed}))
                     print(f"      {paint('·', '2')} {len(stubbed)} more test{'s' if len(stubbed) != 1 else ''} "

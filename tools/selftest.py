@@ -19,7 +19,9 @@ import learner_inputs
 import handout
 import manifest
 import mutants
+import page_code
 import quoted_numbers
+import scoreboard
 import registry
 import reports
 from project import BUILD, JOBS, ROOT, paint, say
@@ -33,7 +35,7 @@ except ModuleNotFoundError:  # a student handout has no bench/
 
 # Programs' switches that change how they train, each smoke-run too, with the metrics.json key that must show it.
 PROGRAM_VARIANTS = {"08": {"--like-the-source": ("like_the_source", True), "--plain-discriminator": ("minibatch_stddev", False),
-                           "--mmd-lr=0": ("mmd_learning_rate", 0.0)}}
+                           "--mmd-lr=0": ("mmd_learning_rate", 0.0), "--recipe=dcgan": ("recipe", "dcgan")}}
 
 
 class Tally:
@@ -67,6 +69,16 @@ def check_learner_tools(tally):
                 "next: Softmax (01)" in out.stdout and "chapters/01_attention/softmax.cpp:" in out.stdout,
                 "./wb status on untouched stubs: nothing started, the next exercise with its file and line",
                 out.stdout[-800:] + out.stderr[-400:])
+    gru = os.path.join(root, "chapters", "03_lstm", "gru_cell.cpp")
+    untouched = open(gru).read()
+    with open(gru, "a") as f:
+        f.write("// started\n")
+    working = run("status")
+    with open(gru, "w") as f:
+        f.write(untouched)
+    tally.check("next: GruCellForward (03)" in working.stdout,
+                "./wb status suggests the exercise being worked on (chapter 03), not chapter 01's first",
+                working.stdout[-400:])
     upper, unknown = run("status", "ATTENTION"), run("status", "nosuch")
     tally.check(upper.returncode == 0 and "Softmax" in upper.stdout and unknown.returncode == 2
                 and unknown.stderr.strip().count("\n") == 0 and "no chapter 'nosuch'" in unknown.stderr,
@@ -78,6 +90,20 @@ def check_learner_tools(tally):
     closed.wait()
     tally.check("Traceback" not in complaint and "BrokenPipe" not in complaint, "./wb status into a closed pipe: no traceback",
                 complaint[-500:])
+    # one build at a time per tree: a second builder waits, naming the first (./wb watch beside ./wb grade)
+    hold = ("import sys, time; sys.argv = ['wb.py', 'watch', '03']; sys.path.insert(0, 'tools'); import build\n"
+            "with build.build_lock():\n    print('holding', flush=True); time.sleep(2)")
+    holder = subprocess.Popen([sys.executable, "-c", hold], cwd=root, stdout=subprocess.PIPE, text=True)
+    holder.stdout.readline()
+    began = time.monotonic()
+    second = subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, 'tools'); import build\n"
+                             "with build.build_lock(): print('built')"], cwd=root, capture_output=True, text=True)
+    waited = time.monotonic() - began
+    holder.wait()
+    tally.check("./wb watch 03" in second.stdout and "waiting" in second.stdout and second.stdout.rstrip().endswith("built")
+                and waited > 1.0, "a second build in the same tree waits for the first, naming it",
+                f"waited {waited:.1f} s: {second.stdout[-300:]}{second.stderr[-300:]}")
+
     exercise_file = os.path.join(root, "chapters", "01_attention", "softmax.cpp")
     stub = open(exercise_file).read()
     solution = open(os.path.join(ROOT, "tests", "graded", "01_attention", "01_softmax_test.cpp")).read()  # any other text
@@ -93,7 +119,7 @@ def check_learner_tools(tally):
     tally.check([m.group(1) if m else None for m in steps] == ["1", "2", "3", "3"] and "1. a nudge" in shown[0] and
                 third == [False, False, True, True],
                 "./wb hint shows one more step each time, then stays at the last", " | ".join(s[:200] for s in shown))
-    os.remove(os.path.join(root, "build", "progress.json"))
+    os.remove(os.path.join(root, ".wb-progress.json"))
     again = run("hint", "Softmax").stdout
     tally.check("hint 1 of 3" in again, "./wb hint starts again when the progress file is deleted", again[:300])
     current = run("hint")  # softmax.cpp is edited and not graded: Softmax is the exercise being worked on
@@ -117,6 +143,9 @@ def check_learner_tools(tally):
 
     out = run("mock", "01", "--exercise", "Softmax", "--minutes", "20")
     running = run("mock")
+    withheld = run("hint", "Softmax")
+    tally.check(withheld.returncode != 0 and "no hints until" in withheld.stderr and "hint 1 of" not in withheld.stdout,
+                "./wb hint is refused while a mock interview runs", withheld.stdout[-300:] + withheld.stderr[-300:])
     run("mock", "--abandon")
     history = run("mock", "--history")
     tally.check("Mock interview: Softmax" in out.stdout and "softmax.hpp" in out.stdout and "hint" not in out.stdout.lower().replace("no hints", "")
@@ -139,6 +168,33 @@ def check_learner_tools(tally):
     gained, lost, old, new = learner.changes(before, after)
     tally.check([g[1] for g in gained] == ["A"] and [l[1] for l in lost] == ["B"] and (old, new) == (2, 2),
                 "./wb watch reports the newly passing and the newly failing tests", f"{gained} {lost} {old} {new}")
+
+    # editors: clangd's compile database covers the exercise files; the VS Code task's problem matcher finds
+    # file and line in the scoreboard's lines for a failing check
+    import io
+    import contextlib
+    clangd = open(os.path.join(ROOT, ".clangd")).read()
+    database = os.path.join(ROOT, re.search(r"CompilationDatabase: (\S+)", clangd).group(1), "compile_commands.json")
+    covered = {e["file"] for e in json.load(open(database))} if os.path.isfile(database) else set()
+    tally.check(os.path.join(ROOT, "chapters", "01_attention", "softmax.cpp") in covered,
+                ".clangd points at a compile database that covers the exercise files", f"{database}: {len(covered)} files")
+    tasks_text = re.sub(r"^\s*//.*$", "", open(os.path.join(ROOT, ".vscode", "tasks.json")).read(), flags=re.M)
+    tasks = {t["label"]: t for t in json.loads(tasks_text)["tasks"]}
+    matcher = next(m for m in tasks["grade this chapter"]["problemMatcher"] if m.get("owner") == "wb")
+    failing = grader.TestResult("01_attention", "Softmax", "Stable", 3, "a hint", "failed", "expected 1, got inf")
+    shown = io.StringIO()
+    with contextlib.redirect_stdout(shown):
+        scoreboard.print_scoreboard([grader.ChapterResult(chapter, [failing])], "learner")
+    lines, found = shown.getvalue().splitlines(), None
+    patterns = [re.compile(p["regexp"]) for p in matcher["pattern"]]
+    for i in range(len(lines) - 2):
+        got = [patterns[k].search(lines[i + k]) for k in range(3)]
+        if all(got):
+            found = (got[0].group(1), got[2].group(1), got[2].group(2))
+    tally.check(set(tasks) == {"grade this chapter", "watch"} and found is not None
+                and found[1] == "chapters/01_attention/softmax.cpp" and "Stable (3 pts" in found[0],
+                ".vscode/tasks.json: its problem matcher finds a failing check's file and line in ./wb grade's output",
+                f"{found}: {shown.getvalue()[-600:]}")
 
     out = subprocess.run([os.path.join(ROOT, "wb"), "doctor"], capture_output=True, text=True, env=dict(os.environ, NO_COLOR="1"))
     tally.check(out.returncode == 0 and "everything ./wb grade needs is here" in out.stdout and "Fashion-MNIST" in out.stdout,
@@ -183,6 +239,19 @@ def check_drills(tally):
                 and history.get("kinds", {}).get("conv_params", {}).get("box") == 1 and history.get("session") == 3,
                 "./wb drill: a right answer counts, a known mistake is named, the history sends the missed kind back",
                 session.stdout[-400:] + wrong.stdout[-400:] + str(history))
+    # with a seed, a session asks what --json lists for that seed, whatever the history; unparsable replies are
+    # asked again, a blank one is skipped (not wrong); a count below 1 is one line and exit code 2
+    listed = json.loads(subprocess.run(wb + ["--json", "--count", "3", "--seed", "11"], capture_output=True, text=True).stdout)
+    asked = subprocess.run(wb + ["--count", "3", "--seed", "11"], input="abc\nzz\n\n\n\n\n", capture_output=True,
+                           text=True, env=env)
+    shown = re.findall(r"^\[\d/3\] (\w+) ·", asked.stdout, re.M)
+    negative = subprocess.run(wb + ["--count", "-1"], capture_output=True, text=True, env=env)
+    tally.check(shown == [q["kind"] for q in listed] and asked.stdout.count("not understood") == 2
+                and "0/3 right, 3 skipped" in asked.stdout
+                and "not quite" not in asked.stdout and negative.returncode == 2
+                and negative.stderr.strip().count("\n") == 0 and "Traceback" not in negative.stderr,
+                "./wb drill --seed: the session asks what --json lists; 'abc' is asked again, blank is skipped; "
+                "--count -1 is refused", f"{shown} vs {[q['kind'] for q in listed]}: {asked.stdout[-600:]} {negative.stderr}")
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -255,7 +324,7 @@ def pristine_copy(dest):
     if os.path.isdir(os.path.join(ROOT, ".git")):
         subprocess.run(["git", "clone", "-q", "--local", ROOT, dest], check=True)
         return
-    shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns("build", "build-*"), symlinks=True)
+    shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns("build", "build-*", ".wb-progress.json*"), symlinks=True)
     for chapter in os.listdir(os.path.join(dest, ".stubs")):
         for name in os.listdir(os.path.join(dest, ".stubs", chapter)):
             shutil.copyfile(os.path.join(dest, ".stubs", chapter, name), os.path.join(dest, "chapters", chapter, name))
@@ -647,8 +716,24 @@ def teacher_checks(chapters, tally):
                             f"program {ch.name} trains to the same bits twice (same seed, 4 threads)",
                             "weights.wbt differs between two runs")
 
+    for args in (["run", "07", "--solutions", "--help"], ["run", "07", "--solutions", "--", "--help"]):
+        shown = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "wb.py"), *args], capture_output=True, text=True)
+        tally.check(shown.returncode == 0 and "--epochs" in shown.stdout and "Traceback" not in shown.stderr
+                    and "charts:" not in shown.stdout, f"./wb {' '.join(args)} lists the program's own flags",
+                    shown.stdout[-500:] + shown.stderr[-500:])
+
+    bad = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "wb.py"), "run", "07", "--solutions", "--epochs", "abc"],
+                         capture_output=True, text=True)
+    complaint = [l for l in (bad.stdout + bad.stderr).splitlines() if not l.startswith("wb: building")]
+    tally.check(bad.returncode == 2 and len(complaint) == 1 and "'abc' is not a number" in complaint[0]
+                and "--epochs" in complaint[0], "./wb run 07 --epochs abc: one line naming the flag, exit code 2",
+                f"exit {bad.returncode}: {complaint}")
+
     say("numbers the pages quote from a command that runs in under a minute, reproduced by that command ...")
     quoted_numbers.check(tally)
+
+    say("the PyTorch programs on the pages run (a short run each) and print what the page says ...")
+    page_code.check(tally)
 
     say("benchmarks (a smoke run: ours builds, runs and reports every kernel case) ...")
     ok, output = build.build(["bench_cnn"])

@@ -143,6 +143,8 @@ def classifier_weights():
 
 
 def cmd_run(args, extra):
+    if extra[:1] == ["--"]:  # ./wb run 07 -- --epochs 2: everything after -- is the program's
+        extra = extra[1:]
     if args.solutions:
         handout.require_workbook("./wb run --solutions")
     ch = registry.select_chapters([args.chapter])[0]
@@ -160,10 +162,18 @@ def cmd_run(args, extra):
     os.makedirs(out_dir, exist_ok=True)
     if ch.number == "08" and "--classifier" not in extra and "--smoke" not in extra:
         extra = [*extra, "--classifier", classifier_weights()]
+    metrics = os.path.join(out_dir, "metrics.json")
+    started = time.time()
     proc = subprocess.run([os.path.join(BUILD, "programs", target), out_dir, *extra])
-    if proc.returncode != 0 and flavour == "learner":
-        say(f"the program stopped; if it names a stub, finish that exercise first (./wb grade {ch.number})")
-    if proc.returncode == 0:
+    if 100 <= proc.returncode <= 127:  # CLI11's codes: a bad flag, which the program named in one line
+        return 2
+    if proc.returncode == 3 and flavour == "learner":  # the programs' exit code for a stub met on the way
+        say(f"the program stopped at an exercise that is still a stub; ./wb grade {ch.number} shows which are left")
+    elif proc.returncode != 0 and flavour == "learner":
+        say(f"the program stopped (exit code {proc.returncode}); if it names one of your functions, "
+            f"./wb grade {ch.number} checks it")
+    # charts only from a metrics.json this run wrote (not after --help, not from an earlier run)
+    if proc.returncode == 0 and os.path.isfile(metrics) and os.path.getmtime(metrics) >= started - 1:
         subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "charts.py"), ch.number, out_dir])
     return proc.returncode
 
@@ -229,7 +239,7 @@ def parser():
     made_autograder.add_argument("chapters", nargs="*")
     made_autograder.add_argument("--out", required=True, help="the zip to write")
     made_autograder.set_defaults(run=autograder.cmd_autograder)
-    run = sub.add_parser("run", help="a chapter's program")
+    run = sub.add_parser("run", help="a chapter's program", add_help=False)  # --help goes to the program
     run.add_argument("chapter")
     run.add_argument("--solutions", action="store_true")
     run.set_defaults(run=cmd_run, passes_extra=True)

@@ -23,6 +23,7 @@
 #include "chapters/01_attention/softmax.hpp"
 #include "framework/png.hpp"
 #include "framework/random.hpp"
+#include "programs/cli.hpp"
 
 using namespace wb;
 
@@ -148,6 +149,7 @@ int main(int argc, char** argv) {
     app.add_option("out_dir", out_dir, "output folder");
     bool smoke = false;  // accepted for symmetry with chapter 07: this experiment is quick anyway
     app.add_flag("--smoke", smoke, "the same run (it takes a second)");
+    wb::cli::one_line_errors(app, "run 01");
     CLI11_PARSE(app, argc, argv);
     try {
         return experiment(out_dir);

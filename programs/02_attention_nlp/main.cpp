@@ -47,6 +47,7 @@
 #include "framework/random.hpp"
 #include "framework/serialize.hpp"
 #include "framework/text_data.hpp"
+#include "programs/cli.hpp"
 
 using namespace wb;
 
@@ -721,12 +722,13 @@ int main(int argc, char** argv) {
     CLI::App app{"Chapter 02: attention in NLP, date translation and sentence classification with your kernels"};
     Options o;
     app.add_option("out_dir", o.out_dir, "where metrics.json and the pictures go")->required();
-    app.add_option("--epochs", o.date_epochs, "training epochs of the date models")->check(CLI::PositiveNumber);
+    app.add_option("--epochs", o.date_epochs, "training epochs of the date models")->check(wb::cli::kPositive);
     app.add_option("--sentence-epochs", o.sentence_epochs, "training epochs of the sentence classifiers")
-        ->check(CLI::PositiveNumber);
+        ->check(wb::cli::kPositive);
     app.add_option("--qa-epochs", o.qa_epochs, "training epochs of the question answering model")
-        ->check(CLI::PositiveNumber);
+        ->check(wb::cli::kPositive);
     app.add_flag("--smoke", o.smoke, "a tiny run that checks everything works (seconds)");
+    wb::cli::one_line_errors(app, "run 02");
     CLI11_PARSE(app, argc, argv);
     std::filesystem::create_directories(o.out_dir);
     if (o.smoke) o.date_epochs = 1, o.sentence_epochs = 1, o.qa_epochs = 1;

@@ -40,6 +40,7 @@
 #include "framework/random.hpp"
 #include "layers/attention_layers.hpp"
 #include "layers/rnn_layers.hpp"
+#include "programs/cli.hpp"
 
 using namespace wb;
 
@@ -529,14 +530,15 @@ int main(int argc, char** argv) {
     Options o;
     bool smoke = false;
     app.add_option("out_dir", o.out_dir, "where metrics.json and the pictures go")->required();
-    app.add_option("--steps", o.steps, "training steps per model and task")->check(CLI::PositiveNumber);
+    app.add_option("--steps", o.steps, "training steps per model and task")->check(wb::cli::kPositive);
     app.add_option("--lengths", o.lengths, "adding-problem lengths T")->check(CLI::Range(4, 2000));
     app.add_option("--gaps", o.copy_gaps, "copy-task gaps")->check(CLI::Range(2, 2000));
     app.add_option("--recall-pairs", o.recall_pairs, "associative recall: numbers of pairs P")->check(CLI::Range(1, 32));
     app.add_option("--recall-steps", o.recall_steps, "associative recall: training steps per model and P")
-        ->check(CLI::PositiveNumber);
+        ->check(wb::cli::kPositive);
     app.add_flag("--recall-only", o.recall_only, "run only the associative recall part");
     app.add_flag("--smoke", smoke, "a tiny run that checks everything works (seconds)");
+    wb::cli::one_line_errors(app, "run 03");
     CLI11_PARSE(app, argc, argv);
     if (smoke) o.steps = 30, o.batch = 8, o.lengths = {12}, o.copy_gaps = {6}, o.recall_pairs = {3}, o.recall_steps = 20;
     std::filesystem::create_directories(o.out_dir);

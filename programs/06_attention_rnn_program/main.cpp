@@ -28,6 +28,7 @@
 #include "framework/png.hpp"
 #include "framework/progress.hpp"
 #include "framework/serialize.hpp"
+#include "programs/cli.hpp"
 
 using namespace wb;
 
@@ -129,12 +130,13 @@ int main(int argc, char** argv) {
     CLI::App app{"Chapter 06: an LSTM with attention against the source's plain LSTM, on marked-digit recall"};
     Options o;
     app.add_option("out_dir", o.out_dir, "where metrics.json and the pictures go")->required();
-    app.add_option("--steps", o.steps, "training steps per model and length")->check(CLI::PositiveNumber);
-    app.add_option("--lengths", o.lengths, "sequence lengths T")->delimiter(',')->check(CLI::PositiveNumber);
-    app.add_option("--hidden", o.hidden, "LSTM hidden units H")->check(CLI::PositiveNumber);
+    app.add_option("--steps", o.steps, "training steps per model and length")->check(wb::cli::kPositive);
+    app.add_option("--lengths", o.lengths, "sequence lengths T")->delimiter(',')->check(wb::cli::kPositive);
+    app.add_option("--hidden", o.hidden, "LSTM hidden units H")->check(wb::cli::kPositive);
     app.add_option("--seeds", o.seeds, "training runs per length, each from other weights and batches")
-        ->check(CLI::PositiveNumber);
+        ->check(wb::cli::kPositive);
     app.add_flag("--smoke", o.smoke, "a tiny run that checks everything works (seconds)");
+    wb::cli::one_line_errors(app, "run 06");
     CLI11_PARSE(app, argc, argv);
     std::filesystem::create_directories(o.out_dir);
     if (o.smoke) o.steps = 100, o.lengths = {10, 20}, o.hidden = 8;

@@ -1,5 +1,5 @@
-// ./wb run 08 [--solutions] [--epochs N] [--seed S] [--g-lr R] [--d-lr R] [--mmd-lr R] [--ema B]
-//            [--plain-discriminator] [--like-the-source] [--smoke]
+// ./wb run 08 [--solutions] [--recipe default|dcgan] [--epochs N] [--seed S] [--g-lr R] [--d-lr R] [--mmd-lr R]
+//            [--ema B] [--plain-discriminator] [--like-the-source] [--smoke]
 //
 // Trains the source's GAN on Fashion-MNIST, correctly: images scaled to [-1, 1] (your to_tanh_range), your
 // generator and discriminator (chapter 08, the discriminator on your chapter 04 convolution, with minibatch
@@ -18,6 +18,11 @@
 // 1000 real test images in the feature space of the chapter 07 10-class classifier, and the share of
 // each class among the generated images (your class_shares). At the end, an augmentation study: does adding
 // generated images help a classifier with 60 real images per class? Writes metrics.json and weights.wbt.
+//
+// --recipe dcgan trains what a strong candidate would build today instead of the source's networks
+// (programs/08_gan_program/dcgan.hpp): a convolutional G on your chapter 05 pixel shuffle, a spectrally
+// normalised convolutional D, the hinge loss, Adam (2e-4, beta1 0.5), samples from an EMA of G (0.999),
+// 5 epochs. It is scored the same way, so the page quotes the two recipes side by side.
 //
 // --like-the-source trains the same two networks the way the source's program does, to watch it fail:
 // one combined model D(sigmoid)(G(z)), fitted with Keras's clipped binary cross-entropy on the class
@@ -50,7 +55,9 @@
 #include "framework/serialize.hpp"
 #include "framework/training.hpp"
 #include "layers/cnn_layers.hpp"
+#include "programs/08_gan_program/dcgan.hpp"
 #include "programs/08_gan_program/recipe.hpp"
+#include "programs/cli.hpp"
 
 using namespace wb;
 
@@ -59,6 +66,7 @@ namespace {
 struct Options {
     std::string out_dir;
     std::string classifier;  // weights.wbt of the chapter 07 10-class model
+    std::string recipe = "default";  // or "dcgan"
     int epochs = 12;
     int seed = 8;  // G's and D's initialisation, the order of the images, the noise
     float g_lr = gan_recipe::kGeneratorLr, d_lr = gan_recipe::kDiscriminatorLr, mmd_lr = gan_recipe::kMmdLr;
@@ -191,21 +199,38 @@ int main(int argc, char** argv) {
     CLI::App app{"Chapter 08: the source's GAN on Fashion-MNIST, trained correctly with your kernels"};
     Options o;
     app.add_option("out_dir", o.out_dir, "where metrics.json and the pictures go")->required();
-    app.add_option("--epochs", o.epochs, "training epochs")->check(CLI::PositiveNumber);
+    app.add_option("--recipe", o.recipe, "default: the source's networks, trained correctly; dcgan: a convolutional G "
+                   "and a spectrally normalised D with the hinge loss and an EMA of G")
+        ->check(CLI::IsMember({"default", "dcgan"}));
+    app.add_option("--epochs", o.epochs, "training epochs (default 12; 5 with --recipe dcgan)")->check(wb::cli::kPositive);
     app.add_option("--seed", o.seed, "initialisation, image order and noise (default 8); the samples grid keeps its noise");
     app.add_option("--classifier", o.classifier, "chapter 07 10-class weights.wbt, for the quality score");
-    app.add_option("--g-lr", o.g_lr, "the generator's Adam learning rate")->check(CLI::PositiveNumber);
-    app.add_option("--d-lr", o.d_lr, "the discriminator's Adam learning rate")->check(CLI::PositiveNumber);
+    app.add_option("--g-lr", o.g_lr, "the generator's Adam learning rate")->check(wb::cli::kPositive);
+    app.add_option("--d-lr", o.d_lr, "the discriminator's Adam learning rate")->check(wb::cli::kPositive);
     app.add_option("--ema", o.ema, "beta of the generator's weight average that samples come from (0: none)")
         ->check(CLI::Range(0.0f, 0.99999f));
     app.add_option("--mmd-lr", o.mmd_lr, "learning rate of G's second step, down the MMD to the real batch (0: no such step)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(wb::cli::kNonNegative);
     app.add_flag("--plain-discriminator", o.plain_discriminator,
                  "the source's D without the minibatch standard deviations (it lets G collapse)");
     app.add_flag("--like-the-source", o.like_the_source,
                  "train as the source's program does (one fit of D(G(z)) on class labels), to see it fail");
     app.add_flag("--smoke", o.smoke, "a tiny run that checks everything works (seconds)");
+    wb::cli::one_line_errors(app, "run 08");
     CLI11_PARSE(app, argc, argv);
+    const bool dcgan = o.recipe == "dcgan";
+    if (dcgan) {
+        for (const char* other : {"--plain-discriminator", "--like-the-source", "--mmd-lr", "--g-lr", "--d-lr"})
+            if (app.count(other) > 0) {
+                std::fprintf(stderr, "run 08: %s is an option of the default recipe, not of --recipe dcgan\n", other);
+                return 2;
+            }
+        o.mmd_lr = 0;
+        o.g_lr = dcgan::kGeneratorLr;
+        o.d_lr = dcgan::kDiscriminatorLr;
+        if (app.count("--epochs") == 0) o.epochs = 5;
+        if (app.count("--ema") == 0) o.ema = dcgan::kEmaBeta;
+    }
     std::filesystem::create_directories(o.out_dir);
 
     try {
@@ -215,11 +240,13 @@ int main(int argc, char** argv) {
         const Tensor real_images = to_tanh_range(slice_rows(data.train_x, 0, train_n));
 
         Rng rng(static_cast<std::uint64_t>(o.seed));
-        Sequential generator = build_generator(rng);
-        Sequential discriminator = build_discriminator(rng, !o.plain_discriminator && !o.like_the_source);
+        Sequential generator = dcgan ? dcgan::build_generator(rng) : build_generator(rng);
+        Sequential discriminator = dcgan ? dcgan::build_discriminator(rng)
+                                         : build_discriminator(rng, !o.plain_discriminator && !o.like_the_source);
         // D's conv, ReLU and pool as one layer when your conv2d_relu_maxpool_forward is written (chapter 04)
         const bool fused = fuse_conv_relu_pool(discriminator) > 0;
-        Adam g_opt(o.g_lr, gan_recipe::kBeta1), d_opt(o.d_lr, gan_recipe::kBeta1), mmd_opt(o.mmd_lr, gan_recipe::kBeta1);
+        const float beta1 = dcgan ? dcgan::kBeta1 : gan_recipe::kBeta1, beta2 = dcgan ? dcgan::kBeta2 : 0.999f;
+        Adam g_opt(o.g_lr, beta1, beta2), d_opt(o.d_lr, beta1, beta2), mmd_opt(o.mmd_lr, gan_recipe::kBeta1);
         const bool averaged = o.ema > 0 && !o.like_the_source;
         WeightAverage average(generator.params(), averaged ? o.ema : 0.0f);
         // the source's run: one Adam over both networks, Keras's defaults but for the learning rate
@@ -246,13 +273,16 @@ int main(int argc, char** argv) {
         char recipe[160];
         if (o.like_the_source)
             std::snprintf(recipe, sizeof recipe, "one Adam 1e-4 (beta1 0.9) over G and D");
+        else if (dcgan)
+            std::snprintf(recipe, sizeof recipe, "DCGAN recipe: conv G with pixel shuffle, spectrally normalised D, hinge "
+                          "loss, Adam (beta1 %g) G %g, D %g, EMA of G %g", dcgan::kBeta1, o.g_lr, o.d_lr, o.ema);
         else
             std::snprintf(recipe, sizeof recipe, "Adam (beta1 0.5) G %g, D %g, %s, %s", o.g_lr, o.d_lr,
                           o.plain_discriminator ? "the source's plain D" : "D with minibatch stddevs",
                           o.mmd_lr > 0 ? "then G's MMD step" : "no MMD step");
-        std::printf("Chapter 08 (%s kernels): the source's GAN, %d training images, batch %d, %s\n"
+        std::printf("Chapter 08 (%s kernels): %s, %d training images, batch %d, %s\n"
                     "G: %zu parameters, D: %zu parameters (conv, ReLU and pool %s); quality score %s\n\n",
-                    WB_FLAVOUR, train_n, batch, recipe, generator.parameter_count(), discriminator.parameter_count(),
+                    WB_FLAVOUR, dcgan ? "a DCGAN" : "the source's GAN", train_n, batch, recipe, generator.parameter_count(), discriminator.parameter_count(),
                     fused ? "fused" : "one by one", scored ? "against the chapter 07 classifier" : "off (no --classifier)");
         std::fflush(stdout);
 
@@ -289,7 +319,8 @@ int main(int argc, char** argv) {
                     g_loss += fit.loss;
                 } else {
                     const Tensor real = take_rows(real_images, rows);
-                    const GanStepStats s = gan_train_step(generator, discriminator, real, noise, g_opt, d_opt);
+                    const GanStepStats s = dcgan ? dcgan::hinge_train_step(generator, discriminator, real, noise, g_opt, d_opt)
+                                                 : gan_train_step(generator, discriminator, real, noise, g_opt, d_opt);
                     d_loss += s.d_loss, g_loss += s.g_loss, real_acc += s.real_accuracy, fake_acc += s.fake_accuracy;
                     if (o.mmd_lr > 0) mmd_sum += gan_recipe::mmd_step(generator, noise, real, mmd_opt);
                     if (averaged) average.update(generator.params());
@@ -355,12 +386,13 @@ int main(int argc, char** argv) {
         }
         // the classifier's own confusions make even real test images' shares uneven: the baseline
         const nlohmann::json real_shares = scored ? nlohmann::json(class_shares(real_logits)) : nlohmann::json();
-        nlohmann::json metrics{{"kernels", WB_FLAVOUR}, {"train_images", train_n}, {"batch", batch},
+        nlohmann::json metrics{{"kernels", WB_FLAVOUR}, {"recipe", o.recipe}, {"train_images", train_n}, {"batch", batch},
                                {"like_the_source", o.like_the_source}, {"g_learning_rate", o.like_the_source ? 1e-4f : o.g_lr},
                                {"d_learning_rate", o.like_the_source ? 1e-4f : o.d_lr},
+                               {"loss", dcgan ? "hinge" : "bce"},
                                {"mmd_learning_rate", o.like_the_source ? 0.0f : o.mmd_lr},
-                               {"beta1", o.like_the_source ? 0.9 : 0.5},
-                               {"minibatch_stddev", !o.plain_discriminator && !o.like_the_source}, {"seed", o.seed},
+                               {"beta1", o.like_the_source ? 0.9 : dcgan ? 0.0 : 0.5},
+                               {"minibatch_stddev", !dcgan && !o.plain_discriminator && !o.like_the_source}, {"seed", o.seed},
                                {"weight_average", averaged ? o.ema : 0.0f},
                                {"scored", scored}, {"real_class_shares", real_shares}, {"epochs", epochs},
                                {"augmentation_study", study}};

@@ -173,14 +173,75 @@ TEST(Activations, BackwardPassesGradientCheck) {
     Rng rng(2);
     const Tensor x = Tensor::randn({3, 4}, rng), dout = Tensor::randn({3, 4}, rng);
     ReLU relu;
+    LeakyReLU leaky(0.2f);
     Tanh tanh_layer;
     Sigmoid sig;
-    for (Layer* layer : std::vector<Layer*>{&relu, &tanh_layer, &sig}) {
+    for (Layer* layer : std::vector<Layer*>{&relu, &leaky, &tanh_layer, &sig}) {
         layer->forward(x);
         const Tensor dx = layer->backward(dout);
         const Tensor n = numeric_gradient([&](const Tensor& xx) { return weighted_sum(layer->forward(xx), dout); }, x, 1e-3f);
         EXPECT_LT(relative_error(dx, n, 1e-3), 1e-2) << layer->name();
     }
+}
+
+TEST(Activations, LeakyReluKeepsASlopeBelowZero) {
+    LeakyReLU leaky(0.2f);
+    const Tensor y = leaky.forward(Tensor({4}, {-2.0f, 0.0f, 0.5f, 3.0f}));
+    EXPECT_EQ(std::vector<float>(y.begin(), y.end()), (std::vector<float>{-0.4f, 0.0f, 0.5f, 3.0f}));
+    const Tensor dx = leaky.backward(Tensor({4}, 1.0f));
+    EXPECT_EQ(std::vector<float>(dx.begin(), dx.end()), (std::vector<float>{0.2f, 0.2f, 1.0f, 1.0f}));
+}
+
+TEST(PixelNorm, ScalesEachPositionToUnitMeanSquareAndPassesGradientCheck) {
+    PixelNorm norm;
+    // one image, two channels, one position: (3, 4) has mean square 12.5
+    const Tensor y = norm.forward(Tensor({1, 2, 1, 1}, {3, 4}));
+    EXPECT_NEAR(y[0], 3 / std::sqrt(12.5f), 1e-6f);
+    EXPECT_NEAR(y[1], 4 / std::sqrt(12.5f), 1e-6f);
+    Rng rng(6);
+    const Tensor x = Tensor::randn({2, 3, 2, 2}, rng), dout = Tensor::randn({2, 3, 2, 2}, rng);
+    norm.forward(x);
+    const Tensor dx = norm.backward(dout);
+    const Tensor n = numeric_gradient([&](const Tensor& xx) { return weighted_sum(norm.forward(xx), dout); }, x, 1e-3f);
+    EXPECT_LT(relative_error(dx, n, 1e-3), 1e-2);
+    EXPECT_THROW(norm.forward(Tensor({2, 3, 4})), ShapeError);
+}
+
+TEST(SpectralNorm, PowerIterationFindsTheLargestSingularValue) {
+    Rng rng(3);
+    auto fc = std::make_unique<Dense>(2, 2, rng);
+    fc->weight = Tensor({2, 2}, {2, 1, 1, 2});  // singular values 3 and 1
+    fc->bias = Tensor({2}, {0.5f, -0.5f});
+    SpectralNorm sn(std::move(fc), rng);
+    Tensor y;
+    for (int i = 0; i < 30; ++i) y = sn.forward(Tensor({1, 2}, {1, -2}));
+    EXPECT_NEAR(sn.sigma(), 3.0, 1e-6);
+    // the layer runs on W / 3: (1, -2) W^T / 3 + b = (0, -3) / 3 + (0.5, -0.5)
+    EXPECT_NEAR(y[0], 0.5f, 1e-5f);
+    EXPECT_NEAR(y[1], -1.5f, 1e-5f);
+    // the optimizer sees the raw weight, under the wrapped layer's name
+    const std::vector<Param> p = sn.params();
+    ASSERT_EQ(p.size(), 2u);
+    EXPECT_EQ(p[0].name, "dense.weight");
+    EXPECT_EQ((*p[0].value)[0], 2.0f);
+}
+
+TEST(SpectralNorm, BackwardPassesGradientCheckThroughSigma) {
+    Rng rng(4);
+    auto fc = std::make_unique<Dense>(5, 3, rng);
+    SpectralNorm sn(std::move(fc), rng);
+    const Tensor x = Tensor::randn({4, 5}, rng), dout = Tensor::randn({4, 3}, rng);
+    for (int i = 0; i < 5; ++i) sn.forward(x);
+    sn.power_iteration = false;  // u and v constant, as the backward assumes
+    sn.forward(x);
+    const Tensor dx = sn.backward(dout);
+    Tensor& w = *sn.params()[0].value;
+    const Tensor analytic_dw = *sn.params()[0].grad, w0 = w;
+    const Tensor nw = numeric_gradient([&](const Tensor& ww) { w = ww; return weighted_sum(sn.forward(x), dout); }, w0, 1e-3f);
+    EXPECT_LT(relative_error(analytic_dw, nw, 1e-3), 1e-2);
+    w = w0;
+    const Tensor nx = numeric_gradient([&](const Tensor& xx) { return weighted_sum(sn.forward(xx), dout); }, x, 1e-3f);
+    EXPECT_LT(relative_error(dx, nx, 1e-3), 1e-2);
 }
 
 TEST(Activations, SigmoidIsStableForLargeInputs) {
@@ -218,6 +279,19 @@ TEST(Losses, BceOnProbabilitiesClipsLikeKeras) {
     const LossResult r = bce_loss(Tensor({1}, {0.8f}), Tensor({1}, {1.0f}));
     EXPECT_NEAR(r.loss, -std::log(0.8), 1e-6);
     EXPECT_NEAR(r.grad[0], -1.0 / 0.8, 1e-5);
+}
+
+TEST(Losses, HingeLossCountsOnlyLogitsInsideTheMargin) {
+    // real side: max(0, 1 - z) over z = (2, 0.5, -1) gives (0, 0.5, 2), mean 5/6
+    const LossResult real = hinge_loss(Tensor({3, 1}, {2.0f, 0.5f, -1.0f}), 1.0f);
+    EXPECT_NEAR(real.loss, 5.0 / 6.0, 1e-12);
+    EXPECT_EQ(std::vector<float>(real.grad.begin(), real.grad.end()), (std::vector<float>{0.0f, -1.0f / 3, -1.0f / 3}));
+    // fake side: max(0, 1 + z) over z = (-2, 0.5) gives (0, 1.5), mean 0.75
+    const LossResult fake = hinge_loss(Tensor({2, 1}, {-2.0f, 0.5f}), -1.0f);
+    EXPECT_NEAR(fake.loss, 0.75, 1e-12);
+    EXPECT_EQ(std::vector<float>(fake.grad.begin(), fake.grad.end()), (std::vector<float>{0.0f, 0.5f}));
+    EXPECT_THROW(hinge_loss(Tensor({2}), 0.0f), ShapeError);
+    EXPECT_THROW(hinge_loss(Tensor({0}), 1.0f), ShapeError);
 }
 
 TEST(Losses, SoftmaxCrossEntropyValueGradientAndLabels) {

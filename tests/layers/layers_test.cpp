@@ -13,6 +13,7 @@
 #include "framework/random.hpp"
 #include "layers/attention_layers.hpp"
 #include "layers/cnn_layers.hpp"
+#include "layers/gan_layers.hpp"
 #include "layers/rnn_layers.hpp"
 
 using namespace wb;
@@ -253,4 +254,13 @@ TEST(GatedLinearRecurrenceLayer, GradientsMatchFiniteDifferencesAndTheStateIsCau
     const Tensor before = layer.forward(x), after = layer.forward(later);
     for (int t = 0; t < 5; ++t)
         for (int s = 0; s < 3; ++s) EXPECT_EQ(after(1, t, s), before(1, t, s));
+}
+
+TEST(PixelShuffleLayer, IsTheChapterKernelBothWaysAndNamesItsShape) {
+    Rng rng(9);
+    const Tensor x = Tensor::randn({2, 8, 3, 3}, rng), dout = Tensor::randn({2, 2, 6, 6}, rng);
+    PixelShuffle layer(2);
+    expect_same(layer.forward(x), pixel_shuffle(x, 2), "forward");
+    expect_same(layer.backward(dout), pixel_shuffle_backward(dout, 2), "backward");
+    EXPECT_EQ(layer.output_shape({2, 8, 3, 3}), (Shape{2, 2, 6, 6}));
 }

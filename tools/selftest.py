@@ -71,8 +71,8 @@ def check_learner_tools(tally):
                 out.stdout[-800:] + out.stderr[-400:])
     gru = os.path.join(root, "chapters", "03_lstm", "gru_cell.cpp")
     untouched = open(gru).read()
-    with open(gru, "a") as f:
-        f.write("// started\n")
+    with open(gru, "w") as f:  # the stub's throw replaced: an attempt
+        f.write(untouched.replace('throw NotImplemented("gru_cell_forward");', "return {};"))
     working = run("status")
     with open(gru, "w") as f:
         f.write(untouched)

@@ -23,6 +23,18 @@ def exercise_location(chapter, exercise, flavour):
     return f"{folder}/{chapter.name}/{exercise['file']}:{learner.todo_line(path, exercise['functions'])}"
 
 
+def failing_partner(chapter, exercise, tests):
+    """A note naming an earlier exercise of the same file that fails too: a backward's tests run its forward, so a
+    wrong forward fails the backward's checks while the backward itself may be right. '' when there is none."""
+    for other in chapter.exercises:
+        if other is exercise:
+            return ""
+        theirs = [t for t in tests if t.exercise == other["id"]]
+        if other["file"] == exercise["file"] and theirs and any(t.status not in ("passed", "not_attempted") for t in theirs):
+            return f"{other['id']} (same file) fails too, the likely cause: fix it first"
+    return ""
+
+
 def exercise_state(chapter, exercise, tests):
     """(label, detail) of one exercise from its tests."""
     earned = sum(t.score for t in tests)
@@ -73,6 +85,8 @@ def print_scoreboard(results, flavour, report_dir="build/reports/"):
                     "compile": paint("✘", "31")}.get(state, paint("✘", "31"))
             note = {"todo": "not attempted", "blocked": detail,
                     "compile": reports.STATUS_LABEL[tests[0].status]}.get(state, "")
+            if state in ("partial", "failing"):
+                note = failing_partner(ch, ex, cr.tests)
             print(f"  {mark} {ex['id']:<20} {ex['title']:<44} {earned:>2}/{possible_ex:<2} {paint(note, '2')}")
             if state in ("partial", "failing"):
                 stubbed = [t for t in tests if t.status == "not_attempted"]

@@ -185,6 +185,13 @@ def check_learner_tools(tally):
     shown = io.StringIO()
     with contextlib.redirect_stdout(shown):
         scoreboard.print_scoreboard([grader.ChapterResult(chapter, [failing])], "learner")
+    # a failing forward is named on its backward's line (same file), as the likely cause
+    backward = grader.TestResult("01_attention", "MaskedSoftmax", "Rows", 2, "a hint", "failed", "row 0 differs")
+    with contextlib.redirect_stdout(shown):
+        scoreboard.print_scoreboard([grader.ChapterResult(chapter, [failing, backward])], "learner")
+    tally.check(re.search(r"MaskedSoftmax .*Softmax \(same file\) fails too, the likely cause", shown.getvalue()) is not None,
+                "the scoreboard names a failing earlier exercise of the same file on the later one's line",
+                shown.getvalue()[-800:])
     lines, found = shown.getvalue().splitlines(), None
     patterns = [re.compile(p["regexp"]) for p in matcher["pattern"]]
     for i in range(len(lines) - 2):

@@ -245,12 +245,13 @@ def failed_exercise_files(output):
 
 
 def stub_text(chapter_name, file_name):
-    """The pristine stub of an exercise file: a handout's .stubs/, else the committed one (git HEAD)."""
-    pristine = os.path.join(build.STUBS, chapter_name, file_name)
-    if os.path.isfile(pristine):
-        return open(pristine, "rb").read()
-    shown = subprocess.run(["git", "show", f"HEAD:chapters/{chapter_name}/{file_name}"], cwd=ROOT, capture_output=True)
-    return shown.stdout if shown.returncode == 0 and b"NotImplemented" in shown.stdout else None
+    """The pristine stub of an exercise file, as ./wb reset finds it: a handout's .stubs/, else the newest
+    commit in which every function of the file is still a stub (never a learner's committed work)."""
+    import learner
+    chapter = next(c for c in registry.load_chapters() if c.name == chapter_name)
+    functions = [f for ex in chapter.exercises if ex["file"] == file_name for f in ex["functions"]]
+    stub = learner.stub_from_handout(chapter, file_name) or learner.stub_from_git(chapter, file_name, functions)
+    return stub.encode() if stub else None
 
 
 def stand_in_build(build_dir, broken):

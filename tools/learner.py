@@ -216,6 +216,49 @@ def cmd_hint(args):
 # ------------------------------------------------------------------------------------------------
 # ./wb reset
 
+def function_span(text, function):
+    """(start, end) of a function's definition in an exercise file: from its first line (a top-level line that
+    names it before a '(') to its closing brace, braces matched outside comments and literals; None if absent."""
+    name = function.split("::")[-1]
+    m = re.search(rf"^[A-Za-z_][^\n;]*\b{re.escape(name)}\s*\(", text, re.M)
+    if not m:
+        return None
+    i, depth, opened = m.start(), 0, False
+    while i < len(text):
+        if text.startswith("//", i):
+            i = text.find("\n", i)
+            i = len(text) if i < 0 else i
+            continue
+        c = text[i]
+        if c in "\"'":  # a string or character literal
+            j = i + 1
+            while j < len(text) and text[j] != c:
+                j += 2 if text[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c == ";" and not opened:
+            return None  # a declaration, not the definition
+        if c == "{":
+            depth, opened = depth + 1, True
+        elif c == "}":
+            depth -= 1
+            if opened and depth == 0:
+                return m.start(), i + 1
+        i += 1
+    return None
+
+
+def splice_functions(current, stub, functions):
+    """current with these functions' definitions taken from stub (the rest of the file kept); None when one of
+    them cannot be found in either text."""
+    for f in functions:
+        mine, theirs = function_span(current, f), function_span(stub, f)
+        if mine is None or theirs is None:
+            return None
+        current = current[:mine[0]] + stub[theirs[0]:theirs[1]] + current[mine[1]:]
+    return current
+
+
 def stub_from_handout(chapter, file):
     return read(os.path.join(ROOT, ".stubs", chapter.name, file)) or None
 
@@ -246,16 +289,23 @@ def cmd_reset(args):
         raise SystemExit(f"wb: no stub of {rel} found (neither .stubs/ nor a git commit where it is a stub); "
                          "nothing was changed")
     current = read(path)
-    if current == stub:
-        say(f"{rel} is already the stub; nothing to do")
+    others = [ex["id"] for ex in sharing if ex["id"] != exercise["id"]]
+    # only this exercise's functions go back to the stub; the other exercises of the file keep your code
+    spliced = splice_functions(current, stub, exercise["functions"]) if others else None
+    replacement = spliced if spliced is not None else stub
+    if current == replacement:
+        say(f"{exercise['id']} in {rel} is already the stub; nothing to do")
         return 0
     backup = f"{path}.bak-{datetime.datetime.now().strftime('%Y%m%d-%H%M%S')}"
     if os.path.exists(path):
         os.replace(path, backup)
     with open(path, "w") as f:
-        f.write(stub)
-    others = [ex["id"] for ex in sharing if ex["id"] != exercise["id"]]
-    say(f"{rel} is the stub again" + (f" (it also holds {', '.join(others)}, reset with it)" if others else ""))
+        f.write(replacement)
+    if spliced is not None:
+        say(f"{exercise['id']} in {rel} is the stub again ({', '.join(others)}, in the same file, kept as you wrote it)")
+    else:
+        say(f"{rel} is the stub again" + (f" (it also holds {', '.join(others)}, reset with it: its functions "
+                                          "were not found in your file)" if others else ""))
     if os.path.exists(backup):
         say(f"your version is kept in {os.path.relpath(backup, ROOT)}")
     return 0
@@ -361,6 +411,39 @@ def earlier_open_in_file(chapter, exercise, recorded):
     return False
 
 
+def hide_recipe(chapter, exercise):
+    """While a mock runs, an untouched stub keeps only its contract pointer and its worked example: the TODO's
+    step-by-step recipe (and any other tip in the body) is replaced by one line. Only a function that is
+    still exactly the stub is changed, so nothing the learner wrote is touched. Returns whether it hid any."""
+    path = exercise_path(chapter, exercise)
+    text = read(path)
+    sharing = [f for ex in chapter.exercises if ex["file"] == exercise["file"] for f in ex["functions"]]
+    stub = stub_from_handout(chapter, exercise["file"]) or stub_from_git(chapter, exercise["file"], sharing)
+    if not text or not stub:
+        return False
+    changed = text
+    header = os.path.basename(header_of(chapter, exercise))
+    for f in exercise["functions"]:
+        mine, theirs = function_span(changed, f), function_span(stub, f)
+        if mine is None or theirs is None or changed[mine[0]:mine[1]] != stub[theirs[0]:theirs[1]]:
+            continue
+        body = changed[mine[0]:mine[1]].split("\n")
+        kept, hid = [], False
+        for line in body:
+            if line.strip().startswith("//") and "Worked example" not in line:
+                if not hid:
+                    kept.append(f"    // TODO (mock interview): write it to the contract in {header}.")
+                hid = True
+                continue
+            kept.append(line)
+        changed = changed[:mine[0]] + "\n".join(kept) + changed[mine[1]:]
+    if changed == text:
+        return False
+    with open(path, "w") as out:
+        out.write(changed)
+    return True
+
+
 def pick_mock_exercise(chapters, recorded, wanted, rng):
     """The exercise to practise: the one asked for, else one not yet passed, drawn at random."""
     if wanted:
@@ -440,9 +523,12 @@ def cmd_mock(args):
     mock["current"] = {"exercise": f"{chapter.name}/{exercise['id']}", "started": time.time(), "minutes": args.minutes}
     progress.save(state)
     path = exercise_path(chapter, exercise)
+    hidden = hide_recipe(chapter, exercise)
     print(paint(f"\nMock interview: {exercise['id']} ({chapter.number} · {chapter.title}), {args.minutes} minutes from now",
                 "1"))
     print(f"Write {', '.join(exercise['functions'])} in {os.path.relpath(path, ROOT)} to this contract. No hints, "
-          "no reference; when you are done: ./wb mock --submit\n")
+          "no reference; when you are done: ./wb mock --submit\n"
+          + (f"(The stub's step-by-step TODO is hidden until the mock ends; ./wb reset {exercise['id']} brings it back.)\n"
+             if hidden else ""))
     print(read(header_of(chapter, exercise)))
     return 0

@@ -140,9 +140,25 @@ def check_learner_tools(tally):
                 out.stdout[-500:] + out.stderr[-300:])
     out = run("reset", "Softmax")
     tally.check("already the stub" in out.stdout, "./wb reset on a stub changes nothing", out.stdout[-300:])
+    with open(exercise_file, "w") as f:  # both exercises of softmax.cpp written: resetting one keeps the other
+        f.write(stub.replace('throw NotImplemented("softmax");', "return x;  // mine")
+                    .replace('throw NotImplemented("masked_softmax");', "return scores;  // mine too"))
+    out = run("reset", "Softmax")
+    after = open(exercise_file).read()
+    tally.check('throw NotImplemented("softmax");' in after and "return scores;  // mine too" in after
+                and "return x;  // mine" not in after and "kept as you wrote it" in out.stdout,
+                "./wb reset of one exercise keeps the other exercise of its file", out.stdout[-300:] + after[:600])
+    with open(exercise_file, "w") as f:
+        f.write(stub)
 
     out = run("mock", "01", "--exercise", "Softmax", "--minutes", "20")
     running = run("mock")
+    during = open(exercise_file).read()
+    tally.check("m = the row's max" not in during and "Worked example: [1000, 1000]" in during
+                and "(mock interview): write it to the contract in softmax.hpp" in during
+                and "m = max over allowed s only" in during,
+                "a mock hides the stub's recipe of its exercise (the worked example stays; the partner's TODO too)",
+                during[:900])
     withheld = run("hint", "Softmax")
     tally.check(withheld.returncode != 0 and "no hints until" in withheld.stderr and "hint 1 of" not in withheld.stdout,
                 "./wb hint is refused while a mock interview runs", withheld.stdout[-300:] + withheld.stderr[-300:])

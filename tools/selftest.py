@@ -176,6 +176,18 @@ def check_learner_tools(tally):
                 "over the 30 minutes" in why and "Stable: expected 1, got inf" in why,
                 "./wb mock --submit's verdict: time against the limit and the first failing check", f"{line} | {why}")
 
+    # the mock's pick: while GruCellForward fails, GruCellBackward (same file, its tests run the forward) is never it
+    import random
+    lstm = registry.select_chapters(["03"])[0]
+    far_future = time.time() + 10 ** 8  # records newer than any file: the states come from them
+    recorded = {progress_key: {"state": "done", "points": 1, "max": 1, "graded_at": far_future, "first_failure": ""}
+                for progress_key in (f"{lstm.name}/{ex['id']}" for ex in lstm.exercises)}
+    recorded[f"{lstm.name}/GruCellForward"].update(state="failing", points=0)
+    recorded[f"{lstm.name}/GruCellBackward"].update(state="failing", points=0)
+    picks = {learner.pick_mock_exercise([lstm], recorded, None, random.Random(seed))[1]["id"] for seed in range(40)}
+    tally.check(picks == {"GruCellForward"}, "./wb mock never picks an exercise whose earlier partner in the file fails",
+                f"picked {sorted(picks)}")
+
     # watch's comparison, on two made-up gradings of one chapter
     chapter = registry.select_chapters(["01"])[0]
     test = lambda name, status: grader.TestResult("01_attention", "Softmax", name, 2, "", status)

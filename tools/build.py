@@ -63,15 +63,31 @@ def build_lock(build_dir=BUILD):
             _held[key] = (handle, _held[key][1] - 1)
 
 
+DPKG_STATUS = "/var/lib/dpkg/status"  # rewritten by every package install or removal
+
+
+def packages_changed_since(path):
+    """Whether a Debian package was installed or removed after `path` was written (libtorch-dev installed by hand
+    after the first configure: cmake's cached NOTFOUND must be looked up again)."""
+    try:
+        return os.path.getmtime(DPKG_STATUS) > os.path.getmtime(path)
+    except OSError:
+        return False
+
+
 def configure(build_dir=BUILD, options=None):
     """Configures build_dir unless it is configured already, with the same options, and no Debian package
-    was installed since (./wb writes build/.packages-installed when it installs one: a tool that was
-    missing at the last configure, cached as NOTFOUND, is found again)."""
+    was installed since (by ./wb, which writes build/.packages-installed, or by hand: dpkg's status file is
+    newer): a tool that was missing at the last configure, cached as NOTFOUND, is found again."""
     ninja_file = os.path.join(build_dir, "build.ninja")
     stamp = os.path.join(BUILD, ".packages-installed")
     options_file = os.path.join(build_dir, ".wb-configure-options")
+    configured = os.path.join(build_dir, ".wb-configured")  # written after each configure (cmake may keep build.ninja)
+    if not os.path.isfile(configured):
+        configured = ninja_file
     wanted = "\n".join(options) if options is not None else None
     if (os.path.isfile(ninja_file) and not (os.path.isfile(stamp) and os.path.getmtime(stamp) > os.path.getmtime(ninja_file))
+            and not packages_changed_since(configured)
             and (wanted is None or (open(options_file).read() if os.path.isfile(options_file) else "") == wanted)):
         return
     say(f"configuring the build in {os.path.relpath(build_dir, ROOT)}/ (cmake --preset release) ...")
@@ -83,6 +99,8 @@ def configure(build_dir=BUILD, options=None):
     if wanted is not None:
         with open(options_file, "w") as f:
             f.write(wanted)
+    with open(os.path.join(build_dir, ".wb-configured"), "w") as f:
+        f.write(time.strftime("%Y-%m-%d %H:%M:%S\n"))
 
 
 def build(targets, quiet=True, build_dir=BUILD, timeout=None, untrusted=False):

@@ -104,6 +104,20 @@ def check_learner_tools(tally):
                 and waited > 1.0, "a second build in the same tree waits for the first, naming it",
                 f"waited {waited:.1f} s: {second.stdout[-300:]}{second.stderr[-300:]}")
 
+    # a package installed by hand after the build was configured (libtorch-dev) makes the next command configure again
+    configured, installed = os.path.join(root, "configured-stamp"), os.path.join(root, "dpkg-status")
+    for path, when in ((configured, 1000), (installed, 2000)):
+        with open(path, "w"):
+            pass
+        os.utime(path, (when, when))
+    saved, build.DPKG_STATUS = build.DPKG_STATUS, installed
+    try:
+        newer, older = build.packages_changed_since(configured), build.packages_changed_since(installed)
+    finally:
+        build.DPKG_STATUS = saved
+    tally.check(newer and not older, "a Debian package installed after the last configure triggers a new configure",
+                f"{newer} {older}")
+
     exercise_file = os.path.join(root, "chapters", "01_attention", "softmax.cpp")
     stub = open(exercise_file).read()
     solution = open(os.path.join(ROOT, "tests", "graded", "01_attention", "01_softmax_test.cpp")).read()  # any other text

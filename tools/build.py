@@ -232,6 +232,12 @@ def chapters_dir_of(build_dir):
     return os.path.join(ROOT, "chapters")
 
 
+def needs_work(build_dir, targets):
+    """Whether building the targets would run anything (ninja's dry run)."""
+    out = subprocess.run(["ninja", "-C", build_dir, "-n", *targets], capture_output=True, text=True)
+    return out.returncode != 0 or "ninja: no work to do." not in out.stdout
+
+
 def link_inputs(build_dir, target):
     """The objects and libraries of this build that ninja links into tests/<target>."""
     out = subprocess.run(["ninja", "-C", build_dir, "-t", "query", f"tests/{target}"], capture_output=True, text=True)

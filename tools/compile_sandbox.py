@@ -49,8 +49,10 @@ def main(argv):
     if len(argv) < 3:
         sys.exit("usage: compile_sandbox.py CHAPTERS_DIR compiler args...")
     chapters_dir, command = argv[1], argv[2:]
-    if command[0].endswith("ccache"):  # never for untrusted code; the global launcher may have put it first
-        command = command[1:]
+    # Never ccache for untrusted code; the global launcher ("cmake -E env CCACHE_...=... ccache") may come first.
+    launcher = [k for k, word in enumerate(command[:8]) if os.path.basename(word) == "ccache"]
+    if launcher:
+        command = command[launcher[0] + 1:]
     # The grader reads the compiler's messages into memory: at most 50 errors, template backtraces cut to 10.
     command += ["-fmax-errors=50", "-ftemplate-backtrace-limit=10"]
     # /usr/bin/c++ leads through /etc/alternatives, which the sandbox does not show: start the compiler itself

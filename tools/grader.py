@@ -354,6 +354,24 @@ def reference_available():
     return os.path.isdir(os.path.join(ROOT, "solutions"))
 
 
+def build_trusted_parts(chapters, flavour, build_dir, unseen, show):
+    """What the chapters' graded binaries link that is not the learner's code (framework, layers, tests, judges),
+    in one build: ninja then keeps both cores busy across chapters, where one chapter at a time left one idle
+    while the framework's longest file compiled. It also configures first: a fresh build/ has no answer to
+    "what does this target link", and those parts were then built with the learner's files, in their sandbox."""
+    with build.build_lock(build_dir):
+        build.configure(build_dir)  # before asking ninja what a target links
+        parts = set()
+        for ch in chapters:
+            parts.update(build.trusted_parts(build_dir, f"graded_{ch.name}_{flavour}", flavour))
+            parts.add(f"judge_{ch.name}")
+            if unseen:
+                parts.add(os.path.basename(build.graded_binary(ch, "reference", build_dir)))
+        if show and build.needs_work(build_dir, sorted(parts)):
+            say("building the framework and the graded tests ...")
+        build.build(sorted(parts), build_dir=build_dir)
+
+
 def grade_chapters(chapters, flavour, timeout=10.0, show=True, build_dir=BUILD, level=None, only_exercise=None,
                    unseen=False):
     """Builds and grades each chapter; every graded test of every chapter appears in the results (of one
@@ -361,6 +379,7 @@ def grade_chapters(chapters, flavour, timeout=10.0, show=True, build_dir=BUILD, 
     inputs drawn from a secret made for this run (the reference computes their expected values)."""
     results = []
     secret = Unseen.draw(None).secret if unseen else None
+    build_trusted_parts(chapters, flavour, build_dir, unseen, show)
     for ch in chapters:
         try:
             entries = ch.manifest(unseen=unseen)

@@ -14,11 +14,11 @@ using gradients::expect_gradient_check;
 
 namespace {
 
-AdditiveAttentionWeights weights_of(const fixtures::Golden& g) { return {g["w_q"], g["w_k"], g["b"], g["v"]}; }
+AdditiveAttentionWeights additive_weights(const fixtures::Golden& g) { return {g["w_q"], g["w_k"], g["b"], g["v"]}; }
 
 void expect_forward_matches(const char* fixture) {
     const auto g = fixtures::load("02_attention_nlp", fixture);
-    const AdditiveAttentionResult r = LEARNER(additive_attention_forward(g["query"], g["keys"], g["mask"], weights_of(g)));
+    const AdditiveAttentionResult r = LEARNER(additive_attention_forward(g["query"], g["keys"], g["mask"], additive_weights(g)));
     EXPECT_TENSOR_NEAR(r.weights, g["weights"], tol::kForward) << "weights";
     EXPECT_TENSOR_NEAR(r.context, g["context"], tol::kForward) << "context";
 }
@@ -26,7 +26,7 @@ void expect_forward_matches(const char* fixture) {
 void expect_backward_matches(const char* fixture) {
     const auto g = fixtures::load("02_attention_nlp", fixture);
     const AdditiveAttentionGrads d =
-        LEARNER(additive_attention_backward(g["d_context"], g["query"], g["keys"], g["mask"], weights_of(g)));
+        LEARNER(additive_attention_backward(g["d_context"], g["query"], g["keys"], g["mask"], additive_weights(g)));
     EXPECT_TENSOR_NEAR(d.d_query, g["d_query"], tol::kBackward) << "d_query";
     EXPECT_TENSOR_NEAR(d.d_keys, g["d_keys"], tol::kBackward) << "d_keys";
     EXPECT_TENSOR_NEAR(d.d_w_q, g["d_w_q"], tol::kBackward) << "d_w_q";
@@ -77,14 +77,14 @@ GRADED_TEST(AdditiveAttention, PaddingGetsExactlyZeroWeight, 2,
             "Masked positions are left out of the softmax (score -inf): their weight is exactly 0, the rest sum to 1.") {
     expect_forward_matches("additive_padded");
     const auto g = fixtures::load("02_attention_nlp", "additive_padded");
-    const AdditiveAttentionResult r = LEARNER(additive_attention_forward(g["query"], g["keys"], g["mask"], weights_of(g)));
+    const AdditiveAttentionResult r = LEARNER(additive_attention_forward(g["query"], g["keys"], g["mask"], additive_weights(g)));
     for (int n = 0; n < r.weights.dim(0); ++n)
         for (int t = 0; t < r.weights.dim(1); ++t)
             if (g["mask"](n, t) == 0.0f) EXPECT_EQ(r.weights(n, t), 0.0f) << "row " << n << ", padded position " << t;
     // a padded position's contents cannot matter
     Tensor keys = g["keys"];
     keys(1, 4, 0) += 100.0f;  // row 1 has 2 real positions
-    EXPECT_TENSOR_NEAR(LEARNER(additive_attention_forward(g["query"], keys, g["mask"], weights_of(g))).context, r.context, tol::kExact);
+    EXPECT_TENSOR_NEAR(LEARNER(additive_attention_forward(g["query"], keys, g["mask"], additive_weights(g))).context, r.context, tol::kExact);
 }
 
 GRADED_TEST(AdditiveAttention, BackwardMatchesAutograd, 3,

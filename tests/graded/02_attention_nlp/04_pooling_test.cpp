@@ -6,14 +6,14 @@
 using namespace wb;
 
 namespace {
-AttentionPoolingWeights weights_of(const fixtures::Golden& g) { return {g["w"], g["b"], g["u"], g["w_out"], g["b_out"]}; }
+AttentionPoolingWeights pooling_weights(const fixtures::Golden& g) { return {g["w"], g["b"], g["u"], g["w_out"], g["b_out"]}; }
 }  // namespace
 
 GRADED_TEST(AttentionPooling, ForwardMatchesPyTorch, 2,
             "alpha = masked softmax of u . tanh(W h_t + b); z = sum_t alpha_t h_t; logits = W_out z + b_out. "
             "Exercise 2 computes the first two with a zero query.") {
     const auto g = fixtures::load("02_attention_nlp", "pooling");
-    const AttentionPoolingResult r = LEARNER(attention_pooling_forward(g["states"], g["mask"], weights_of(g)));
+    const AttentionPoolingResult r = LEARNER(attention_pooling_forward(g["states"], g["mask"], pooling_weights(g)));
     EXPECT_TENSOR_NEAR(r.weights, g["weights"], tol::kForward) << "weights";
     EXPECT_TENSOR_NEAR(r.logits, g["logits"], tol::kForward) << "logits";
 }
@@ -37,7 +37,7 @@ GRADED_TEST(AttentionPooling, BackwardMatchesAutograd, 3,
             "dz = W_out^T d_logits per row, dW_out = sum_n d_logits_n z_n^T, db_out = column sums; then exercise 2's "
             "backward with dz as dL/dc gives d_states, dW, db and du.") {
     const auto g = fixtures::load("02_attention_nlp", "pooling");
-    const AttentionPoolingGrads d = LEARNER(attention_pooling_backward(g["d_logits"], g["states"], g["mask"], weights_of(g)));
+    const AttentionPoolingGrads d = LEARNER(attention_pooling_backward(g["d_logits"], g["states"], g["mask"], pooling_weights(g)));
     EXPECT_TENSOR_NEAR(d.d_states, g["d_states"], tol::kBackward) << "d_states";
     EXPECT_TENSOR_NEAR(d.d_w, g["d_w"], tol::kBackward) << "d_w";
     EXPECT_TENSOR_NEAR(d.d_b, g["d_b"], tol::kBackward) << "d_b";

@@ -9,14 +9,14 @@
 using namespace wb;
 
 namespace {
-SpanWeights weights_of(const fixtures::Golden& g) { return {g["w_start"], g["w_end"]}; }
+SpanWeights span_weights(const fixtures::Golden& g) { return {g["w_start"], g["w_end"]}; }
 }  // namespace
 
 GRADED_TEST(SpanAttention, ForwardMatchesPyTorch, 2,
             "a[t, :] = softmax over the real question positions of h_t . u_j; q~_t = sum_j a_tj u_j; "
             "s_t = w_start . [h_t; q~_t] (passage half first), e_t likewise with w_end.") {
     const auto g = fixtures::load("02_attention_nlp", "span");
-    const SpanResult r = LEARNER(span_attention_forward(g["passage"], g["question"], g["question_mask"], weights_of(g)));
+    const SpanResult r = LEARNER(span_attention_forward(g["passage"], g["question"], g["question_mask"], span_weights(g)));
     EXPECT_TENSOR_NEAR(r.attention, g["attention"], tol::kForward) << "attention";
     EXPECT_TENSOR_NEAR(r.start_logits, g["start_logits"], tol::kForward) << "start_logits";
     EXPECT_TENSOR_NEAR(r.end_logits, g["end_logits"], tol::kForward) << "end_logits";
@@ -30,7 +30,7 @@ GRADED_TEST(SpanAttention, BackwardMatchesAutograd, 3,
             "(in [h_t; .] and in the scores); the softmax needs its full Jacobian.") {
     const auto g = fixtures::load("02_attention_nlp", "span");
     const SpanGrads d = LEARNER(span_attention_backward(g["d_start"], g["d_end"], g["passage"], g["question"], g["question_mask"],
-                                                weights_of(g)));
+                                                span_weights(g)));
     EXPECT_TENSOR_NEAR(d.d_passage, g["d_passage"], tol::kBackward) << "d_passage";
     EXPECT_TENSOR_NEAR(d.d_question, g["d_question"], tol::kBackward) << "d_question";
     EXPECT_TENSOR_NEAR(d.d_w_start, g["d_w_start"], tol::kBackward) << "d_w_start";

@@ -8,7 +8,7 @@ using namespace wb;
 
 namespace {
 
-DecoderWeights weights_of(const fixtures::Golden& g) {
+DecoderWeights decoder_weights(const fixtures::Golden& g) {
     return {g["embedding"], {g["w_q"], g["w_k"], g["b"], g["v"]}, {g["w_ih"], g["w_hh"], g["b_ih"], g["b_hh"]},
             g["w_out"], g["b_out"]};
 }
@@ -33,7 +33,7 @@ GRADED_TEST(DecoderStep, ForwardMatchesPyTorch, 2,
             "the output layer reads [new h | context].") {
     const auto g = fixtures::load("02_attention_nlp", "decoder_step");
     const DecoderStepResult r = LEARNER(decoder_step_forward(g["prev_tokens"], g["h_prev"], g["c_prev"], g["states"], g["mask"],
-                                                     weights_of(g)));
+                                                     decoder_weights(g)));
     EXPECT_TENSOR_NEAR(r.weights, g["weights"], tol::kForward) << "attention weights";
     EXPECT_TENSOR_NEAR(r.h, g["h"], tol::kForward) << "new state h";
     EXPECT_TENSOR_NEAR(r.c, g["c"], tol::kForward) << "new cell state c";
@@ -44,7 +44,7 @@ GRADED_TEST(DecoderStep, BackwardMatchesAutograd, 3,
             "Two paths each: the context feeds the output layer and the cell's input, h_prev feeds the recurrence and "
             "the attention's query. Add both. d_h from later steps joins the output layer's gradient of h.") {
     const auto g = fixtures::load("02_attention_nlp", "decoder_step");
-    const DecoderWeights w = weights_of(g);
+    const DecoderWeights w = decoder_weights(g);
     const DecoderStepResult r = LEARNER(decoder_step_forward(g["prev_tokens"], g["h_prev"], g["c_prev"], g["states"], g["mask"], w));
     const DecoderStepGrads d = LEARNER(decoder_step_backward(g["d_logits"], g["d_h"], g["d_c"], g["states"], g["mask"], r.cache, w));
     EXPECT_TENSOR_NEAR(d.d_w_out, g["d_w_out"], tol::kBackward) << "d_w_out";
@@ -68,7 +68,7 @@ GRADED_TEST(DecoderStep, TeacherForcingThroughThreeSteps, 3,
             "and d_c_prev are the previous step's d_h and d_c, and every step adds to the same weight gradients.") {
     const auto g = fixtures::load("02_attention_nlp", "decoder_step");
     const auto forced = fixtures::load("02_attention_nlp", "decoder_forced");
-    const DecoderWeights w = weights_of(g);
+    const DecoderWeights w = decoder_weights(g);
     const Tensor targets = forced["targets"];  // (N, 3); the inputs are start (0), then targets[:, 0..1]
     const int N = targets.dim(0), steps = targets.dim(1);
     std::vector<DecoderStepResult> results;
@@ -104,7 +104,7 @@ GRADED_TEST(DecoderStep, GreedyDecodingMatchesPyTorch, 2,
             "keeps 1 in every later position and all-0 weights.") {
     const auto g = fixtures::load("02_attention_nlp", "decoder_step");
     const auto greedy = fixtures::load("02_attention_nlp", "decoder_greedy");
-    const GreedyDecodeResult r = LEARNER(greedy_decode(g["states"], g["mask"], g["h_prev"], g["c_prev"], weights_of(greedy),
+    const GreedyDecodeResult r = LEARNER(greedy_decode(g["states"], g["mask"], g["h_prev"], g["c_prev"], decoder_weights(greedy),
                                                /*start_id=*/0, /*end_id=*/1, /*max_length=*/6));
     EXPECT_TENSOR_NEAR(r.tokens, greedy["tokens"], tol::kExact) << "the chosen tokens";
     EXPECT_TENSOR_NEAR(r.weights, greedy["weights"], tol::kForward) << "each step's attention weights";
@@ -113,7 +113,7 @@ GRADED_TEST(DecoderStep, GreedyDecodingMatchesPyTorch, 2,
 GRADED_TEST(DecoderStep, RejectsMismatchedShapes, 1,
             "W_out must have S + H columns, d_logits must be (N, V), and greedy_decode needs max_length >= 1.") {
     const auto g = fixtures::load("02_attention_nlp", "decoder_step");
-    DecoderWeights w = weights_of(g);
+    DecoderWeights w = decoder_weights(g);
     const DecoderStepResult r = LEARNER(decoder_step_forward(g["prev_tokens"], g["h_prev"], g["c_prev"], g["states"], g["mask"], w));
     EXPECT_SHAPE_ERROR(decoder_step_backward(Tensor({3, 6}), g["d_h"], g["d_c"], g["states"], g["mask"], r.cache, w),
                        "decoder_step_backward");

@@ -6,32 +6,15 @@
 #include "chapters/05_gan/gan_step.hpp"
 #include "chapters/05_gan/modes.hpp"
 #include "framework/layers.hpp"
+#include "tests/graded/05_gan/common.hpp"
 #include "tests/harness/fixtures.hpp"
 #include "tests/harness/graded.hpp"
 
 using namespace wb;
+using namespace gan_test;
 
 namespace {
 
-// Dense(in, hidden), ReLU, Dense(hidden, out), with the golden's weights <prefix>0 .. <prefix>3 when given.
-Sequential mlp(int in, int hidden, int out, Rng& rng, const fixtures::Golden* g = nullptr, const char* prefix = "") {
-    Sequential m;
-    Dense& first = m.add<Dense>(in, hidden, rng, Init::torch_default);
-    m.add<ReLU>();
-    Dense& second = m.add<Dense>(hidden, out, rng, Init::torch_default);
-    if (g) {
-        const std::string p = prefix;
-        first.weight = (*g)[p + "0"], first.bias = (*g)[p + "1"], second.weight = (*g)[p + "2"], second.bias = (*g)[p + "3"];
-    }
-    return m;
-}
-
-/// Every parameter tensor of a network, in params() order.
-[[maybe_unused]] std::vector<Tensor> param_values(Sequential& m) {
-    std::vector<Tensor> values;
-    for (const Param& p : m.params()) values.push_back(*p.value);
-    return values;
-}
 
 void expect_params(const std::vector<Tensor>& values, const fixtures::Golden& g, const std::string& prefix) {
     for (std::size_t k = 0; g.has(prefix + std::to_string(k) + "_after"); ++k) {
@@ -70,11 +53,6 @@ struct Recorder : Optimizer {
     return calls;
 }
 
-/// What one step changed: its statistics and both networks' parameters afterwards.
-struct StepOutcome {
-    GanStepStats stats;
-    std::vector<Tensor> g_after, d_after;
-};
 
 }  // namespace
 

@@ -14,9 +14,11 @@
 #include "chapters/05_gan/pixel_shuffle.hpp"
 #include "chapters/05_gan/style.hpp"
 #include "framework/layers.hpp"
+#include "tests/graded/05_gan/common.hpp"
 #include "tests/harness/graded.hpp"
 
 using namespace wb;
+using namespace gan_test;
 using wb::grading::between;
 
 namespace {
@@ -49,27 +51,7 @@ Tensor gram_of(const Tensor& f) {
     return g;
 }
 
-/// Dense(in, hidden), ReLU, Dense(hidden, out), PyTorch's default initialisation from `init`.
-[[maybe_unused]] Sequential mlp(int in, int hidden, int out, Rng& init) {
-    Sequential m;
-    m.add<Dense>(in, hidden, init, Init::torch_default);
-    m.add<ReLU>();
-    m.add<Dense>(hidden, out, init, Init::torch_default);
-    return m;
-}
 
-/// Every parameter tensor of a network, in params() order.
-[[maybe_unused]] std::vector<Tensor> param_values(Sequential& m) {
-    std::vector<Tensor> values;
-    for (const Param& p : m.params()) values.push_back(*p.value);
-    return values;
-}
-
-/// What one step changed: its statistics and both networks' parameters afterwards.
-struct StepOutcome {
-    GanStepStats stats;
-    std::vector<Tensor> g_after, d_after;
-};
 }  // namespace
 
 UNSEEN_TEST(BceWithLogits, DrawnLogitsAndSoftTargets) {

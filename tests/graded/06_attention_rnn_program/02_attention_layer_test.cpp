@@ -6,20 +6,12 @@
 #include <utility>
 
 #include "chapters/06_attention_rnn_program/attention_layer.hpp"
+#include "tests/graded/06_attention_rnn_program/common.hpp"
 #include "tests/harness/fixtures.hpp"
 #include "tests/harness/graded.hpp"
 
 using namespace wb;
-
-namespace {
-// The learner's layer (its constructor, forward and backward are the exercise): built in LEARNER blocks only.
-inline LastStateAttention layer_with(const Tensor& weight) {
-    Rng rng(0);
-    LastStateAttention layer(weight.dim(0), rng);
-    layer.weight = weight;
-    return layer;
-}
-}  // namespace
+using attention_rnn_test::layer_with;
 
 // The largest score |x_t . (W q)| / sqrt(H) of a golden: attention_peaked's must overflow float's exp (above
 // log(FLT_MAX) = 88.72), or the case would not test the max shift it is there for.

@@ -10,20 +10,14 @@
 #include "chapters/06_attention_rnn_program/attention_layer.hpp"
 #include "chapters/06_attention_rnn_program/models.hpp"
 #include "chapters/06_attention_rnn_program/recall.hpp"
+#include "tests/graded/06_attention_rnn_program/common.hpp"
 #include "tests/harness/graded.hpp"
 
 using namespace wb;
 using wb::grading::between;
+using attention_rnn_test::layer_with;
 
 namespace {
-/// The learner's layer with a drawn W (its constructor's own draw is replaced): used in
-/// EXPECT_MATCHES_REFERENCE expressions only.
-inline LastStateAttention layer_with(const Tensor& weight) {
-    Rng unused(0);
-    LastStateAttention layer(weight.dim(0), unused);
-    layer.weight = weight;
-    return layer;
-}
 
 /// The largest score x_t . (W x_{T-1}) / sqrt(H) of a batch x (N, T, H), signed, computed here.
 float largest_score(const Tensor& x, const Tensor& w) {

@@ -3,14 +3,10 @@
 
 #include "chapters/07_cnn_program/models.hpp"
 #include "tests/harness/graded.hpp"
+#include "tests/harness/sequential_views.hpp"
 
 using namespace wb;
-
-[[maybe_unused]] static std::vector<std::string> layer_names(Sequential& m) {
-    std::vector<std::string> names;
-    for (std::size_t i = 0; i < m.size(); ++i) names.push_back(m.layer(i).name());
-    return names;
-}
+using wb::graded::layer_names;
 
 GRADED_TEST(BuildModels, BinaryModelIsTheSourcesModel, 2,
             "Conv2D(1 -> 32, 3x3), ReLU, MaxPool2D(2), Flatten, Dense(5408 -> 1), Sigmoid: 5729 parameters as in Keras.") {

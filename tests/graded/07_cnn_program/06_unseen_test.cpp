@@ -13,8 +13,10 @@
 #include "framework/losses.hpp"
 #include "framework/optim.hpp"
 #include "tests/harness/graded.hpp"
+#include "tests/harness/sequential_views.hpp"
 
 using namespace wb;
+using wb::graded::layer_names;
 using wb::grading::between;
 
 namespace {
@@ -26,12 +28,6 @@ int first_argmax(const Tensor& scores, int n) {
     int best = 0;
     for (int k = 1; k < scores.dim(1); ++k) best = scores(n, k) > scores(n, best) ? k : best;
     return best;
-}
-
-std::vector<std::string> layer_names(Sequential& m) {
-    std::vector<std::string> names;
-    for (std::size_t i = 0; i < m.size(); ++i) names.push_back(m.layer(i).name());
-    return names;
 }
 
 /// A small model of framework layers only (Dense, ReLU, then Sigmoid for one output), so that the training

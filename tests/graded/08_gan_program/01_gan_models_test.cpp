@@ -5,14 +5,10 @@
 
 #include "chapters/08_gan_program/gan_models.hpp"
 #include "tests/harness/graded.hpp"
+#include "tests/harness/sequential_views.hpp"
 
 using namespace wb;
-
-[[maybe_unused]] static std::vector<std::string> layer_names(Sequential& m) {
-    std::vector<std::string> names;
-    for (std::size_t i = 0; i < m.size(); ++i) names.push_back(m.layer(i).name());
-    return names;
-}
+using wb::graded::layer_names;
 
 GRADED_TEST(GanModels, GeneratorIsTheSourcesGenerator, 3,
             "Dense 128 + ReLU, Dense 784 + Tanh, then Reshape (1, 28, 28): 114,064 parameters, outputs in [-1, 1].") {

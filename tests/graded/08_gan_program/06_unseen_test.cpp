@@ -12,17 +12,13 @@
 #include "chapters/08_gan_program/mmd.hpp"
 #include "chapters/08_gan_program/quality.hpp"
 #include "tests/harness/graded.hpp"
+#include "tests/harness/sequential_views.hpp"
 
 using namespace wb;
+using wb::graded::layer_names;
 using wb::grading::between;
 
 namespace {
-std::vector<std::string> layer_names(Sequential& m) {
-    std::vector<std::string> names;
-    for (std::size_t i = 0; i < m.size(); ++i) names.push_back(m.layer(i).name());
-    return names;
-}
-
 /// Two logits equal up to float rounding (a logit that depends on other rows moves by far more).
 bool same_logit(float a, float b) { return std::abs(a - b) <= 1e-5f; }
 

@@ -771,12 +771,17 @@ def teacher_checks(chapters, tally):
                     and "charts:" not in shown.stdout, f"./wb {' '.join(args)} lists the program's own flags",
                     shown.stdout[-500:] + shown.stderr[-500:])
 
-    bad = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "wb.py"), "run", "07", "--solutions", "--epochs", "abc"],
-                         capture_output=True, text=True)
-    complaint = [l for l in (bad.stdout + bad.stderr).splitlines() if not l.startswith("wb: building")]
-    tally.check(bad.returncode == 2 and len(complaint) == 1 and "'abc' is not a number" in complaint[0]
-                and "--epochs" in complaint[0], "./wb run 07 --epochs abc: one line naming the flag, exit code 2",
-                f"exit {bad.returncode}: {complaint}")
+    # A bad flag is answered before the program, and the learner's code it links, is built (programs/flags.cpp).
+    for args, says in ((["07", "--solutions", "--epochs", "abc"], ["'abc' is not a number", "--epochs"]),
+                       (["07", "--epochs", "abc"], ["'abc' is not a number", "--epochs"]),
+                       (["08", "--recipe", "dcgan", "--g-lr", "1"], ["--g-lr", "not of --recipe dcgan"]),
+                       (["04"], ["chapter 04 has no program"])):
+        bad = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "wb.py"), "run", *args], capture_output=True, text=True)
+        complaint = [l for l in (bad.stdout + bad.stderr).splitlines() if not l.startswith("wb: building")]
+        tally.check(bad.returncode == 2 and len(complaint) == 1 and all(s in complaint[0] for s in says)
+                    and "building run_" not in bad.stdout + bad.stderr,
+                    f"./wb run {' '.join(args)}: one line naming what is wrong, exit code 2, the program not built",
+                    f"exit {bad.returncode}: {(bad.stdout + bad.stderr)[-400:]}")
 
     say("numbers the pages quote from a command that runs in under a minute, reproduced by that command ...")
     quoted_numbers.check(tally)

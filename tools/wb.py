@@ -150,15 +150,25 @@ def cmd_run(args, extra):
     ch = registry.select_chapters([args.chapter])[0]
     flavour = "reference" if args.solutions else "learner"
     target = f"run_{ch.name}_{flavour}"
+    out_dir = os.path.join(BUILD, "out", ch.number)
+    for variant in ("--like-the-source", "--plain-discriminator"):  # chapter 08's comparison runs keep the main run
+        if variant in extra:
+            out_dir = os.path.join(out_dir, variant[2:])
+    # The flags first, parsed as the program will parse them (programs/flags.cpp): a mistyped flag or --help
+    # answers in a second, before the program and the learner's code it links are built.
+    ok, output = build.build(["program_flags"])
+    if not ok:
+        print(build.first_compiler_error(output))
+        raise SystemExit("wb: the workbook's flag checker does not build (programs/flags.cpp); please report it")
+    if subprocess.run([os.path.join(BUILD, "programs", "program_flags"), ch.number, out_dir, *extra]).returncode != 0:
+        return 2
+    if "--help" in extra or "-h" in extra:
+        return 0
     say(f"building {target} ...")
     ok, output = build.build([target])
     if not ok:
         print(build.first_compiler_error(output))
         raise SystemExit(f"wb: chapter {ch.name} does not compile yet; ./wb grade {ch.number} shows what is missing")
-    out_dir = os.path.join(BUILD, "out", ch.number)
-    for variant in ("--like-the-source", "--plain-discriminator"):  # chapter 08's comparison runs keep the main run
-        if variant in extra:
-            out_dir = os.path.join(out_dir, variant[2:])
     os.makedirs(out_dir, exist_ok=True)
     if ch.number == "08" and "--classifier" not in extra and "--smoke" not in extra:
         extra = [*extra, "--classifier", classifier_weights()]

@@ -23,6 +23,7 @@
 #include "chapters/01_attention/softmax.hpp"
 #include "framework/png.hpp"
 #include "framework/random.hpp"
+#include "programs/01_attention/options.hpp"
 #include "programs/cli.hpp"
 
 using namespace wb;
@@ -144,15 +145,12 @@ static int experiment(const std::string& out_dir) {
 }
 
 int main(int argc, char** argv) {
-    std::string out_dir = "build/out/01";
-    CLI::App app{"Chapter 01's experiment: why attention divides the scores by sqrt(D)", "run_01"};
-    app.add_option("out_dir", out_dir, "output folder");
-    bool smoke = false;  // accepted for symmetry with chapter 07: this experiment is quick anyway
-    app.add_flag("--smoke", smoke, "the same run (it takes a second)");
-    wb::cli::one_line_errors(app, "run 01");
+    CLI::App app{"", "run_01"};
+    run01::Options o;
+    run01::define_options(app, o);
     CLI11_PARSE(app, argc, argv);
     try {
-        return experiment(out_dir);
+        return experiment(o.out_dir);
     } catch (const NotImplemented& e) {
         std::fprintf(stderr, "\nrun 01: %s() is still a stub. Finish that exercise first (./wb grade 01 shows which).\n",
                      e.function().c_str());

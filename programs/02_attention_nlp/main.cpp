@@ -47,19 +47,14 @@
 #include "framework/random.hpp"
 #include "framework/serialize.hpp"
 #include "framework/text_data.hpp"
+#include "programs/02_attention_nlp/options.hpp"
 #include "programs/cli.hpp"
 
 using namespace wb;
 
 namespace {
 
-struct Options {
-    std::string out_dir;
-    int date_epochs = 12;
-    int sentence_epochs = 6;
-    int qa_epochs = 30;
-    bool smoke = false;
-};
+using run02::Options;
 
 constexpr int kBatch = 64;
 constexpr float kClip = 5.0f;  // global gradient norm (your chapter 03 clip_grad_norm)
@@ -719,16 +714,9 @@ nlohmann::json train_qa_model(QaModel& model, const QaData& data, int epochs) {
 
 int main(int argc, char** argv) {
     keep_freed_memory_for_reuse();
-    CLI::App app{"Chapter 02: attention in NLP, date translation and sentence classification with your kernels"};
+    CLI::App app;
     Options o;
-    app.add_option("out_dir", o.out_dir, "where metrics.json and the pictures go")->required();
-    app.add_option("--epochs", o.date_epochs, "training epochs of the date models")->check(wb::cli::kPositive);
-    app.add_option("--sentence-epochs", o.sentence_epochs, "training epochs of the sentence classifiers")
-        ->check(wb::cli::kPositive);
-    app.add_option("--qa-epochs", o.qa_epochs, "training epochs of the question answering model")
-        ->check(wb::cli::kPositive);
-    app.add_flag("--smoke", o.smoke, "a tiny run that checks everything works (seconds)");
-    wb::cli::one_line_errors(app, "run 02");
+    run02::define_options(app, o);
     CLI11_PARSE(app, argc, argv);
     std::filesystem::create_directories(o.out_dir);
     if (o.smoke) o.date_epochs = 1, o.sentence_epochs = 1, o.qa_epochs = 1;

@@ -28,22 +28,14 @@
 #include "framework/png.hpp"
 #include "framework/progress.hpp"
 #include "framework/serialize.hpp"
+#include "programs/06_attention_rnn_program/options.hpp"
 #include "programs/cli.hpp"
 
 using namespace wb;
 
 namespace {
 
-struct Options {
-    std::string out_dir;
-    int steps = 2000;  // Adam steps per model and length
-    int hidden = 32;
-    int seeds = 1;
-    int batch = 32;
-    float lr = 1e-2f;
-    std::vector<int> lengths{25, 50, 100, 200};
-    bool smoke = false;
-};
+using run06::Options;
 
 double accuracy(Sequential& model, const RecallBatch& test) { return argmax_accuracy(model.forward(test.x), test.labels); }
 
@@ -127,16 +119,9 @@ void write_attention_heatmap(const std::string& path, Sequential& model, const R
 
 int main(int argc, char** argv) {
     keep_freed_memory_for_reuse();
-    CLI::App app{"Chapter 06: an LSTM with attention against the source's plain LSTM, on marked-digit recall"};
+    CLI::App app;
     Options o;
-    app.add_option("out_dir", o.out_dir, "where metrics.json and the pictures go")->required();
-    app.add_option("--steps", o.steps, "training steps per model and length")->check(wb::cli::kPositive);
-    app.add_option("--lengths", o.lengths, "sequence lengths T")->delimiter(',')->check(wb::cli::kPositive);
-    app.add_option("--hidden", o.hidden, "LSTM hidden units H")->check(wb::cli::kPositive);
-    app.add_option("--seeds", o.seeds, "training runs per length, each from other weights and batches")
-        ->check(wb::cli::kPositive);
-    app.add_flag("--smoke", o.smoke, "a tiny run that checks everything works (seconds)");
-    wb::cli::one_line_errors(app, "run 06");
+    run06::define_options(app, o);
     CLI11_PARSE(app, argc, argv);
     std::filesystem::create_directories(o.out_dir);
     if (o.smoke) o.steps = 100, o.lengths = {10, 20}, o.hidden = 8;

@@ -29,37 +29,23 @@
 #include "framework/png.hpp"
 #include "framework/serialize.hpp"
 #include "framework/training.hpp"
+#include "programs/07_cnn_program/options.hpp"
 #include "programs/cli.hpp"
 
 using namespace wb;
 
-struct Options {
-    std::string out_dir = "build/out/07";
-    std::string task = "binary";
-    int epochs = 1;
-    int limit = 0;  // train on the first `limit` images only (0 = all)
-    int seed = 0;   // 0: the published run (initialisation seed 7, shuffling seed 1); else both from it
-};
+using run07::Options;
 
 static Options parse(int argc, char** argv) {
     Options o;
-    CLI::App app{"Trains the chapter 07 CNN on Fashion-MNIST with your kernels", "run_07"};
-    app.add_option("out_dir", o.out_dir, "output folder");
-    app.add_option("--epochs", o.epochs, "training epochs")->check(wb::cli::kPositive);
-    app.add_option("--task", o.task, "binary (the source's model) or 10class (the fix)")
-        ->check(CLI::IsMember({"binary", "10class"}));
-    app.add_option("--limit", o.limit, "train on the first N images only (0: all)")->check(wb::cli::kNonNegative);
-    app.add_option("--seed", o.seed, "seed of the initialisation and the shuffling (0: the published run's 7 and 1)")
-        ->check(wb::cli::kNonNegative);
-    bool smoke = false;
-    app.add_flag("--smoke", smoke, "a quick run: 3000 training images");
-    wb::cli::one_line_errors(app, "run 07");
+    CLI::App app{"", "run_07"};
+    run07::define_options(app, o);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         std::exit(app.exit(e));
     }
-    if (smoke) o.limit = 3000;
+    if (o.smoke) o.limit = 3000;
     return o;
 }
 

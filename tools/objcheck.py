@@ -262,7 +262,9 @@ def deps_of(build_dir, obj):
     lines = out.splitlines()
     if not lines or "(VALID)" not in lines[0]:
         return None
-    return [l.strip() for l in lines[1:] if l.strip()]
+    # ninja records what the compiler wrote: a relative path is relative to the build folder, where the compiler
+    # ran (ccache's base_dir makes the workbook's own objects' paths relative, so that build folders share them)
+    return [os.path.normpath(os.path.join(build_dir, l.strip())) for l in lines[1:] if l.strip()]
 
 
 def check_library(build_dir, library, allowed_roots, trusted_symbols=frozenset(), own_root=None):

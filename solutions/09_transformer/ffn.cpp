@@ -1,0 +1,94 @@
+// Reference: the SwiGLU feed-forward block and the tanh-approximate GELU.
+#include "chapters/09_transformer/ffn.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "framework/linalg.hpp"
+
+namespace wb {
+namespace {
+
+/// Checks x (N, D) against the three weights; returns F.
+int hidden_size(const char* op, const Tensor& x, const SwiGluWeights& w) {
+    require_rank(op, "x", x, 2);
+    const int D = x.dim(1);
+    require_rank(op, "w_gate", w.w_gate, 2);
+    const int F = w.w_gate.dim(0);
+    require_shape(op, "w_gate", w.w_gate, {F, D});
+    require_shape(op, "w_up", w.w_up, {F, D});
+    require_shape(op, "w_down", w.w_down, {D, F});
+    return F;
+}
+
+float sigmoid(float a) { return 1.0f / (1.0f + std::exp(-a)); }
+
+constexpr float kGeluScale = 0.7978845608028654f;  // sqrt(2 / pi)
+constexpr float kGeluCubic = 0.044715f;
+
+}  // namespace
+
+Tensor swiglu_forward(const Tensor& x, const SwiGluWeights& w) {
+    const int F = hidden_size("swiglu_forward", x, w);
+    const int N = x.dim(0), D = x.dim(1);
+    // a = x W_gate^T, u = x W_up^T (N, F); h = silu(a) * u; y = h W_down^T (N, D)
+    Tensor a({N, F}), u({N, F}), y({N, D});
+    gemm(false, true, N, F, D, 1.0f, x.data(), w.w_gate.data(), 0.0f, a.data());
+    gemm(false, true, N, F, D, 1.0f, x.data(), w.w_up.data(), 0.0f, u.data());
+    Tensor h({N, F});
+    for (std::size_t i = 0; i < h.size(); ++i) h[i] = a[i] * sigmoid(a[i]) * u[i];
+    gemm(false, true, N, D, F, 1.0f, h.data(), w.w_down.data(), 0.0f, y.data());
+    return y;
+}
+
+SwiGluGrads swiglu_backward(const Tensor& dout, const Tensor& x, const SwiGluWeights& w) {
+    const int F = hidden_size("swiglu_backward", x, w);
+    const int N = x.dim(0), D = x.dim(1);
+    require_shape("swiglu_backward", "dout", dout, {N, D});
+    Tensor a({N, F}), u({N, F});
+    gemm(false, true, N, F, D, 1.0f, x.data(), w.w_gate.data(), 0.0f, a.data());
+    gemm(false, true, N, F, D, 1.0f, x.data(), w.w_up.data(), 0.0f, u.data());
+    Tensor h({N, F}), dh({N, F}), da({N, F}), du({N, F});
+    for (std::size_t i = 0; i < h.size(); ++i) h[i] = a[i] * sigmoid(a[i]) * u[i];
+    SwiGluGrads g{Tensor({N, D}), Tensor({F, D}), Tensor({F, D}), Tensor({D, F})};
+    // dh = dout W_down (N, F); dW_down = dout^T h (D, F)
+    gemm(false, false, N, F, D, 1.0f, dout.data(), w.w_down.data(), 0.0f, dh.data());
+    gemm(true, false, D, F, N, 1.0f, dout.data(), h.data(), 0.0f, g.dw_down.data());
+    // du = dh * silu(a); da = dh * u * silu'(a), silu'(a) = sigma(a) (1 + a (1 - sigma(a)))
+    for (std::size_t i = 0; i < h.size(); ++i) {
+        const float s = sigmoid(a[i]);
+        du[i] = dh[i] * a[i] * s;
+        da[i] = dh[i] * u[i] * s * (1.0f + a[i] * (1.0f - s));
+    }
+    // dW_gate = da^T x, dW_up = du^T x (F, D); dx = da W_gate + du W_up (N, D)
+    gemm(true, false, F, D, N, 1.0f, da.data(), x.data(), 0.0f, g.dw_gate.data());
+    gemm(true, false, F, D, N, 1.0f, du.data(), x.data(), 0.0f, g.dw_up.data());
+    gemm(false, false, N, D, F, 1.0f, da.data(), w.w_gate.data(), 0.0f, g.dx.data());
+    gemm(false, false, N, D, F, 1.0f, du.data(), w.w_up.data(), 1.0f, g.dx.data());
+    return g;
+}
+
+Tensor gelu_tanh_forward(const Tensor& x) {
+    Tensor y(x.shape());
+    // y = x/2 (1 + tanh(k (x + 0.044715 x^3))), k = sqrt(2/pi)
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const float v = x[i];
+        y[i] = 0.5f * v * (1.0f + std::tanh(kGeluScale * (v + kGeluCubic * v * v * v)));
+    }
+    return y;
+}
+
+Tensor gelu_tanh_backward(const Tensor& dout, const Tensor& x) {
+    if (dout.shape() != x.shape()) shape_mismatch("gelu_tanh_backward", "dout", dout, "x", x, "dout must have x's shape");
+    Tensor dx(x.shape());
+    // d/dx = (1 + t)/2 + x/2 (1 - t^2) k (1 + 3 * 0.044715 x^2)
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const float v = x[i];
+        const float t = std::tanh(kGeluScale * (v + kGeluCubic * v * v * v));
+        const float slope = 0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * kGeluScale * (1.0f + 3.0f * kGeluCubic * v * v);
+        dx[i] = dout[i] * slope;
+    }
+    return dx;
+}
+
+}  // namespace wb

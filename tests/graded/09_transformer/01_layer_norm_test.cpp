@@ -12,6 +12,12 @@ GRADED_TEST(LayerNorm, ByHand, 1, "Each row: subtract its mean, divide by sqrt(b
     EXPECT_TENSOR_NEAR(y, Tensor({2, 2}, {-1, 3, 0, 1}), tol::kForward);
 }
 
+GRADED_TEST(LayerNorm, EpsInsideTheRoot, 1, "A nearly constant row shows where eps goes: 1 / sqrt(var + eps), not 1 / (sqrt(var) + eps).") {
+    // x = [0, 0.002]: mean 0.001, variance 1e-6; with eps = 1e-5 inside the root, xhat = -+0.001 / sqrt(1.1e-5)
+    EXPECT_TENSOR_NEAR(LEARNER(layer_norm_forward(Tensor({1, 2}, {0.0f, 0.002f}), Tensor({2}, 1.0f), Tensor({2}), 1e-5f)),
+                       Tensor({1, 2}, {-0.30151134f, 0.30151134f}), tol::kForward);
+}
+
 GRADED_TEST(LayerNorm, MatchesPyTorch, 2,
             "Normalise over the last axis only, with the biased variance (divide by D) and eps inside the square root.") {
     const auto g = fixtures::load("09_transformer", "layer_norm");

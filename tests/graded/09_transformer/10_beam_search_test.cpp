@@ -1,5 +1,6 @@
 // Graded tests for exercise BeamSearch. Golden: tests/fixtures/09_transformer/beam.wbt: the search of sampling.hpp
 // written out in Python, on a bigram model (a table of next-token log-probabilities after each token).
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,22 @@ GRADED_TEST(BeamSearch, LengthPenaltyZeroFavoursShort, 1,
 
 GRADED_TEST(BeamSearch, StepLimitKeepsLiveBeams, 1, "When max_new_tokens ends the search, the live beams join the finished ones.") {
     expect_beams("w4_short", 4, 3, 1.0f);
+}
+
+GRADED_TEST(BeamSearch, EosBelowTheBeamIsDropped, 1,
+            "An eos extension counts only if it ranks among the first W; below that it is dropped, not finished.") {
+    // eos = 3. After [1]: eos 0.6, 1 0.3, 2 0.1; after [2]: eos 0.4, 1 0.3, 2 0.3. Step 2 ranks [1,eos] 0.30 (finishes),
+    // [1,1] 0.15 (live), [2,eos] 0.12 (rank 2 >= W = 2: dropped), [2,1] 0.09 (live).
+    const Tensor table({4, 4}, {std::log(1e-6f), std::log(0.5f), std::log(0.3f), std::log(0.2f),
+                                std::log(1e-6f), std::log(0.3f), std::log(0.1f), std::log(0.6f),
+                                std::log(1e-6f), std::log(0.3f), std::log(0.2999f), std::log(0.4f),
+                                0.0f, 0.0f, 0.0f, 0.0f});
+    const std::vector<Hypothesis> got = LEARNER(beam_search(bigram_model(table), {0}, 2, 2, 3, 0.0f));
+    ASSERT_EQ(got.size(), std::size_t{3}) << "[1, eos] finished, and the step limit adds the two live beams";
+    EXPECT_EQ(got[0].tokens, (std::vector<int>{1, 3}));
+    EXPECT_EQ(got[1].tokens, (std::vector<int>{1, 1}));
+    EXPECT_EQ(got[2].tokens, (std::vector<int>{2, 1}));
+    EXPECT_NEAR(got[0].log_prob, std::log(0.3), 1e-5);
 }
 
 GRADED_TEST(BeamSearch, RejectsBadArguments, 1, "beam_width and max_new_tokens must be >= 1.") {

@@ -36,6 +36,15 @@ GRADED_TEST(FlashForward, CausalAfterEarlierPositions, 1, "Causal with S > T: qu
     expect_flash_matches("flash_offset", 4, 4);
 }
 
+GRADED_TEST(FlashForward, LargeScoreGapsStayFinite, 1,
+            "Rescale by e^(m - m') with m' = max(m, tile max): against a smaller reference, e^(400) overflows float to inf.") {
+    // one query, four keys in tiles of two: scores 200, 200 then -200, -200 (Dh = 1); values 0, 1, 2, 3
+    const Tensor q({1, 1, 1, 1}, 1.0f), k({1, 1, 4, 1}, {200.0f, 200.0f, -200.0f, -200.0f}), v({1, 1, 4, 1}, {0.0f, 1.0f, 2.0f, 3.0f});
+    const FlashResult r = LEARNER(flash_attention_forward(q, k, v, false, 1, 2));
+    EXPECT_TENSOR_NEAR(r.out, Tensor({1, 1, 1, 1}, 0.5f), tol::kForward) << "the two large scores share the weight";
+    EXPECT_TENSOR_NEAR(r.logsumexp, Tensor({1, 1, 1}, 200.0f + 0.69314718f), tol::kForward);
+}
+
 GRADED_TEST(FlashForward, RejectsBadArguments, 1, "Blocks must be >= 1, shapes must agree, and causal needs S >= T.") {
     const Tensor q({1, 1, 4, 2}), kv({1, 1, 4, 2});
     EXPECT_SHAPE_ERROR(flash_attention_forward(q, kv, kv, true, 0, 2), "flash_attention_forward");

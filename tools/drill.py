@@ -28,7 +28,7 @@ from project import BUILD, paint, say
 ORACLE_TARGET = "drill_oracle"
 PAGES = {"01": "chapters/01_attention/README.md", "02": "chapters/02_attention_nlp/README.md",
          "03": "chapters/03_lstm/README.md", "04": "chapters/04_cnn/README.md", "05": "chapters/05_gan/README.md",
-         "08": "chapters/08_gan_program/README.md"}
+         "08": "chapters/08_gan_program/README.md", "09": "chapters/09_transformer/README.md"}
 
 
 class DrillError(ValueError):
@@ -272,6 +272,86 @@ def gen_kv_cache(rng, oracle, **p):
                   Mistake(size * 2, "4 bytes per number: fp16 takes 2", "按 4 字节算了：fp16 是 2 字节"),
                   Mistake(size // L, "one layer: every layer has its own cache", "只算了一层：每层都有自己的缓存")],
         params=dict(L=L, heads=heads, dh=dh, n=n, batch=batch))
+
+
+def gen_gqa_cache(rng, oracle, **p):
+    L, q_heads, dh = pick(rng, p, "L", [32, 48, 80]), pick(rng, p, "q_heads", [32, 64]), pick(rng, p, "dh", [64, 128])
+    kv_heads, n = pick(rng, p, "kv_heads", [1, 4, 8]), pick(rng, p, "n", [2048, 4096, 8192])
+    if min(L, q_heads, dh, kv_heads, n) < 1 or q_heads % kv_heads:
+        raise DrillError("gqa_cache: sizes must be positive and the kv heads must divide the query heads")
+    size = 2 * L * kv_heads * n * dh * 2  # K and V of the kv heads only, fp16 (kv_cache_bytes, chapter 09)
+    return Question(
+        "gqa_cache", "09", f"A decoder with {L} layers and {q_heads} query heads of width {dh} uses grouped-query attention "
+        f"with {kv_heads} key/value heads. How many bytes does its fp16 KV cache take for one sequence of {n} tokens?",
+        f"一个 {L} 层的解码器，{q_heads} 个查询头、每头宽 {dh}，用分组查询注意力，键值头 {kv_heads} 个。"
+        f"一条 {n} 个词元的序列，fp16 的 KV 缓存占多少字节？",
+        size, f"2 (K and V) x layers x kv heads x tokens x head width x 2 bytes = {size:,} ({size / 2**30:.2f} GiB): "
+        "only the kv heads are stored", f"2（K 和 V）× 层数 × 键值头数 × 词元数 × 头宽 × 2 字节 = {size:,}"
+        f"（{size / 2**30:.2f} GiB）：只存键值头", relative=5e-3, unit="bytes",
+        source="formula (kv_cache_bytes, chapter 09)",
+        mistakes=[Mistake(size * q_heads // kv_heads, "counted every query head: the cache stores the kv heads only",
+                          "按查询头数算了：缓存只存键值头"),
+                  Mistake(size // 2, "only the keys: the cache keeps keys and values", "只算了 K：K 和 V 都要缓存")],
+        params=dict(L=L, q_heads=q_heads, dh=dh, kv_heads=kv_heads, n=n))
+
+
+def gen_nucleus(rng, oracle, **p):
+    probs = p.get("probs")
+    if not probs:
+        raw = [rng.randint(1, 40) for _ in range(6)]
+        probs = sorted((round(v / sum(raw), 2) for v in raw), reverse=True)
+        probs[-1] = round(1 - sum(probs[:-1]), 2)
+    top_p = p.get("top_p") or rng.choice([0.5, 0.7, 0.8, 0.9])
+    if min(probs) <= 0 or len(set(probs)) != len(probs):
+        raise DrillError("nucleus: probabilities must be positive and distinct")
+    mass, size = 0.0, 0
+    for v in probs:
+        if mass >= top_p - 1e-9:
+            break
+        mass += v
+        size += 1
+    if abs(sum(probs[:size - 1]) - top_p) < 0.015 or abs(mass - top_p) < 0.015:
+        raise DrillError("nucleus: a cumulative sum too close to p: draw again")
+    before = sum(1 for k in range(len(probs)) if sum(probs[:k + 1]) < top_p - 1e-9)
+    return Question(
+        "nucleus", "09", f"Next-token probabilities, sorted: {probs}. With top-p = {top_p}, how many tokens can be sampled?",
+        f"按大小排好的下一个词元概率：{probs}。top-p = {top_p} 时，有几个词元可能被采到？",
+        size, f"take tokens in decreasing probability until their sum reaches {top_p}: the sums run "
+        f"{[round(sum(probs[:k + 1]), 2) for k in range(len(probs))]}, so the first {size} (the one that crosses is kept)",
+        f"按概率从大到小取，直到累计和达到 {top_p}：累计和依次为 {[round(sum(probs[:k + 1]), 2) for k in range(len(probs))]}，"
+        f"所以是前 {size} 个（越过 p 的那个也保留）", source="computed here (a running sum)",
+        mistakes=[Mistake(before, "stopped before the token that crosses p: the nucleus's mass must reach p",
+                          "在越过 p 的词元之前停了：核的总概率必须达到 p"),
+                  *[Mistake(k, "kept the tokens whose own probability is at least p: top-p is about the running sum",
+                            "只保留了自身概率不小于 p 的词元：top-p 看的是累计和")
+                    for k in [sum(1 for v in probs if v >= top_p)] if k > 0]],
+        params=dict(probs=probs, top_p=top_p))
+
+
+def gen_gpt_block_params(rng, oracle, **p):
+    d, heads, kv_heads = pick(rng, p, "d", [512, 768, 1024]), pick(rng, p, "heads", [8, 16]), pick(rng, p, "kv_heads", [2, 4])
+    f = pick(rng, p, "f", [1408, 2048, 2816])
+    if d % heads or heads % kv_heads or min(d, heads, kv_heads, f) < 1:
+        raise DrillError("gpt_block_params: the heads must divide d and the kv heads the heads")
+    dh = d // heads
+    attention = d * heads * dh + 2 * d * kv_heads * dh + heads * dh * d
+    ffn, norms = 3 * d * f, 2 * d
+    total = attention + ffn + norms
+    return Question(
+        "gpt_block_params", "09", f"One Llama-style block (no biases): width {d}, {heads} query heads, {kv_heads} key/value "
+        f"heads, SwiGLU hidden width {f}, two RMSNorm gains. How many parameters?",
+        f"一个 Llama 式的模块（无偏置）：宽 {d}，{heads} 个查询头，{kv_heads} 个键值头，SwiGLU 隐藏宽 {f}，两个 RMSNorm 增益。"
+        "共多少参数？",
+        total, f"W_q {d}x{heads * dh} + W_k, W_v {d}x{kv_heads * dh} each + W_o {heads * dh}x{d} = {attention:,}; "
+        f"SwiGLU 3 x {d} x {f} = {ffn:,}; norms 2 x {d}: total {total:,}",
+        f"W_q {d}×{heads * dh}，W_k、W_v 各 {d}×{kv_heads * dh}，W_o {heads * dh}×{d}，共 {attention:,}；"
+        f"SwiGLU 3 × {d} × {f} = {ffn:,}；两个归一化 2 × {d}：合计 {total:,}", relative=1e-9,
+        source="formula (the shapes of chapter 09's headers)",
+        mistakes=[Mistake(4 * d * d + ffn + norms, "gave K and V as many heads as Q: with GQA they have kv_heads",
+                          "让 K、V 的头数和 Q 一样：GQA 下它们只有 kv_heads 个"),
+                  Mistake(attention + 2 * d * f + norms, "two feed-forward matrices: SwiGLU has three (gate, up, down)",
+                          "只算了两个前馈矩阵：SwiGLU 有三个（gate、up、down）")],
+        params=dict(d=d, heads=heads, kv_heads=kv_heads, f=f))
 
 
 def softmax(xs):
@@ -558,12 +638,14 @@ GENERATORS = {
     "receptive_field": gen_receptive_field, "kv_cache": gen_kv_cache, "attention_weight": gen_attention_weight,
     "iou": gen_iou, "optimal_d": gen_optimal_d, "frechet": gen_frechet, "transposed_conv": gen_transposed_conv,
     "gru_params": gen_gru_params, "attention_cost": gen_attention_cost, "toy_bleu": gen_toy_bleu,
+    "gqa_cache": gen_gqa_cache, "nucleus": gen_nucleus, "gpt_block_params": gen_gpt_block_params,
     **{spec[0]: make_choice(spec) for spec in CHOICES},
 }
 CHAPTER_OF = {"conv_output": "04", "conv_params": "04", "conv_macs": "04", "dense_params": "04", "lstm_params": "03",
               "mha_params": "01", "receptive_field": "04", "kv_cache": "01", "attention_weight": "01", "iou": "04",
               "optimal_d": "05", "frechet": "08", "transposed_conv": "04", "gru_params": "03", "attention_cost": "01",
-              "toy_bleu": "02", **{spec[0]: spec[1] for spec in CHOICES}}
+              "toy_bleu": "02", "gqa_cache": "09", "nucleus": "09", "gpt_block_params": "09",
+              **{spec[0]: spec[1] for spec in CHOICES}}
 
 
 SIZE_KINDS = {"conv_output", "transposed_conv", "receptive_field"}

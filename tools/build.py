@@ -55,12 +55,9 @@ def build_lock(build_dir=BUILD):
     _held[key] = (handle, 1)
     try:
         yield
-    finally:
-        if _held[key][1] == 1:
-            del _held[key]
-            handle.close()  # releases the lock
-        else:
-            _held[key] = (handle, _held[key][1] - 1)
+    finally:  # every nested use has given its level back by now
+        del _held[key]
+        handle.close()  # releases the lock
 
 
 DPKG_STATUS = "/var/lib/dpkg/status"  # rewritten by every package install or removal

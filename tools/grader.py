@@ -227,20 +227,15 @@ def failed_exercise_files(output):
     """{(chapter name, exercise file): first compiler error} for the learner's files whose compile failed in
     this build log (ninja's FAILED lines name the object, tests/CMakeFiles/03_lstm_learner.dir/.../lstm_cell.cpp.o).
     Empty when something else failed (a link error: no single file to blame)."""
-    failed, current = {}, None
-    lines = output.splitlines()
-    for i, line in enumerate(lines):
-        if line.startswith("FAILED:"):
-            m = re.search(r"(\d\d_[a-z0-9_]+)_learner\.dir/\S*?([\w.-]+\.cpp)\.o\b", line)
-            if not m:
-                return {}
-            current = (m.group(1), m.group(2))
-            following = []
-            for l in lines[i + 1:]:
-                if l.startswith("FAILED:") or l.startswith("ninja:"):
-                    break
-                following.append(l)
-            failed[current] = build.first_compiler_error("\n".join([line] + following))
+    # split the log at ninja's FAILED lines: each block is one failed command and its messages
+    failed = {}
+    for block in re.split(r"^(?=FAILED:|ninja:)", output, flags=re.M):
+        if not block.startswith("FAILED:"):
+            continue
+        m = re.search(r"(\d\d_[a-z0-9_]+)_learner\.dir/\S*?([\w.-]+\.cpp)\.o\b", block.splitlines()[0])
+        if not m:
+            return {}
+        failed[(m.group(1), m.group(2))] = build.first_compiler_error(block)
     return failed
 
 

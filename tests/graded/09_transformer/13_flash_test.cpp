@@ -1,8 +1,12 @@
 // Graded tests for exercise FlashForward. Goldens: tests/fixtures/09_transformer/flash{,_cross,_offset}.wbt
 // (softmax(QK^T/sqrt(Dh)) V and torch.logsumexp of the scores, float64).
+#include <cmath>
+#include <utility>
+
 #include "chapters/09_transformer/flash.hpp"
 #include "tests/harness/fixtures.hpp"
 #include "tests/harness/graded.hpp"
+#include "tests/harness/memory.hpp"
 
 using namespace wb;
 
@@ -43,6 +47,21 @@ GRADED_TEST(FlashForward, LargeScoreGapsStayFinite, 1,
     const FlashResult r = LEARNER(flash_attention_forward(q, k, v, false, 1, 2));
     EXPECT_TENSOR_NEAR(r.out, Tensor({1, 1, 1, 1}, 0.5f), tol::kForward) << "the two large scores share the weight";
     EXPECT_TENSOR_NEAR(r.logsumexp, Tensor({1, 1, 1}, 200.0f + 0.69314718f), tol::kForward);
+}
+
+GRADED_TEST(FlashForward, NeverHoldsTheScores, 2,
+            "Hold one block_q x block_k tile of scores at a time, never the T x T matrix (16,384 KiB at T = 2048).") {
+    Rng rng(97);
+    const Tensor q = Tensor::randn({1, 1, 2048, 16}, rng), k = Tensor::randn({1, 1, 2048, 16}, rng);
+    const Tensor v = Tensor::randn({1, 1, 2048, 16}, rng);
+    // how much the process's peak resident memory grew during the call, and one output value (the call really ran)
+    const auto [grown_kib, last] = LEARNER([&] {
+        const long before = wb::grading::peak_resident_kib();
+        const FlashResult r = flash_attention_forward(q, k, v, true, 64, 64);
+        return std::pair<long, float>{wb::grading::peak_resident_kib() - before, r.out(0, 0, 2047, 3)};
+    }());
+    EXPECT_LT(grown_kib, 4096) << "KiB more at the peak during the call: the 2048 x 2048 scores alone are 16,384 KiB";
+    EXPECT_TRUE(std::isfinite(last)) << "the output's last row";
 }
 
 GRADED_TEST(FlashForward, RejectsBadArguments, 1, "Blocks must be >= 1, shapes must agree, and causal needs S >= T.") {

@@ -8,13 +8,19 @@
 #include <vector>
 
 #include "chapters/01_attention/positional.hpp"
+#include "chapters/09_transformer/ffn.hpp"
+#include "chapters/09_transformer/gqa.hpp"
+#include "chapters/09_transformer/norms.hpp"
+#include "chapters/09_transformer/rope.hpp"
 #include "framework/gradcheck.hpp"
 #include "framework/layers.hpp"
+#include "framework/linalg.hpp"
 #include "framework/random.hpp"
 #include "layers/attention_layers.hpp"
 #include "layers/cnn_layers.hpp"
 #include "layers/gan_layers.hpp"
 #include "layers/rnn_layers.hpp"
+#include "layers/transformer_layers.hpp"
 
 using namespace wb;
 
@@ -263,4 +269,118 @@ TEST(PixelShuffleLayer, IsTheChapterKernelBothWaysAndNamesItsShape) {
     expect_same(layer.forward(x), pixel_shuffle(x, 2), "forward");
     expect_same(layer.backward(dout), pixel_shuffle_backward(dout, 2), "backward");
     EXPECT_EQ(layer.output_shape({2, 8, 3, 3}), (Shape{2, 2, 6, 6}));
+}
+
+namespace {
+/// Every parameter's gradient and dL/dx of a layer, for L = sum(layer(x) * upstream), against centred differences.
+void expect_every_gradient_matches_differences(Layer& layer, const Tensor& x, const Tensor& upstream) {
+    const auto loss = [&](const Tensor& input) {
+        const Tensor y = layer.forward(input);
+        double s = 0.0;
+        for (std::size_t i = 0; i < y.size(); ++i) s += static_cast<double>(y[i]) * upstream[i];
+        return s;
+    };
+    layer.forward(x);
+    const Tensor dx = layer.backward(upstream);
+    EXPECT_LT(relative_error(dx, numeric_gradient(loss, x), 1e-3), 1e-2) << "dx";
+    for (const Param& p : layer.params()) {
+        const Tensor analytic = *p.grad, saved = *p.value;
+        const Tensor numeric = numeric_gradient(
+            [&](const Tensor& value) {
+                *p.value = value;
+                const double l = loss(x);
+                *p.value = saved;
+                return l;
+            },
+            saved);
+        EXPECT_LT(relative_error(analytic, numeric, 1e-3), 1e-2) << p.name;
+    }
+}
+}  // namespace
+
+TEST(DecoderBlockLayer, IsTheChapterKernelsComposedByHand) {
+    Rng rng(11);
+    DecoderBlock block(8, 4, 2, 12, 2, rng);
+    const Tensor x = Tensor::randn({2, 3, 8}, rng);
+    const DecoderBlockWeights& w = block.weights;
+    // a = RMSNorm(x); q, k, v per head, RoPE on q and k; causal GQA; W_o; residual; then the SwiGLU half
+    const Tensor a = rms_norm_forward(x, w.attention_norm).reshaped({6, 8});
+    const auto heads = [](const Tensor& rows, int H) {  // (6, H * 2) -> (2, H, 3, 2)
+        Tensor out({2, H, 3, 2});
+        for (int n = 0; n < 2; ++n)
+            for (int t = 0; t < 3; ++t)
+                for (int h = 0; h < H; ++h)
+                    for (int d = 0; d < 2; ++d) out(n, h, t, d) = rows(n * 3 + t, h * 2 + d);
+        return out;
+    };
+    const auto times_t = [](const Tensor& m, const Tensor& weight) {  // m W^T
+        Tensor out({m.dim(0), weight.dim(0)});
+        gemm(false, true, m.dim(0), weight.dim(0), m.dim(1), 1.0f, m.data(), weight.data(), 0.0f, out.data());
+        return out;
+    };
+    const Tensor q = rope_forward(heads(times_t(a, w.w_q), 4)), k = rope_forward(heads(times_t(a, w.w_k), 2));
+    const Tensor v = heads(times_t(a, w.w_v), 2);
+    const Tensor o = gqa_attention_forward(q, k, v).out;  // (2, 4, 3, 2)
+    Tensor merged({6, 8});
+    for (int n = 0; n < 2; ++n)
+        for (int t = 0; t < 3; ++t)
+            for (int h = 0; h < 4; ++h)
+                for (int d = 0; d < 2; ++d) merged(n * 3 + t, h * 2 + d) = o(n, h, t, d);
+    Tensor h = times_t(merged, w.w_o).reshaped({2, 3, 8});
+    for (std::size_t i = 0; i < h.size(); ++i) h[i] += x[i];
+    Tensor y = swiglu_forward(rms_norm_forward(h, w.ffn_norm).reshaped({6, 8}), w.ffn).reshaped({2, 3, 8});
+    for (std::size_t i = 0; i < y.size(); ++i) y[i] += h[i];
+    const Tensor got = block.forward(x);
+    ASSERT_EQ(got.shape(), y.shape());
+    for (std::size_t i = 0; i < y.size(); ++i) EXPECT_NEAR(got[i], y[i], 1e-6f) << i;
+    EXPECT_EQ(block.params().size(), 9u);
+}
+
+TEST(DecoderBlockLayer, EveryGradientMatchesFiniteDifferences) {
+    Rng rng(12);
+    DecoderBlock block(8, 4, 2, 12, 2, rng);
+    for (const Param& p : block.params())  // weights of order 1, so that the differences see every path
+        if (p.name.find("norm") == std::string::npos) *p.value = Tensor::randn(p.value->shape(), rng, 0.4f);
+    const Tensor x = Tensor::randn({2, 4, 8}, rng), upstream = Tensor::randn({2, 4, 8}, rng);
+    expect_every_gradient_matches_differences(block, x, upstream);
+}
+
+TEST(DecoderBlockLayer, IsCausal) {
+    Rng rng(13);
+    DecoderBlock block(8, 2, 1, 12, 1, rng);
+    const Tensor x = Tensor::randn({1, 5, 8}, rng);
+    Tensor later = x;
+    for (int e = 0; e < 8; ++e) later(0, 4, e) += 1.0f;
+    const Tensor before = block.forward(x), after = block.forward(later);
+    for (int t = 0; t < 4; ++t)
+        for (int e = 0; e < 8; ++e) EXPECT_EQ(after(0, t, e), before(0, t, e)) << "position " << t;
+    EXPECT_NE(after(0, 4, 0), before(0, 4, 0));
+}
+
+TEST(TokenEmbeddingLayer, LooksUpRowsAndAddsUpTheirGradients) {
+    Rng rng(14);
+    TokenEmbedding embedding(5, 3, rng);
+    const Tensor ids({1, 3}, {2, 4, 2});
+    const Tensor y = embedding.forward(ids);
+    for (int d = 0; d < 3; ++d) {
+        EXPECT_EQ(y(0, 0, d), embedding.table(2, d));
+        EXPECT_EQ(y(0, 1, d), embedding.table(4, d));
+    }
+    const Tensor dx = embedding.backward(Tensor({1, 3, 3}, 1.0f));
+    EXPECT_EQ(dx.size(), 0u);
+    EXPECT_EQ(embedding.table_grad(2, 0), 2.0f) << "token 2 appears twice";
+    EXPECT_EQ(embedding.table_grad(4, 1), 1.0f);
+    EXPECT_EQ(embedding.table_grad(0, 2), 0.0f);
+    EXPECT_THROW(embedding.forward(Tensor({1, 1}, 5.0f)), ShapeError);
+}
+
+TEST(RmsNormLayer, IsTheChapterKernelBothWays) {
+    Rng rng(15);
+    RmsNormLayer norm(4);
+    norm.gain = Tensor::randn({4}, rng, 0.3f, 1.0f);
+    const Tensor x = Tensor::randn({2, 3, 4}, rng), dout = Tensor::randn({2, 3, 4}, rng);
+    expect_same(norm.forward(x), rms_norm_forward(x, norm.gain, norm.eps), "y");
+    const NormGrads g = rms_norm_backward(dout, x, norm.gain, norm.eps);
+    expect_same(norm.backward(dout), g.dx, "dx");
+    expect_same(norm.gain_grad, g.dgain, "dgain");
 }

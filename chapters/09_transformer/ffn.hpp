@@ -23,8 +23,8 @@ struct SwiGluGrads {
 /// SwiGLU (Shazeer, 2020, "GLU Variants Improve Transformer"), the feed-forward block of PaLM and Llama:
 /// \f[ a = x W_{gate}^\top, \quad u = x W_{up}^\top, \quad h = \operatorname{silu}(a) \odot u, \quad
 ///     y = h\, W_{down}^\top, \qquad \operatorname{silu}(a) = a\,\sigma(a) \f]
-/// The gate makes three matrices where GELU's block has two; Llama takes F = 8D/3 (rounded up to a multiple of
-/// 256 in the released models) so that the parameter count matches a 4D GELU block.
+/// The gate makes three matrices where GELU's block has two; F about 8D/3 keeps the parameter count of a 4D GELU
+/// block (Llama 2 7B: 11008 for D = 4096; Llama 2 70B and Llama 3 use a larger multiplier).
 /// @param x (N, D): one row per token
 /// @param w the three weights, shapes as in SwiGluWeights
 /// @return y, (N, D)

@@ -39,7 +39,8 @@ struct GqaGrads {
 /// Causal scaled dot-product attention with grouped-query heads (Ainslie et al., 2023, GQA): Hq query heads
 /// share Hkv key/value heads, each kv head serving G = Hq / Hkv consecutive query heads (query head h reads kv
 /// head h / G, as Llama's repeat_kv does). Hkv = Hq is multi-head attention; Hkv = 1 is multi-query attention
-/// (Shazeer, 2019). The saving is in the KV cache (Hkv heads stored instead of Hq); the arithmetic is the same.
+/// (Shazeer, 2019). The saving is in the K and V projections and the KV cache (Hkv heads stored and read instead of
+/// Hq); the score and value products cost the same.
 /// Built on chapter 01: the kv heads are repeated G times, the heads folded into the batch, and
 /// attention_forward runs with causal_mask_bottom_right(T, S):
 /// \f[ O_h = \operatorname{softmax}\!\Big(\frac{Q_h K_{h/G}^\top}{\sqrt{D_h}} + \text{causal}\Big)\, V_{h/G} \f]

@@ -67,7 +67,8 @@ struct Hypothesis {
 };
 
 /// Beam search with a length penalty, as Hugging Face's generate(num_beams=W, early_stopping=True) runs it
-/// (score = log_prob / length^alpha). Each step:
+/// (score = log_prob / length^alpha, the length here counting the generated tokens, eos included; Hugging Face's
+/// versions have differed on which length they divide by). Each step:
 /// 1. extends every live beam by every token: log_prob(beam) + next(prompt + beam)[token];
 /// 2. ranks the extensions by log_prob, best first (ties: the better-ranked beam, then the lower token id);
 /// 3. walks down that ranking: an extension ending in eos that ranks among the first W finishes (a hypothesis,

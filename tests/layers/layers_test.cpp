@@ -213,8 +213,10 @@ TEST(Conv2DReluPoolLayer, SameGradientBitsWhereverTheHeapPutsItsBuffers) {
 }
 
 namespace {
-/// dL/dx and dL/d(first parameter) of a layer, for L = sum(layer(x) * upstream), against centred differences.
-void expect_layer_gradients_match_differences(Layer& layer, const Tensor& x, const Tensor& upstream) {
+/// dL/dx and dL/d(parameter) of a layer, for L = sum(layer(x) * upstream), against centred differences: the first
+/// parameter, or every one with every_parameter.
+void expect_layer_gradients_match_differences(Layer& layer, const Tensor& x, const Tensor& upstream,
+                                              bool every_parameter = false) {
     const auto loss = [&](const Tensor& input) {
         const Tensor y = layer.forward(input);
         double s = 0.0;
@@ -223,20 +225,21 @@ void expect_layer_gradients_match_differences(Layer& layer, const Tensor& x, con
     };
     layer.forward(x);
     const Tensor dx = layer.backward(upstream);
-    const Param first = layer.params().at(0);
-    const Tensor dw = *first.grad;
     EXPECT_LT(relative_error(dx, numeric_gradient(loss, x), 1e-3), 1e-2) << "dx";
-    Tensor& w = *first.value;
-    const Tensor saved = w;
-    const Tensor numeric_dw = numeric_gradient(
-        [&](const Tensor& value) {
-            w = value;
-            const double l = loss(x);
-            w = saved;
-            return l;
-        },
-        saved);
-    EXPECT_LT(relative_error(dw, numeric_dw, 1e-3), 1e-2) << first.name;
+    std::vector<Param> params = layer.params();
+    if (!every_parameter) params.resize(1);
+    for (const Param& p : params) {
+        const Tensor analytic = *p.grad, saved = *p.value;
+        const Tensor numeric = numeric_gradient(
+            [&](const Tensor& value) {
+                *p.value = value;
+                const double l = loss(x);
+                *p.value = saved;
+                return l;
+            },
+            saved);
+        EXPECT_LT(relative_error(analytic, numeric, 1e-3), 1e-2) << p.name;
+    }
 }
 }  // namespace
 
@@ -271,32 +274,6 @@ TEST(PixelShuffleLayer, IsTheChapterKernelBothWaysAndNamesItsShape) {
     EXPECT_EQ(layer.output_shape({2, 8, 3, 3}), (Shape{2, 2, 6, 6}));
 }
 
-namespace {
-/// Every parameter's gradient and dL/dx of a layer, for L = sum(layer(x) * upstream), against centred differences.
-void expect_every_gradient_matches_differences(Layer& layer, const Tensor& x, const Tensor& upstream) {
-    const auto loss = [&](const Tensor& input) {
-        const Tensor y = layer.forward(input);
-        double s = 0.0;
-        for (std::size_t i = 0; i < y.size(); ++i) s += static_cast<double>(y[i]) * upstream[i];
-        return s;
-    };
-    layer.forward(x);
-    const Tensor dx = layer.backward(upstream);
-    EXPECT_LT(relative_error(dx, numeric_gradient(loss, x), 1e-3), 1e-2) << "dx";
-    for (const Param& p : layer.params()) {
-        const Tensor analytic = *p.grad, saved = *p.value;
-        const Tensor numeric = numeric_gradient(
-            [&](const Tensor& value) {
-                *p.value = value;
-                const double l = loss(x);
-                *p.value = saved;
-                return l;
-            },
-            saved);
-        EXPECT_LT(relative_error(analytic, numeric, 1e-3), 1e-2) << p.name;
-    }
-}
-}  // namespace
 
 TEST(DecoderBlockLayer, IsTheChapterKernelsComposedByHand) {
     Rng rng(11);
@@ -342,7 +319,7 @@ TEST(DecoderBlockLayer, EveryGradientMatchesFiniteDifferences) {
     for (const Param& p : block.params())  // weights of order 1, so that the differences see every path
         if (p.name.find("norm") == std::string::npos) *p.value = Tensor::randn(p.value->shape(), rng, 0.4f);
     const Tensor x = Tensor::randn({2, 4, 8}, rng), upstream = Tensor::randn({2, 4, 8}, rng);
-    expect_every_gradient_matches_differences(block, x, upstream);
+    expect_layer_gradients_match_differences(block, x, upstream, true);
 }
 
 TEST(DecoderBlockLayer, IsCausal) {

@@ -383,15 +383,11 @@ def grade_chapters(chapters, flavour, timeout=10.0, show=True, build_dir=BUILD, 
         target = f"graded_{ch.name}_{flavour}"
         if show:
             say(f"building chapter {ch.name} ({'reference' if flavour == 'reference' else 'your'} code) ...")
-        # What is not the learner's code is built first, without a time limit (the first build is long);
-        # then the learner's files, within LEARNER_BUILD_TIMEOUT.
-        trusted = build.trusted_parts(build_dir, target, flavour) + [f"judge_{ch.name}"]
+        # What is not the learner's code was built above, without a time limit (the first build is long); the
+        # learner's files are built here, within LEARNER_BUILD_TIMEOUT.
         chapter_unseen = None
-        if unseen:  # the reference's side of the same tests computes the unseen inputs' expected values
-            reference = build.graded_binary(ch, "reference", build_dir)
-            trusted.append(os.path.basename(reference))
-            chapter_unseen = Unseen(secret, reference)
-        build.build(trusted, build_dir=build_dir)
+        if unseen:  # the reference's side of the same tests (built above) computes the unseen inputs' expected values
+            chapter_unseen = Unseen(secret, build.graded_binary(ch, "reference", build_dir))
         if unseen and os.geteuid() == 0:
             os.chmod(chapter_unseen.reference, 0o700)  # a test's own user id ("uid" level) can neither read nor run it
         ok, output = build.build([target], build_dir=build_dir, timeout=build.LEARNER_BUILD_TIMEOUT, untrusted=flavour == "learner")

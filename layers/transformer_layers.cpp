@@ -163,6 +163,23 @@ Tensor DecoderBlock::backward(Tensor dout) {
     return dh;
 }
 
+Tensor DecoderBlock::forward_cached(const Tensor& x, KvCache& cache) {
+    require_rank("DecoderBlock::forward_cached", "x", x, 3);
+    const int N = x.dim(0), T = x.dim(1), D = x.dim(2), M = N * T;
+    const int start = cache.length;  // the new positions are start .. start+T-1
+    const Tensor a = rms_norm_forward(x, weights.attention_norm).reshaped({M, D});
+    const Tensor q = rope_forward(split_heads(linear(a, weights.w_q), N, T, heads, head_dim), start);
+    const Tensor k = rope_forward(split_heads(linear(a, weights.w_k), N, T, kv_heads, head_dim), start);
+    const Tensor v = split_heads(linear(a, weights.w_v), N, T, kv_heads, head_dim);
+    const Tensor attended = merge_heads(cached_attention(cache, q, k, v));
+    Tensor h = x;
+    add_into(h, linear(attended, weights.w_o));
+    const Tensor b = rms_norm_forward(h, weights.ffn_norm).reshaped({M, D});
+    Tensor y = h;
+    add_into(y, swiglu_forward(b, weights.ffn));
+    return y;
+}
+
 std::vector<Param> DecoderBlock::params() {
     return {{"block.attention_norm", &weights.attention_norm, &grads.attention_norm},
             {"block.w_q", &weights.w_q, &grads.w_q},
@@ -173,6 +190,69 @@ std::vector<Param> DecoderBlock::params() {
             {"block.w_gate", &weights.ffn.w_gate, &grads.ffn.w_gate},
             {"block.w_up", &weights.ffn.w_up, &grads.ffn.w_up},
             {"block.w_down", &weights.ffn.w_down, &grads.ffn.w_down}};
+}
+
+Gpt::Gpt(const GptConfig& c, Rng& rng)
+    : config(c), embedding(c.vocab, c.width, rng), final_norm(c.width) {
+    if (c.vocab < 1 || c.layers < 1)
+        throw ShapeError("Gpt: vocab " + std::to_string(c.vocab) + " and layers " + std::to_string(c.layers) +
+                         " must be positive");
+    for (int l = 0; l < c.layers; ++l)
+        blocks.push_back(std::make_unique<DecoderBlock>(c.width, c.heads, c.kv_heads, c.hidden, c.layers, rng));
+    head = Tensor::randn({c.vocab, c.width}, rng, 0.02f);
+    head_grad = Tensor({c.vocab, c.width});
+}
+
+Tensor Gpt::forward(Tensor ids) {
+    require_rank("Gpt::forward", "ids", ids, 2);
+    const int N = ids.dim(0), T = ids.dim(1), D = config.width;
+    Tensor x = embedding.forward(std::move(ids));
+    for (auto& block : blocks) x = block->forward(std::move(x));
+    normed_ = final_norm.forward(std::move(x)).reshaped({N * T, D});
+    return linear(normed_, head).reshaped({N, T, config.vocab});
+}
+
+Tensor Gpt::backward(Tensor dlogits) {
+    const int M = normed_.dim(0), D = config.width;
+    const int N = dlogits.dim(0), T = dlogits.dim(1);
+    Tensor dx = linear_backward(dlogits.reshaped({M, config.vocab}), normed_, head, head_grad);
+    dx = final_norm.backward(dx.reshaped({N, T, D}));
+    for (auto block = blocks.rbegin(); block != blocks.rend(); ++block) dx = (*block)->backward(std::move(dx));
+    embedding.backward(std::move(dx));
+    return Tensor();
+}
+
+std::vector<Param> Gpt::params() {
+    std::vector<Param> all = embedding.params();
+    for (std::size_t l = 0; l < blocks.size(); ++l)
+        for (Param p : blocks[l]->params()) {
+            p.name = "block" + std::to_string(l) + p.name.substr(std::string("block").size());
+            all.push_back(p);
+        }
+    for (Param p : final_norm.params()) {
+        p.name = "final_" + p.name;
+        all.push_back(p);
+    }
+    all.push_back({"head", &head, &head_grad});
+    return all;
+}
+
+std::vector<KvCache> Gpt::make_caches(int batch, int capacity) const {
+    std::vector<KvCache> caches;
+    for (const auto& block : blocks) caches.push_back(make_kv_cache(batch, block->kv_heads, capacity, block->head_dim));
+    return caches;
+}
+
+Tensor Gpt::forward_cached(const Tensor& ids, std::vector<KvCache>& caches) {
+    require_rank("Gpt::forward_cached", "ids", ids, 2);
+    if (caches.size() != blocks.size())
+        throw ShapeError("Gpt::forward_cached: " + std::to_string(caches.size()) + " caches for " +
+                         std::to_string(blocks.size()) + " blocks (make_caches gives one per block)");
+    const int N = ids.dim(0), T = ids.dim(1), D = config.width;
+    Tensor x = embedding.forward(ids);
+    for (std::size_t l = 0; l < blocks.size(); ++l) x = blocks[l]->forward_cached(x, caches[l]);
+    const Tensor normed = rms_norm_forward(x, final_norm.gain, final_norm.eps).reshaped({N * T, D});
+    return linear(normed, head).reshaped({N, T, config.vocab});
 }
 
 }  // namespace wb

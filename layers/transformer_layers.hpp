@@ -4,7 +4,11 @@
 #pragma once
 #include "chapters/09_transformer/ffn.hpp"
 #include "chapters/09_transformer/gqa.hpp"
+#include "chapters/09_transformer/kv_cache.hpp"
 #include "framework/layers.hpp"
+#include "framework/random.hpp"
+
+#include <memory>
 
 namespace wb {
 
@@ -66,6 +70,11 @@ public:
     Tensor backward(Tensor dout) override;
     std::vector<Param> params() override;
 
+    /// Generation: x (B, T, D), the T positions after the cache.length cached ones -> (B, T, D), the same
+    /// computation as forward at those positions (RoPE at cache.length .., attention through cached_attention), which
+    /// appends their keys and values to `cache`. Keeps nothing for a backward.
+    Tensor forward_cached(const Tensor& x, KvCache& cache);
+
     int heads, kv_heads, head_dim;
     DecoderBlockWeights weights, grads;
 
@@ -73,6 +82,46 @@ private:
     // what backward needs from the last forward
     Tensor x_, a_, q_rot_, k_rot_, v_heads_, attended_, h_, b_;
     GqaCache attention_cache_;
+};
+
+/// The sizes of a Gpt.
+struct GptConfig {
+    int vocab = 0;       ///< V, the token ids 0 .. V-1
+    int width = 128;     ///< D, the residual stream
+    int layers = 4;      ///< L decoder blocks
+    int heads = 4;       ///< Hq query heads of D / Hq
+    int kv_heads = 2;    ///< Hkv key/value heads (GQA; 1 is MQA, Hq is MHA)
+    int hidden = 352;    ///< F, SwiGLU's hidden width (about 8/3 D, rounded up to a multiple of 32)
+};
+
+/// A small GPT, Llama's layout: ids (N, T) -> logits (N, T, V) =
+///   RMSNorm(blocks(embedding(ids))) W_head^T
+/// with L pre-norm DecoderBlocks and an untied head W_head (V, D), drawn N(0, 0.02). Causal: the logits at t see
+/// ids 0 .. t only.
+class Gpt : public Layer {
+public:
+    Gpt(const GptConfig& config, Rng& rng);
+    std::string name() const override { return "GPT"; }
+    Tensor forward(Tensor ids) override;
+    /// dlogits (N, T, V) -> an empty tensor (the ids have no gradient); every parameter's gradient is set.
+    Tensor backward(Tensor dlogits) override;
+    std::vector<Param> params() override;
+    Shape output_shape(const Shape& input) const override { return {input[0], input[1], config.vocab}; }
+
+    /// One empty KvCache per block, room for `capacity` positions of `batch` sequences.
+    std::vector<KvCache> make_caches(int batch, int capacity) const;
+    /// Generation: ids (B, T), the T tokens after the ones already cached -> their logits (B, T, V), equal to
+    /// forward's at those positions. Prefill is one call with the prompt; each decode step, one call with T = 1.
+    Tensor forward_cached(const Tensor& ids, std::vector<KvCache>& caches);
+
+    GptConfig config;
+    TokenEmbedding embedding;
+    std::vector<std::unique_ptr<DecoderBlock>> blocks;
+    RmsNormLayer final_norm;
+    Tensor head, head_grad;  ///< (V, D)
+
+private:
+    Tensor normed_;  // (N*T, D), the head's input
 };
 
 }  // namespace wb

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "chapters/01_attention/positional.hpp"
@@ -360,4 +361,95 @@ TEST(RmsNormLayer, IsTheChapterKernelBothWays) {
     const NormGrads g = rms_norm_backward(dout, x, norm.gain, norm.eps);
     expect_same(norm.backward(dout), g.dx, "dx");
     expect_same(norm.gain_grad, g.dgain, "dgain");
+}
+
+namespace {
+GptConfig tiny_gpt(int heads, int kv_heads) {
+    GptConfig c;
+    c.vocab = 7;
+    c.width = 8;
+    c.layers = 2;
+    c.heads = heads;
+    c.kv_heads = kv_heads;
+    c.hidden = 12;
+    return c;
+}
+}  // namespace
+
+// The blocks' gradients are checked against differences above (DecoderBlockLayer); here the GPT's own parameters are,
+// and every block's gradient must be what that block's backward gives for the gradient the layers above sent it.
+TEST(GptLayer, GradientsMatchDifferencesAndTheBlocksComposedByHand) {
+    Rng rng(16);
+    Gpt gpt(tiny_gpt(4, 2), rng);
+    for (const Param& p : gpt.params())  // weights of order 1, so that the differences see every path
+        if (p.name.find("norm") == std::string::npos) *p.value = Tensor::randn(p.value->shape(), rng, 0.4f);
+    const Tensor ids({2, 3}, {1, 6, 0, 3, 3, 5}), upstream = Tensor::randn({2, 3, 7}, rng);
+    const auto loss = [&] {
+        const Tensor logits = gpt.forward(ids);
+        double s = 0.0;
+        for (std::size_t i = 0; i < logits.size(); ++i) s += static_cast<double>(logits[i]) * upstream[i];
+        return s;
+    };
+    gpt.forward(ids);
+    EXPECT_EQ(gpt.backward(upstream).size(), 0u) << "token ids have no gradient";
+    const std::vector<Param> params = gpt.params();
+    ASSERT_EQ(params.size(), 1u + 2u * 9u + 1u + 1u);  // embedding, 2 blocks of 9, final norm, head
+    for (const Param& p : params) {
+        if (p.name != "head" && p.name != "final_norm.gain") continue;  // the deeper ones: by hand below
+        const Tensor analytic = *p.grad, saved = *p.value;
+        const Tensor numeric = numeric_gradient(
+            [&](const Tensor& value) {
+                *p.value = value;
+                const double l = loss();
+                *p.value = saved;
+                return l;
+            },
+            saved);
+        EXPECT_LT(relative_error(analytic, numeric, 1e-3), 1e-2) << p.name;
+    }
+    // by hand: the head's input gradient, back through the final norm and the blocks, gives block 0's and the
+    // embedding's gradients (a difference quotient through two blocks is too noisy in float)
+    std::vector<Tensor> deep_grads;
+    for (const Param& p : gpt.blocks[0]->params()) deep_grads.push_back(*p.grad);
+    deep_grads.push_back(gpt.embedding.table_grad);
+    Tensor x = gpt.embedding.forward(ids);
+    const Tensor x1 = gpt.blocks[0]->forward(x);
+    const Tensor x2 = gpt.blocks[1]->forward(x1);
+    Tensor dnormed({2, 3, 8});
+    for (int n = 0; n < 2; ++n)
+        for (int t = 0; t < 3; ++t)
+            for (int d = 0; d < 8; ++d)
+                for (int v = 0; v < 7; ++v) dnormed(n, t, d) += upstream(n, t, v) * gpt.head(v, d);
+    const Tensor dx2 = rms_norm_backward(dnormed, x2, gpt.final_norm.gain, gpt.final_norm.eps).dx;
+    gpt.embedding.backward(gpt.blocks[0]->backward(gpt.blocks[1]->backward(dx2)));
+    std::vector<Param> by_hand = gpt.blocks[0]->params();
+    by_hand.push_back(gpt.embedding.params()[0]);
+    for (std::size_t k = 0; k < by_hand.size(); ++k)
+        EXPECT_LT(relative_error(deep_grads[k], *by_hand[k].grad, 1e-3), 1e-4) << by_hand[k].name;
+}
+
+TEST(GptLayer, CachedDecodingEqualsTheFullForwardForMhaGqaAndMqa) {
+    for (const auto& [heads, kv_heads] : {std::pair{4, 4}, std::pair{4, 2}, std::pair{4, 1}}) {
+        Rng rng(17);
+        Gpt gpt(tiny_gpt(heads, kv_heads), rng);
+        const Tensor ids({2, 6}, {1, 6, 0, 3, 3, 5, 2, 2, 4, 1, 0, 6});
+        const Tensor full = gpt.forward(ids);
+        std::vector<KvCache> caches = gpt.make_caches(2, 6);
+        // prefill the first 3 positions, then decode the other 3 one by one
+        Tensor prompt({2, 3});
+        for (int n = 0; n < 2; ++n)
+            for (int t = 0; t < 3; ++t) prompt(n, t) = ids(n, t);
+        std::vector<Tensor> steps{gpt.forward_cached(prompt, caches)};
+        for (int t = 3; t < 6; ++t) steps.push_back(gpt.forward_cached(Tensor({2, 1}, {ids(0, t), ids(1, t)}), caches));
+        for (int t = 0; t < 6; ++t) {
+            const Tensor& step = steps[t < 3 ? 0 : t - 2];
+            const int at = t < 3 ? t : 0;
+            for (int n = 0; n < 2; ++n)
+                for (int v = 0; v < 7; ++v)
+                    EXPECT_NEAR(step(n, at, v), full(n, t, v), 1e-5f) << heads << " heads, " << kv_heads
+                                                                       << " kv heads, position " << t;
+        }
+        EXPECT_EQ(caches[1].length, 6);
+        EXPECT_THROW(gpt.forward_cached(Tensor({2, 1}), caches), ShapeError) << "the cache is full";
+    }
 }

@@ -75,6 +75,10 @@ public:
     /// appends their keys and values to `cache`. Keeps nothing for a backward.
     Tensor forward_cached(const Tensor& x, KvCache& cache);
 
+    /// The attention weights of the last forward, (N*Hq, T, T): row t of head h says how much position t read
+    /// each position of the prefix.
+    const Tensor& attention_weights() const { return attention_cache_.attention.weights; }
+
     int heads, kv_heads, head_dim;
     DecoderBlockWeights weights, grads;
 

@@ -15,6 +15,7 @@
 #include "programs/06_attention_rnn_program/options.hpp"
 #include "programs/07_cnn_program/options.hpp"
 #include "programs/08_gan_program/options.hpp"
+#include "programs/09_transformer/options.hpp"
 
 namespace {
 
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
              return check<wb::run08::Options>(argc - 1, argv + 1, "run_08", &wb::run08::define_options,
                                              &wb::run08::flag_conflict);
          }},
+        {"09", [&] { return check(argc - 1, argv + 1, "run_09", &wb::run09::define_options); }},
     };
     const auto program = programs.find(number);
     if (program == programs.end()) {

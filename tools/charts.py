@@ -7,6 +7,7 @@ program wrote: ./wb run NN calls it after the program. Image grids and heatmaps 
     /usr/bin/python3 tools/charts.py 06 build/out/06      # training.png
     /usr/bin/python3 tools/charts.py 03 build/out/03      # learning_curves.png, gradient_norms.png, step_times.png
     /usr/bin/python3 tools/charts.py 08 build/out/08      # gan_training.png
+    /usr/bin/python3 tools/charts.py 09 build/out/09      # training.png
     /usr/bin/python3 tools/charts.py bench build/out/bench  # from ./wb bench cnn's cnn.json: cnn.png
     /usr/bin/python3 tools/charts.py bench build/out/bench lstm  # lstm.json -> lstm.png (and attention)
     /usr/bin/python3 tools/charts.py class gradebook/       # ./wb grade-class's summary.json -> histogram.png
@@ -374,9 +375,52 @@ def class_histogram(summary, path):
     plt.close(fig)
 
 
+def gpt_chart(metrics, path):
+    """Chapter 09: the training loss per step (a running mean over 20 steps) with the validation loss after each
+    epoch (and the PyTorch twin's, when ./wb run 09 --twin ran it); and generation's tokens per second with and
+    without the KV cache at each context."""
+    epochs = metrics["epochs"]
+    fig, (loss_ax, speed_ax) = plt.subplots(1, 2, figsize=(9.5, 3.6))
+    curve = [point for e in epochs for point in e["loss_curve"]]
+    steps, losses = [c[0] for c in curve], [c[1] for c in curve]
+    smooth = [sum(losses[max(0, i - 19):i + 1]) / len(losses[max(0, i - 19):i + 1]) for i in range(len(losses))]
+    loss_ax.plot(steps, smooth, color="tab:blue", label="training loss (mean of the last 20 steps)")
+    ends = [e["epoch"] * metrics["config"]["steps_per_epoch"] for e in epochs]
+    loss_ax.plot(ends, [e["val_loss"] for e in epochs], "o-", color="tab:orange", label="validation loss (ours)")
+    twin = metrics.get("twin")
+    if twin:
+        loss_ax.plot(ends, [e["val_loss"] for e in twin["epochs"]], "s--", color="tab:red", mfc="none",
+                     label="validation loss (PyTorch twin)")
+    loss_ax.set_xlabel("training step")
+    loss_ax.set_ylabel("cross-entropy (nats per character)")
+    loss_ax.legend(frameon=False)
+    generation = metrics["generation"]
+    contexts = [g["context"] for g in generation]
+    speed_ax.plot(contexts, [g["cached_tokens_per_second"] for g in generation], "o-", color="tab:green",
+                  label="with the KV cache")
+    speed_ax.plot(contexts, [g["recomputed_tokens_per_second"] for g in generation], "o-", color="tab:gray",
+                  label="recomputing the prefix")
+    for g in generation:
+        speed_ax.annotate(f"{g['speedup']:.0f}x", (g["context"], g["cached_tokens_per_second"]),
+                          textcoords="offset points", xytext=(0, 6), ha="center")
+    speed_ax.set_yscale("log")
+    speed_ax.set_xscale("log", base=2)
+    speed_ax.set_xticks(contexts)
+    speed_ax.set_xticklabels([str(c) for c in contexts])
+    speed_ax.set_xlabel("context (tokens)")
+    speed_ax.set_ylabel("generated tokens per second")
+    speed_ax.legend(frameon=False)
+    corpus = "Tang and Song poems" if metrics["corpus"] == "zh" else "fortunes"
+    fig.suptitle(f"Chapter 09, a GPT of {metrics['parameters']:,} parameters on {corpus}, {metrics['kernels']} kernels")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
 CHARTS = {"01": ("scaling.png", scaling_chart), "02": ("training.png", attention_nlp_chart),
           "06": ("training.png", attention_rnn_chart), "03": ("learning_curves.png", lstm_charts),
-          "07": ("training.png", training_chart), "08": ("gan_training.png", gan_chart)}
+          "07": ("training.png", training_chart), "08": ("gan_training.png", gan_chart),
+          "09": ("training.png", gpt_chart)}
 SOURCES = {"bench": ("cnn.json", "cnn.png", bench_chart), "class": ("summary.json", "histogram.png", class_histogram)}
 
 

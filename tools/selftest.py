@@ -775,6 +775,7 @@ def teacher_checks(chapters, tally):
     for args, says in ((["07", "--solutions", "--epochs", "abc"], ["'abc' is not a number", "--epochs"]),
                        (["07", "--epochs", "abc"], ["'abc' is not a number", "--epochs"]),
                        (["08", "--recipe", "dcgan", "--g-lr", "1"], ["--g-lr", "not of --recipe dcgan"]),
+                       (["09", "--corpus", "fr"], ["--corpus", "fr"]),
                        (["04"], ["chapter 04 has no program"])):
         bad = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "wb.py"), "run", *args], capture_output=True, text=True)
         complaint = [l for l in (bad.stdout + bad.stderr).splitlines() if not l.startswith("wb: building")]
@@ -782,6 +783,9 @@ def teacher_checks(chapters, tally):
                     and "building run_" not in bad.stdout + bad.stderr,
                     f"./wb run {' '.join(args)}: one line naming what is wrong, exit code 2, the program not built",
                     f"exit {bad.returncode}: {(bad.stdout + bad.stderr)[-400:]}")
+
+    say("chapter 09's PyTorch twin: the same model from the same weights and batches gives the same losses ...")
+    check_gpt_twin(tally)
 
     say("numbers the pages quote from a command that runs in under a minute, reproduced by that command ...")
     quoted_numbers.check(tally)
@@ -816,6 +820,30 @@ def teacher_checks(chapters, tally):
 
     say("a student handout: ./wb handout, then ./wb grade 01 inside it ...")
     check_handout(tally)
+
+
+def check_gpt_twin(tally):
+    """run_09 --twin writes its initial weights and batches; programs/09_transformer/twin_torch.py, the model written
+    again in PyTorch, trained on them must end each epoch at our validation loss within 1e-3 (a short run: 80 steps of
+    8 x 64 tokens). Measured: the twin with the interleaved RoPE pairing ends its first epoch 0.006 away; with the
+    GQA head map of repeat instead of repeat_interleave, 0.13."""
+    program = os.path.join(BUILD, "programs", "run_09_transformer_reference")
+    if not os.path.exists(program) or not bench_driver or not bench_driver.torch_available():
+        return
+    folder = os.path.join(BUILD, "out-selftest", "09-twin")
+    shutil.rmtree(folder, ignore_errors=True)
+    run = subprocess.run([program, folder, "--epochs", "2", "--steps", "40", "--batch", "8", "--context", "64",
+                          "--twin", os.path.join(folder, "twin")], capture_output=True, text=True)
+    twin = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "programs", "09_transformer", "twin_torch.py"),
+                           os.path.join(folder, "twin")], capture_output=True, text=True)
+    try:
+        ours = [e["val_loss"] for e in json.load(open(os.path.join(folder, "metrics.json")))["epochs"]]
+        theirs = [e["val_loss"] for e in json.loads(twin.stdout.strip().splitlines()[-1])["epochs"]]
+    except (OSError, ValueError, KeyError, IndexError) as e:
+        tally.check(False, "chapter 09's program and its PyTorch twin run", f"{e}: {run.stderr[-300:]} {twin.stderr[-300:]}")
+        return
+    tally.check(len(ours) == len(theirs) == 2 and all(abs(a - b) < 1e-3 for a, b in zip(ours, theirs)),
+                "chapter 09's GPT and its PyTorch twin reach the same validation losses", f"ours {ours}, twin {theirs}")
 
 
 def cmd_attacks(_args=None):

@@ -5,6 +5,7 @@ scoreboard and reports beside it, building in build.py, the self-test in selftes
 mutants.py, the benchmarks in bench/bench_driver.py."""
 import argparse
 import glob
+import json
 import os
 import subprocess
 import sys
@@ -154,6 +155,10 @@ def cmd_run(args, extra):
     for variant in ("--like-the-source", "--plain-discriminator"):  # chapter 08's comparison runs keep the main run
         if variant in extra:
             out_dir = os.path.join(out_dir, variant[2:])
+    twin = None
+    if ch.number == "09" and "--twin" in extra:  # the program writes the twin's data; the twin runs after it
+        twin = os.path.join(out_dir, "twin")
+        extra = [a for a in extra if a != "--twin"] + ["--twin", twin]
     # The flags first, parsed as the program will parse them (programs/flags.cpp): a mistyped flag or --help
     # answers in a second, before the program and the learner's code it links are built.
     ok, output = build.build(["program_flags"])
@@ -182,10 +187,33 @@ def cmd_run(args, extra):
     elif proc.returncode != 0 and flavour == "learner":
         say(f"the program stopped (exit code {proc.returncode}); if it names one of your functions, "
             f"./wb grade {ch.number} checks it")
+    wrote_metrics = proc.returncode == 0 and os.path.isfile(metrics) and os.path.getmtime(metrics) >= started - 1
+    if wrote_metrics and twin:
+        run_twin(twin, metrics)
     # charts only from a metrics.json this run wrote (not after --help, not from an earlier run)
-    if proc.returncode == 0 and os.path.isfile(metrics) and os.path.getmtime(metrics) >= started - 1:
+    if wrote_metrics:
         subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "charts.py"), ch.number, out_dir])
     return proc.returncode
+
+
+def run_twin(folder, metrics_path):
+    """Chapter 09's PyTorch twin on the data run_09 --twin wrote: its validation losses go into metrics.json
+    ("twin") beside ours, and one line compares the last two."""
+    say("training the PyTorch twin on the same initial weights and batches ...")
+    proc = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "programs", "09_transformer", "twin_torch.py"), folder],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        say(f"the PyTorch twin did not run (is python3-torch installed?): {proc.stderr.strip().splitlines()[-1:]}")
+        return
+    twin = json.loads(proc.stdout.strip().splitlines()[-1])
+    with open(metrics_path) as f:
+        metrics = json.load(f)
+    metrics["twin"] = twin
+    with open(metrics_path, "w") as f:
+        json.dump(metrics, f, indent=2)
+    ours, theirs = metrics["epochs"][-1]["val_loss"], twin["epochs"][-1]["val_loss"]
+    say(f"validation loss after {len(twin['epochs'])} epoch(s): ours {ours:.4f}, the PyTorch twin's {theirs:.4f} "
+        f"({100 * (ours - theirs) / theirs:+.1f}%)")
 
 
 def cmd_docs(_args=None):

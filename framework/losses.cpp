@@ -100,4 +100,13 @@ LossResult hinge_loss(const Tensor& logits, float sign) {
     return r;
 }
 
+LossResult sequence_cross_entropy_loss(const Tensor& logits, const Tensor& labels) {
+    require_rank("sequence_cross_entropy_loss", "logits", logits, 3);
+    const int N = logits.dim(0), T = logits.dim(1), V = logits.dim(2);
+    require_shape("sequence_cross_entropy_loss", "labels", labels, {N, T});
+    LossResult r = softmax_cross_entropy_loss(logits.reshaped({N * T, V}), labels.reshaped({N * T}));
+    r.grad = r.grad.reshaped({N, T, V});
+    return r;
+}
+
 }  // namespace wb

@@ -31,6 +31,10 @@ LossResult bce_loss(const Tensor& probs, const Tensor& target);
 /// Throws ShapeError on a label outside [0, C).
 LossResult softmax_cross_entropy_loss(const Tensor& logits, const Tensor& labels);
 
+/// softmax_cross_entropy_loss over the last axis: logits (N, T, V), labels (N, T) -> the mean over the N*T
+/// positions (a language model's next-token loss) and dL/dlogits (N, T, V).
+LossResult sequence_cross_entropy_loss(const Tensor& logits, const Tensor& labels);
+
 /// The hinge loss on logits z with a target sign y (+1 real, -1 fake), the mean over all elements:
 /// l = max(0, 1 - y z); dl/dz = -y where 1 - y z > 0, else 0. A GAN's discriminator with the hinge loss (Lim and
 /// Ye 2017, with spectral normalisation in Miyato et al. 2018) minimises hinge_loss(real, +1) + hinge_loss(fake, -1);

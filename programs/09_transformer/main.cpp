@@ -71,18 +71,10 @@ static Corpus load_corpus(const std::string& which) {
     return c;
 }
 
-/// logits (N, T, V), ids (N, T), targets (N, T) -> the mean cross-entropy and its gradient (N, T, V).
-static LossResult next_token_loss(const Tensor& logits, const Tensor& targets) {
-    const int N = logits.dim(0), T = logits.dim(1), V = logits.dim(2);
-    LossResult r = softmax_cross_entropy_loss(logits.reshaped({N * T, V}), targets.reshaped({N * T}));
-    r.grad = r.grad.reshaped({N, T, V});
-    return r;
-}
-
 /// The validation loss: the mean next-token cross-entropy over fixed windows of the held-out stream.
 static double validation_loss(Gpt& gpt, const std::vector<TokenBatch>& windows) {
     double sum = 0.0;
-    for (const TokenBatch& w : windows) sum += next_token_loss(gpt.forward(w.inputs), w.targets).loss;
+    for (const TokenBatch& w : windows) sum += sequence_cross_entropy_loss(gpt.forward(w.inputs), w.targets).loss;
     return sum / static_cast<double>(windows.size());
 }
 
@@ -237,7 +229,7 @@ int main(int argc, char** argv) {
             for (int s = 0; s < o.steps; ++s) {
                 const TokenBatch batch = next_token_batch(corpus.train, o.batch, o.context, rng);
                 if (!o.twin.empty()) twin_batches.push_back(batch.inputs), twin_batches.push_back(batch.targets);
-                const LossResult loss = next_token_loss(gpt.forward(batch.inputs), batch.targets);
+                const LossResult loss = sequence_cross_entropy_loss(gpt.forward(batch.inputs), batch.targets);
                 gpt.backward(loss.grad);
                 adam.step(gpt.params());
                 sum += loss.loss;

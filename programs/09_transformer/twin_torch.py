@@ -24,11 +24,12 @@ def rms_norm(x, gain, eps=1e-6):
     return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps) * gain
 
 
-def rope(x, base=10000.0):
-    """x (N, H, T, Dh), the half-split pairing: feature i turns with feature i + Dh/2 by position * base^(-2i/Dh)."""
+def rope(x, start=0, base=10000.0):
+    """x (N, H, T, Dh) at positions start .. start+T-1, the half-split pairing: feature i turns with feature i + Dh/2
+    by position * base^(-2i/Dh)."""
     T, Dh = x.shape[-2], x.shape[-1]
     theta = base ** (-torch.arange(0, Dh // 2, dtype=torch.float64) * 2 / Dh)
-    angle = torch.arange(T, dtype=torch.float64)[:, None] * theta[None, :]
+    angle = torch.arange(start, start + T, dtype=torch.float64)[:, None] * theta[None, :]
     cos, sin = angle.cos().to(x.dtype), angle.sin().to(x.dtype)
     first, second = x[..., :Dh // 2], x[..., Dh // 2:]
     return torch.cat([first * cos - second * sin, first * sin + second * cos], dim=-1)
@@ -40,19 +41,27 @@ class Gpt(torch.nn.Module):
         self.c = config
         self.p = torch.nn.ParameterDict({name.replace(".", "_"): torch.nn.Parameter(w) for name, w in weights.items()})
 
-    def forward(self, ids):
+    def forward(self, ids, cache=None):
+        """ids (N, T) -> logits (N, T, V). With cache (a list of one [k, v] per block, k and v (N, Hkv, S, Dh) or
+        None): the ids follow the S cached positions, whose keys and values the call extends."""
         c, p = self.c, self.p
         N, T = ids.shape
         Hq, Hkv = c["heads"], c["kv_heads"]
         Dh = c["width"] // Hq
+        start = 0 if cache is None or cache[0][0] is None else cache[0][0].shape[2]
         x = p["embedding_table"][ids]
-        mask = torch.ones(T, T, dtype=torch.bool).triu(1)
+        # causal, bottom-right aligned: query t (position start + t) sees keys 0 .. start + t
+        mask = torch.ones(T, start + T, dtype=torch.bool).triu(start + 1)
         for layer in range(c["layers"]):
             w = lambda name: p[f"block{layer}_{name}"]  # noqa: E731
             a = rms_norm(x, w("attention_norm"))
-            q = rope((a @ w("w_q").T).view(N, T, Hq, Dh).transpose(1, 2))
-            k = rope((a @ w("w_k").T).view(N, T, Hkv, Dh).transpose(1, 2))
+            q = rope((a @ w("w_q").T).view(N, T, Hq, Dh).transpose(1, 2), start)
+            k = rope((a @ w("w_k").T).view(N, T, Hkv, Dh).transpose(1, 2), start)
             v = (a @ w("w_v").T).view(N, T, Hkv, Dh).transpose(1, 2)
+            if cache is not None:
+                if cache[layer][0] is not None:
+                    k, v = torch.cat([cache[layer][0], k], dim=2), torch.cat([cache[layer][1], v], dim=2)
+                cache[layer] = [k, v]
             k = k.repeat_interleave(Hq // Hkv, dim=1)  # query head h reads kv head h // G
             v = v.repeat_interleave(Hq // Hkv, dim=1)
             scores = (q @ k.transpose(-1, -2)) / math.sqrt(Dh)

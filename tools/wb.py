@@ -81,6 +81,8 @@ USAGE = """usage: ./wb COMMAND [ARGS]
   bench lstm | attention | gan       chapter 03's LSTM, chapter 01's multi-head attention (forward
                                      + backward), one step of chapter 08's GAN, against PyTorch and
                                      libtorch, the same way
+  bench transformer                  chapter 09's GPT: one training step, and decoding with the KV
+                                     cache, against PyTorch and libtorch
   help                               this text
 
 CHAPTER: 01, 1, 01_attention or attention. Reports: build/reports/results.json (Gradescope)

@@ -150,6 +150,14 @@ void parallel_for(int n, const std::function<void(int, int)>& body) {
     pool.run(n, body);
 }
 
+void parallel_for(int n, double work_per_item, const std::function<void(int, int)>& body) {
+    if (static_cast<double>(n) * work_per_item < kInlineWork) {
+        if (n > 0) body(0, n);
+        return;
+    }
+    parallel_for(n, body);
+}
+
 void parallel_accumulate(int n, std::size_t size, float* out, const std::function<void(int, int, float*)>& body) {
     if (n <= 0) return;
     const int chunks = std::min(thread_count(), n);

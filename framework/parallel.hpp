@@ -12,6 +12,13 @@ namespace wb {
 /// threads: an exception in a worker is rethrown here after all ranges finish.
 void parallel_for(int n, const std::function<void(int begin, int end)>& body);
 
+/// parallel_for for loops whose size varies from tiny to large: runs inline when the whole loop is small, n *
+/// work_per_item below kInlineWork (multiply-adds, or element operations, per item), where waking a sleeping
+/// worker costs more than it saves. A decode step of chapter 09 attends one query row: without this, every
+/// such call woke the pool.
+void parallel_for(int n, double work_per_item, const std::function<void(int begin, int end)>& body);
+inline constexpr double kInlineWork = 1 << 17;
+
 /// Calls body(chunk, begin, end) for chunk = 0 .. chunks-1, in parallel, where chunk k covers
 /// [n k / chunks, n (k + 1) / chunks). The chunks depend only on n and chunks, never on which thread
 /// runs them or when: per-chunk partial sums added in chunk order give the same bits on every run.

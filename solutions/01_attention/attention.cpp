@@ -25,7 +25,7 @@ AttentionResult attention_forward(const Tensor& q, const Tensor& k, const Tensor
 
     // O = P V: out[b, t] = sum_s P[b, t, s] v[b, s], one (T, S) x (S, Dv) product per sequence b
     Tensor out = Tensor::uninitialized({B, T, Dv});
-    parallel_for(B, [&](int first, int last) {
+    parallel_for(B, static_cast<double>(T) * S * Dv, [&](int first, int last) {
         for (int b = first; b < last; ++b)
             gemm(false, false, T, Dv, S, 1.0f, &weights(b, 0, 0), &v(b, 0, 0), 0.0f, &out(b, 0, 0));
     });
@@ -38,7 +38,7 @@ AttentionGrads attention_backward(const Tensor& dout, const AttentionCache& c) {
     const float scale = 1.0f / std::sqrt(static_cast<float>(D));
     AttentionGrads g{Tensor::uninitialized(c.q.shape()), Tensor::uninitialized(c.k.shape()),
                      Tensor::uninitialized(c.v.shape())};
-    parallel_for(B, [&](int first, int last) {
+    parallel_for(B, 2.0 * T * S * (D + Dv), [&](int first, int last) {
         Tensor dz({T, S});  // dP, then dZ, of one sequence
         for (int b = first; b < last; ++b) {
             const float* p = &c.weights(b, 0, 0);

@@ -20,7 +20,7 @@ static void check_query_key(const char* op, const Tensor& q, const Tensor& k) {
 static Tensor scaled_products(const Tensor& q, const Tensor& k, float scale) {
     const int B = q.dim(0), T = q.dim(1), S = k.dim(1), D = q.dim(2);
     Tensor e = Tensor::uninitialized({B, T, S});
-    parallel_for(B, [&](int first, int last) {
+    parallel_for(B, static_cast<double>(T) * S * D, [&](int first, int last) {
         for (int b = first; b < last; ++b)
             gemm(false, true, T, S, D, scale, &q(b, 0, 0), &k(b, 0, 0), 0.0f, &e(b, 0, 0));
     });

@@ -67,7 +67,7 @@ Tensor masked_softmax(const Tensor& scores, const Mask& mask) {
         throw ShapeError("masked_softmax: scores " + to_string(scores.shape()) + " and mask " + to_string(mask.shape) +
                          " disagree: the mask must be (T, S) or (B, T, S)");
     Tensor p(scores.shape());  // zeros: blocked positions and fully blocked rows stay 0
-    parallel_for(B * T, [&](int first, int last) {
+    parallel_for(B * T, 4.0 * S, [&](int first, int last) {
         for (int row = first; row < last; ++row) {
             const int b = row / T, t = row % T;
             const float* in = &scores(b, t, 0);

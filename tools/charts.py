@@ -409,7 +409,7 @@ def gpt_chart(metrics, path):
     speed_ax.set_xticklabels([str(c) for c in contexts])
     speed_ax.set_xlabel("context (tokens)")
     speed_ax.set_ylabel("generated tokens per second")
-    speed_ax.legend(frameon=False)
+    speed_ax.legend(frameon=False, loc="lower left")
     corpus = "Tang and Song poems" if metrics["corpus"] == "zh" else "fortunes"
     fig.suptitle(f"Chapter 09, a GPT of {metrics['parameters']:,} parameters on {corpus}, {metrics['kernels']} kernels")
     fig.tight_layout()

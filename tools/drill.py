@@ -84,11 +84,15 @@ class Oracle:
             print(build.first_compiler_error(output))
             raise SystemExit("wb: the drill's answer key (programs/drill/oracle.cpp) does not build")
         self.proc = subprocess.Popen([self.path], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.answers = {}  # query line -> reply
 
     def ask(self, **query):
-        self.proc.stdin.write(json.dumps(query) + "\n")
-        self.proc.stdin.flush()
-        reply = json.loads(self.proc.stdout.readline())
+        line = json.dumps(query, sort_keys=True)
+        if line not in self.answers:  # the layers' answers never change; a GPT takes a tenth of a second to build
+            self.proc.stdin.write(line + "\n")
+            self.proc.stdin.flush()
+            self.answers[line] = json.loads(self.proc.stdout.readline())
+        reply = self.answers[line]
         if "error" in reply:
             raise DrillError(reply["error"])
         return reply
@@ -336,7 +340,7 @@ def gen_gpt_block_params(rng, oracle, **p):
     dh = d // heads
     attention = d * heads * dh + 2 * d * kv_heads * dh + heads * dh * d
     ffn, norms = 3 * d * f, 2 * d
-    total = attention + ffn + norms
+    total = oracle.ask(op="decoder_block", width=d, heads=heads, kv_heads=kv_heads, hidden=f)["params"]
     return Question(
         "gpt_block_params", "09", f"One Llama-style block (no biases): width {d}, {heads} query heads, {kv_heads} key/value "
         f"heads, SwiGLU hidden width {f}, two RMSNorm gains. How many parameters?",
@@ -346,12 +350,64 @@ def gen_gpt_block_params(rng, oracle, **p):
         f"SwiGLU 3 x {d} x {f} = {ffn:,}; norms 2 x {d}: total {total:,}",
         f"W_q {d}×{heads * dh}，W_k、W_v 各 {d}×{kv_heads * dh}，W_o {heads * dh}×{d}，共 {attention:,}；"
         f"SwiGLU 3 × {d} × {f} = {ffn:,}；两个归一化 2 × {d}：合计 {total:,}", relative=1e-9,
-        source="formula (the shapes of chapter 09's headers)",
+        source="the parameters of layers/transformer_layers' DecoderBlock",
         mistakes=[Mistake(4 * d * d + ffn + norms, "gave K and V as many heads as Q: with GQA they have kv_heads",
                           "让 K、V 的头数和 Q 一样：GQA 下它们只有 kv_heads 个"),
                   Mistake(attention + 2 * d * f + norms, "two feed-forward matrices: SwiGLU has three (gate, up, down)",
                           "只算了两个前馈矩阵：SwiGLU 有三个（gate、up、down）")],
         params=dict(d=d, heads=heads, kv_heads=kv_heads, f=f))
+
+
+def gen_gpt_params(rng, oracle, **p):
+    vocab, d = pick(rng, p, "vocab", [256, 1000, 4096]), pick(rng, p, "d", [128, 256, 384])
+    layers, heads = pick(rng, p, "layers", [2, 4, 6]), pick(rng, p, "heads", [4, 8])
+    kv_heads, f = pick(rng, p, "kv_heads", [1, 2, 4]), pick(rng, p, "f", [352, 704, 1024])
+    if d % heads or heads % kv_heads or (d // heads) % 2 or min(vocab, d, layers, heads, kv_heads, f) < 1:
+        raise DrillError("gpt_params: the heads must divide d into even widths, and the kv heads the heads")
+    dh = d // heads
+    block = d * heads * dh + 2 * d * kv_heads * dh + heads * dh * d + 3 * d * f + 2 * d
+    total = oracle.ask(op="gpt", vocab=vocab, width=d, layers=layers, heads=heads, kv_heads=kv_heads, hidden=f)["params"]
+    return Question(
+        "gpt_params", "09", f"A Llama-style GPT (no biases): vocabulary {vocab}, width {d}, {layers} blocks of {heads} query "
+        f"and {kv_heads} key/value heads, SwiGLU hidden width {f}, a final RMSNorm and an output head not tied to the "
+        f"embedding. How many parameters?",
+        f"一个 Llama 式 GPT（无偏置）：词表 {vocab}，宽 {d}，{layers} 个模块，每个 {heads} 个查询头、{kv_heads} 个键值头，"
+        f"SwiGLU 隐藏宽 {f}，最后一个 RMSNorm，输出头不与嵌入共享。共多少参数？",
+        total, f"embedding {vocab}x{d} = {vocab * d:,}; each block {block:,} (attention, SwiGLU 3 x {d} x {f}, two "
+        f"norms), x {layers}; final norm {d}; head {vocab}x{d}: total {total:,}",
+        f"嵌入 {vocab}×{d} = {vocab * d:,}；每个模块 {block:,}（注意力、SwiGLU 3 × {d} × {f}、两个归一化），乘 {layers}；"
+        f"最后的归一化 {d}；输出头 {vocab}×{d}：合计 {total:,}", relative=1e-9,
+        source="the parameters of layers/transformer_layers' Gpt",
+        mistakes=[Mistake(total - vocab * d, "counted the head as tied to the embedding: here it has its own matrix",
+                          "把输出头当成与嵌入共享：这里它有自己的矩阵"),
+                  Mistake(total - 2 * d * kv_heads * dh * layers + 2 * d * d * layers,
+                          "gave K and V as many heads as Q: with GQA they have kv_heads",
+                          "让 K、V 的头数和 Q 一样：GQA 下它们只有 kv_heads 个"),
+                  Mistake(total - d * f * layers, "two feed-forward matrices: SwiGLU has three (gate, up, down)",
+                          "只算了两个前馈矩阵：SwiGLU 有三个（gate、up、down）")],
+        params=dict(vocab=vocab, d=d, layers=layers, heads=heads, kv_heads=kv_heads, f=f))
+
+
+def gen_training_flops(rng, oracle, **p):
+    n = pick(rng, p, "n", [125, 350, 760, 1300, 7000])  # millions of parameters
+    tokens = pick(rng, p, "tokens", [10, 20, 100, 300])  # billions of tokens
+    flops = 6 * n * 1e6 * tokens * 1e9
+    return Question(
+        "training_flops", "09", f"Roughly how many FLOPs does it take to train a {n} M-parameter language model on "
+        f"{tokens} B tokens (the usual rule, attention's own FLOPs ignored)?",
+        f"用通常的经验公式（忽略注意力本身的运算），在 {tokens} B 个词元上训练一个 {n} M 参数的语言模型大约要多少 FLOPs？",
+        flops, f"6 N D: the forward pass costs 2 FLOPs per parameter per token (a multiply and an add), the backward "
+        f"twice that (gradients for the activations and for the weights): 6 x {n}e6 x {tokens}e9 = {flops:.3g}",
+        f"6 N D：前向每个参数每个词元 2 次浮点运算（一次乘一次加），反向是它的两倍（对激活和对权重各求一次梯度）："
+        f"6 × {n}e6 × {tokens}e9 = {flops:.3g}", relative=0.01,
+        source="Kaplan et al., 2020, Scaling Laws for Neural Language Models: C = 6 N per training token",
+        mistakes=[Mistake(2 * n * 1e6 * tokens * 1e9, "counted the forward pass only: the backward costs twice the forward",
+                          "只算了前向：反向是前向的两倍"),
+                  Mistake(3 * n * 1e6 * tokens * 1e9, "counted a multiply-add as one operation: that is MACs, half the FLOPs",
+                          "把一次乘加算成一次运算：那是 MACs，只有 FLOPs 的一半"),
+                  Mistake(4 * n * 1e6 * tokens * 1e9, "backward as costly as the forward: it costs twice (activations and weights)",
+                          "以为反向和前向一样贵：它是两倍（激活和权重各一次）")],
+        params=dict(n=n, tokens=tokens))
 
 
 def softmax(xs):
@@ -639,12 +695,14 @@ GENERATORS = {
     "iou": gen_iou, "optimal_d": gen_optimal_d, "frechet": gen_frechet, "transposed_conv": gen_transposed_conv,
     "gru_params": gen_gru_params, "attention_cost": gen_attention_cost, "toy_bleu": gen_toy_bleu,
     "gqa_cache": gen_gqa_cache, "nucleus": gen_nucleus, "gpt_block_params": gen_gpt_block_params,
+    "gpt_params": gen_gpt_params, "training_flops": gen_training_flops,
     **{spec[0]: make_choice(spec) for spec in CHOICES},
 }
 CHAPTER_OF = {"conv_output": "04", "conv_params": "04", "conv_macs": "04", "dense_params": "04", "lstm_params": "03",
               "mha_params": "01", "receptive_field": "04", "kv_cache": "01", "attention_weight": "01", "iou": "04",
               "optimal_d": "05", "frechet": "08", "transposed_conv": "04", "gru_params": "03", "attention_cost": "01",
               "toy_bleu": "02", "gqa_cache": "09", "nucleus": "09", "gpt_block_params": "09",
+              "gpt_params": "09", "training_flops": "09",
               **{spec[0]: spec[1] for spec in CHOICES}}
 
 
@@ -958,5 +1016,11 @@ def independent_answer(q, oracle):
         return oracle.ask(op="receptive_field", layers=p["layers"])["field"]
     if q.kind == "gru_params":  # the generator asks the GRU layer; this closed form checks it
         return 3 * (p["H"] * p["I"] + p["H"] * p["H"] + 2 * p["H"])
+    if q.kind in ("gpt_block_params", "gpt_params"):  # the generators ask the layers; the closed form checks them
+        dh = p["d"] // p["heads"]
+        block = 2 * p["d"] * p["heads"] * dh + 2 * p["d"] * p["kv_heads"] * dh + 3 * p["d"] * p["f"] + 2 * p["d"]
+        if q.kind == "gpt_block_params":
+            return block
+        return 2 * p["vocab"] * p["d"] + p["layers"] * block + p["d"]
     return None
 

@@ -13,6 +13,8 @@
 //   {"op": "rnn", "in": I, "hidden": H}                    -> {"params": n, "second_bias": b}
 //   {"op": "gru", "in": I, "hidden": H}                    -> {"params": n}
 //   {"op": "mha", "embed": E, "heads": h}                  -> {"params": n}
+//   {"op": "decoder_block", "width": D, "heads": Hq, "kv_heads": Hkv, "hidden": F} -> {"params": n}
+//   {"op": "gpt", "vocab": V, "width": D, "layers": L, "heads": Hq, "kv_heads": Hkv, "hidden": F} -> {"params": n}
 //   {"op": "receptive_field", "layers": [{"kernel", "stride", "dilation"}, ...]} -> {"field": r}
 //   {"op": "transposed_conv", "length": h, "kernel": k, "stride": s, "padding": p, "output_padding": o}
 //      -> {"length": H}: the transposed convolution is the adjoint of a convolution, so H is the smallest input
@@ -32,6 +34,7 @@
 #include "layers/attention_layers.hpp"
 #include "layers/cnn_layers.hpp"
 #include "layers/rnn_layers.hpp"
+#include "layers/transformer_layers.hpp"
 
 using namespace wb;
 using nlohmann::json;
@@ -149,6 +152,21 @@ json answer(const json& q) {
         if (heads < 1 || E % heads != 0) return {{"error", "the embedding must split evenly into the heads"}};
         SelfAttention layer(E, heads, rng);
         return {{"params", parameters_of(layer)}};
+    }
+    if (op == "decoder_block" || op == "gpt") {  // Llama's layout (layers/transformer_layers): no biases
+        GptConfig c;
+        c.vocab = q.value("vocab", 1);
+        c.width = q.at("width");
+        c.layers = q.value("layers", 1);
+        c.heads = q.at("heads");
+        c.kv_heads = q.at("kv_heads");
+        c.hidden = q.at("hidden");
+        if (op == "decoder_block") {
+            DecoderBlock block(c.width, c.heads, c.kv_heads, c.hidden, 1, rng);
+            return {{"params", parameters_of(block)}};
+        }
+        Gpt gpt(c, rng);
+        return {{"params", parameters_of(gpt)}};
     }
     return {{"error", "unknown op " + op}};
 }

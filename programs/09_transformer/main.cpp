@@ -337,7 +337,9 @@ int main(int argc, char** argv) {
         std::printf("\nvalidation loss %.4f after %d epoch(s); wrote %s/metrics.json, attention.png, weights.wbt\n",
                     epochs.back()["val_loss"].get<double>(), o.epochs, o.out_dir.c_str());
     } catch (const NotImplemented& e) {
-        std::fprintf(stderr, "\nrun 09: %s() is still a stub. Finish that exercise first (./wb grade 09 shows which).\n",
+        std::fprintf(stderr,
+                     "\nrun 09: %s() is still a stub. Finish that exercise first (./wb grade 01 09 shows which: the "
+                     "GPT runs on your chapter 09 kernels and your chapter 01 attention).\n",
                      e.function().c_str());
         return 3;
     }

@@ -28,7 +28,8 @@ from project import BUILD, paint, say
 ORACLE_TARGET = "drill_oracle"
 PAGES = {"01": "chapters/01_attention/README.md", "02": "chapters/02_attention_nlp/README.md",
          "03": "chapters/03_lstm/README.md", "04": "chapters/04_cnn/README.md", "05": "chapters/05_gan/README.md",
-         "08": "chapters/08_gan_program/README.md", "09": "chapters/09_transformer/README.md"}
+         "08": "chapters/08_gan_program/README.md", "09": "chapters/09_transformer/README.md",
+         "10": "chapters/10_diffusion/README.md"}
 
 
 class DrillError(ValueError):
@@ -410,6 +411,52 @@ def gen_training_flops(rng, oracle, **p):
         params=dict(n=n, tokens=tokens))
 
 
+def gen_noisy_pixel(rng, oracle, **p):
+    a_sq = pick(rng, p, "abar", [0.36, 0.64, 0.81, 0.25, 0.49])  # alpha_bar with rational square roots
+    x0, eps = pick(rng, p, "x0", [1.0, -1.0, 0.5, 2.0]), pick(rng, p, "eps", [1.0, -1.0, 0.5, -2.0])
+    if not 0 < a_sq < 1:
+        raise DrillError("noisy_pixel: alpha_bar must be in (0, 1)")
+    a, sigma = math.sqrt(a_sq), math.sqrt(1 - a_sq)
+    xt = a * x0 + sigma * eps
+    return Question(
+        "noisy_pixel", "10", f"A diffusion model's forward process at a step where alpha_bar = {a_sq}: a clean pixel "
+        f"x0 = {x0} with noise epsilon = {eps}. What is x_t?",
+        f"扩散模型的前向过程，在 alpha_bar = {a_sq} 的那一步：干净像素 x0 = {x0}，噪声 epsilon = {eps}。x_t 是多少？",
+        round(xt, 6), f"x_t = sqrt(alpha_bar) x0 + sqrt(1 - alpha_bar) eps = {a:g} x {x0} + {sigma:g} x {eps} = {xt:g}",
+        f"x_t = sqrt(alpha_bar) x0 + sqrt(1 - alpha_bar) eps = {a:g} × {x0} + {sigma:g} × {eps} = {xt:g}",
+        tolerance=1e-6, source="formula (Ho et al., 2020, eq. 4; chapter 10's add_noise)",
+        mistakes=[Mistake(round(a_sq * x0 + (1 - a_sq) * eps, 6), "used alpha_bar and 1 - alpha_bar without the square roots",
+                          "alpha_bar 和 1 - alpha_bar 忘了开平方"),
+                  Mistake(round(sigma * x0 + a * eps, 6), "swapped the roles: the signal's share is sqrt(alpha_bar)",
+                          "把两项弄反了：信号的系数是 sqrt(alpha_bar)"),
+                  Mistake(round(a * x0 + (1 - a_sq) * eps, 6), "scaled the noise by its variance 1 - alpha_bar, not its "
+                          "standard deviation", "噪声乘的是方差 1 - alpha_bar，应该乘标准差")],
+        params=dict(abar=a_sq, x0=x0, eps=eps))
+
+
+def gen_sampler_evaluations(rng, oracle, **p):
+    steps = pick(rng, p, "steps", [4, 20, 50, 250, 1000])
+    images = pick(rng, p, "images", [1, 16, 64])
+    guided = pick(rng, p, "guided", [True, False])
+    per_image = steps * (2 if guided else 1)
+    total = per_image * images
+    mode = "with classifier-free guidance" if guided else "without guidance"
+    mode_zh = "用无分类器引导" if guided else "不用引导"
+    return Question(
+        "sampler_evaluations", "10", f"How many evaluations of the denoising network (one image each) does it take to "
+        f"sample {images} image(s) with a {steps}-step sampler {mode}?",
+        f"用 {steps} 步的采样器{mode_zh}生成 {images} 张图，去噪网络一共要跑多少次（每次一张图）？",
+        total, f"one evaluation per step per image" + (", twice with guidance (conditional and unconditional)" if guided else "")
+        + f": {steps} x {2 if guided else 1} x {images} = {total}",
+        f"每张图每步跑一次" + ("，引导要跑两次（有条件和无条件）" if guided else "") + f"：{steps} × {2 if guided else 1} × {images} = {total}",
+        source="formula (chapter 10: a sampler step evaluates the network once, guidance twice)",
+        mistakes=[Mistake(steps * images, "forgot that guidance runs the network twice per step", "忘了引导每步要跑两次网络")
+                  if guided else Mistake(2 * steps * images, "doubled for guidance, which this sampler does not use",
+                                         "按引导翻了倍，但这里不用引导"),
+                  Mistake(per_image, "counted one image: every image runs its own chain", "只算了一张图：每张图都有自己的链")],
+        params=dict(steps=steps, images=images, guided=guided))
+
+
 def softmax(xs):
     m = max(xs)
     e = [math.exp(x - m) for x in xs]
@@ -696,13 +743,14 @@ GENERATORS = {
     "gru_params": gen_gru_params, "attention_cost": gen_attention_cost, "toy_bleu": gen_toy_bleu,
     "gqa_cache": gen_gqa_cache, "nucleus": gen_nucleus, "gpt_block_params": gen_gpt_block_params,
     "gpt_params": gen_gpt_params, "training_flops": gen_training_flops,
+    "noisy_pixel": gen_noisy_pixel, "sampler_evaluations": gen_sampler_evaluations,
     **{spec[0]: make_choice(spec) for spec in CHOICES},
 }
 CHAPTER_OF = {"conv_output": "04", "conv_params": "04", "conv_macs": "04", "dense_params": "04", "lstm_params": "03",
               "mha_params": "01", "receptive_field": "04", "kv_cache": "01", "attention_weight": "01", "iou": "04",
               "optimal_d": "05", "frechet": "08", "transposed_conv": "04", "gru_params": "03", "attention_cost": "01",
               "toy_bleu": "02", "gqa_cache": "09", "nucleus": "09", "gpt_block_params": "09",
-              "gpt_params": "09", "training_flops": "09",
+              "gpt_params": "09", "training_flops": "09", "noisy_pixel": "10", "sampler_evaluations": "10",
               **{spec[0]: spec[1] for spec in CHOICES}}
 
 

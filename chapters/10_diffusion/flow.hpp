@@ -9,7 +9,7 @@ namespace wb {
 /// \f[ x_t = (1 - t)\, x_0 + t\, x_1 \f]
 /// This is the rectified-flow / flow-matching path in the convention of Stable Diffusion 3 (Esser et al., 2024) and
 /// diffusers' FlowMatchEulerDiscreteScheduler: data at t = 0, noise at t = 1, sampling runs t from 1 down to 0. Liu
-/// et al. (2022) and Lipman et al. (2023) write it the other way round (noise at 0, data at 1); the velocity then
+/// et al. (2023) and Lipman et al. (2023) write it the other way round (noise at 0, data at 1); the velocity then
 /// changes sign.
 /// @param x0 (N, ...) clean images
 /// @param x1 noise, the shape of x0

@@ -74,14 +74,23 @@ Tensor v_target(const Tensor& x0, const Tensor& noise, const Tensor& steps, cons
 /// @param xt (N, ...) noisy images
 /// @param epsilon (N, ...) predicted noise
 /// @param steps (N) as in add_noise
+/// @param schedule its alpha_bars
 /// @throws ShapeError naming "x0_from_epsilon" on mismatched shapes or a bad step.
 Tensor x0_from_epsilon(const Tensor& xt, const Tensor& epsilon, const Tensor& steps, const NoiseSchedule& schedule);
 
 /// \f$\hat x_0 = a\,x_t - \sigma\hat v\f$ per image.
+/// @param xt (N, ...) noisy images
+/// @param v (N, ...) predicted velocity
+/// @param steps (N) as in add_noise
+/// @param schedule its alpha_bars
 /// @throws ShapeError naming "x0_from_v" on mismatched shapes or a bad step.
 Tensor x0_from_v(const Tensor& xt, const Tensor& v, const Tensor& steps, const NoiseSchedule& schedule);
 
 /// \f$\hat\epsilon = \sigma\,x_t + a\,\hat v\f$ per image.
+/// @param xt (N, ...) noisy images
+/// @param v (N, ...) predicted velocity
+/// @param steps (N) as in add_noise
+/// @param schedule its alpha_bars
 /// @throws ShapeError naming "epsilon_from_v" on mismatched shapes or a bad step.
 Tensor epsilon_from_v(const Tensor& xt, const Tensor& v, const Tensor& steps, const NoiseSchedule& schedule);
 

@@ -18,8 +18,8 @@ Tensor drop_labels(const Tensor& labels, const Tensor& uniforms, float drop_prob
 
 /// The guided prediction from the network's conditional and unconditional outputs:
 /// \f[ \hat\epsilon = \hat\epsilon_u + s\,(\hat\epsilon_c - \hat\epsilon_u) \f]
-/// with the guidance scale s as diffusers' guidance_scale: s = 1 is the conditional model, s = 0 the unconditional
-/// one, s > 1 pushes away from the unconditional prediction (sharper, more typical, less diverse samples). The paper
+/// with the guidance scale s as diffusers' guidance_scale: s = 1 is the conditional model, s = 0 by the formula the
+/// unconditional one (diffusers' pipelines skip guidance altogether for s <= 1), s > 1 pushes away from the unconditional prediction (sharper, more typical, less diverse samples). The paper
 /// writes \f$(1 + w)\hat\epsilon_c - w\,\hat\epsilon_u\f$, the same with s = 1 + w. Works the same on epsilon, v or
 /// velocity predictions.
 /// @param conditional (N, ...) the prediction given the class

@@ -29,6 +29,8 @@ Tensor training_target(const std::string& objective, const Tensor& x0, const Ten
 /// @param objective "epsilon", "x0" or "v"
 /// @param steps (N) as in add_noise
 /// @param schedule its alpha_bars
+/// At an SNR of 0 (a schedule rescaled to zero terminal SNR) the epsilon weight is 0/0: predicting epsilon is
+/// degenerate there, which is why such schedules train with v; the schedules of this chapter never reach 0.
 /// @param gamma the cap, > 0 (5 in the paper)
 /// @return (N)
 /// @throws ShapeError naming "min_snr_weights" for another objective, gamma <= 0, or a bad step.

@@ -25,7 +25,7 @@ namespace wb {
 Tensor ddpm_step(const Tensor& xt, const Tensor& epsilon, int step, const NoiseSchedule& schedule, const Tensor& noise,
                  const std::string& variance = "beta");
 
-/// One DDIM step (Song et al., 2021, eq. 12) from step t to an earlier step s (any s < t: DDIM skips steps), with
+/// One DDIM step (Song et al., 2021, eq. 12, with sigma from eq. 16) from step t to an earlier step s (any s < t: DDIM skips steps), with
 /// \f$\hat x_0 = (x_t - \sqrt{1-\bar\alpha_t}\,\hat\epsilon)/\sqrt{\bar\alpha_t}\f$:
 /// \f[ \sigma = \eta \sqrt{\frac{1-\bar\alpha_s}{1-\bar\alpha_t}} \sqrt{1 - \frac{\bar\alpha_t}{\bar\alpha_s}}, \qquad
 ///     x_s = \sqrt{\bar\alpha_s}\,\hat x_0 + \sqrt{1-\bar\alpha_s-\sigma^2}\,\hat\epsilon + \sigma z \f]

@@ -15,7 +15,8 @@ struct NoiseSchedule {
 
 /// The linear schedule of DDPM (Ho et al., 2020): \f$\beta_t\f$ evenly spaced from beta_start (t = 0) to beta_end
 /// (t = T-1), as torch.linspace(beta_start, beta_end, T) and diffusers' "linear" beta_schedule.
-/// Ho et al. use T = 1000, 1e-4 and 0.02: \f$\bar\alpha_{T-1} \approx 4 \cdot 10^{-5}\f$, pure noise at the end.
+/// Ho et al. use T = 1000, 1e-4 and 0.02: \f$\bar\alpha_{T-1} \approx 4 \cdot 10^{-5}\f$, nearly pure noise at the end
+/// (an SNR of about 4e-5, not zero: Lin et al., 2024, rescale schedules to reach zero).
 /// @param steps T >= 1 (T = 1 gives beta_start alone)
 /// @param beta_start \f$\beta_0\f$, in (0, 1)
 /// @param beta_end \f$\beta_{T-1}\f$, in (0, 1)

@@ -7,6 +7,7 @@
 #include "chapters/10_diffusion/loss.hpp"
 #include "chapters/10_diffusion/samplers.hpp"
 #include "chapters/10_diffusion/schedule.hpp"
+#include "chapters/10_diffusion/time_embedding.hpp"
 #include "tests/harness/graded.hpp"
 
 using namespace wb;
@@ -100,4 +101,16 @@ UNSEEN_TEST(Guidance, DrawnLabelsAndScale) {
     const Tensor c = Tensor::randn({N, between(rng, 1, 4)}, rng), u = Tensor::randn(c.shape(), rng);
     EXPECT_MATCHES_REFERENCE(drop_labels(labels, uniforms, p, 10.0f), tol::kExact);
     EXPECT_MATCHES_REFERENCE(guided_prediction(c, u, scale), tol::kForward);
+}
+
+UNSEEN_TEST(TimeEmbedding, DrawnStepsAndWidths) {
+    const int N = between(rng, 1, 5), T = between(rng, 2, 1000), E = 2 * between(rng, 1, 6), H = between(rng, 1, 8),
+              D = between(rng, 1, 6);
+    Tensor steps({N});
+    for (int n = 0; n < N; ++n) steps[n] = static_cast<float>(between(rng, 0, T - 1));
+    const TimeMlp mlp{Tensor::randn({H, E}, rng, 0.5f), Tensor::randn({H}, rng, 0.5f), Tensor::randn({D, H}, rng, 0.5f),
+                      Tensor::randn({D}, rng, 0.5f)};
+    const Tensor dout = Tensor::randn({N, D}, rng);
+    EXPECT_MATCHES_REFERENCE(time_embedding_forward(steps, T, mlp), tol::kForward);
+    EXPECT_MATCHES_REFERENCE(time_embedding_backward(dout, steps, T, mlp), tol::kBackward);
 }

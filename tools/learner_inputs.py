@@ -12,9 +12,13 @@ import json
 import os
 import struct
 import subprocess
+import sys
 import tempfile
 
 from project import ROOT
+
+sys.path.insert(0, os.path.join(ROOT, "tools", "fixtures"))
+import wbt  # noqa: E402  (the tensor file reader; needs no PyTorch)
 
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 
@@ -57,26 +61,7 @@ def write_plan(chapter, plan):
 
 def read_wbt(path):
     """[(name, raw bytes of that tensor's record)] of a tensor file (framework/serialize.hpp)."""
-    with open(path, "rb") as f:
-        data = f.read()
-    if data[:8] != b"WBTENSOR":
-        raise ValueError(f"{path}: not a tensor file")
-    _, count = struct.unpack_from("<II", data, 8)
-    pos, out = 16, []
-    for _ in range(count):
-        start = pos
-        (n,) = struct.unpack_from("<I", data, pos)
-        name = data[pos + 4:pos + 4 + n].decode()
-        pos += 4 + n
-        (rank,) = struct.unpack_from("<I", data, pos)
-        dims = struct.unpack_from(f"<{rank}i", data, pos + 4)
-        pos += 4 + 4 * rank
-        size = 1
-        for d in dims:
-            size *= d
-        pos += 4 * size
-        out.append((name, data[start:pos]))
-    return out
+    return [(name, record) for name, _, record, _ in wbt.records(path)]
 
 
 def stage(chapter, dest):

@@ -49,7 +49,8 @@ def run_torch(case, threads, mkldnn, repeats=None):
 
 
 SEQ_CASES = {"lstm": ["lstm_small", "lstm_large"], "attention": ["attention_small", "attention_large"],
-             "gan": ["gan_step"], "transformer": ["gpt_train_step", "gpt_decode_512"]}
+             "gan": ["gan_step"], "transformer": ["gpt_train_step", "gpt_decode_512"],
+             "diffusion": ["unet_train_step"]}
 # A whole training epoch, timed after the cases above; each peer runs it at the setting that was fastest there.
 SEQ_EPOCHS = {"gan": ("gan_epoch", "one epoch of ./wb run 08's training loop (60000 images, batch 64, no scoring)")}
 SEQ_SHAPES = {"lstm": "LSTM forward + backward at (batch 32, T 50, input 32, hidden 128) and (64, 100, 64, 256)",
@@ -57,12 +58,15 @@ SEQ_SHAPES = {"lstm": "LSTM forward + backward at (batch 32, T 50, input 32, hid
                            "and (8, 256, 256, 8 heads)",
               "gan": "one training step of chapter 08's GAN (batch 64: D on real and fake, then G through D, then G's MMD step)",
               "transformer": "chapter 09's GPT (width 128, 4 blocks, 4 query and 2 key/value heads): one training step "
-                             "on 16 x 128 tokens, and 32 decode steps with a KV cache from 480 to 512 tokens"}
+                             "on 16 x 128 tokens, and 32 decode steps with a KV cache from 480 to 512 tokens",
+              "diffusion": "chapter 10's denoising U-Net (width 16, 163,713 parameters): one training step, "
+                           "batch 64 of 1x28x28"}
 # name -> (our Google Benchmark binary, the PyTorch script, the libtorch binary)
 SEQ_PROGRAMS = {"lstm": ("bench_seq", "seq_torch.py", "bench_seq_libtorch"),
                 "attention": ("bench_seq", "seq_torch.py", "bench_seq_libtorch"),
                 "gan": ("bench_gan", "gan_torch.py", "bench_gan_libtorch"),
-                "transformer": ("bench_transformer", "transformer_torch.py", "bench_transformer_libtorch")}
+                "transformer": ("bench_transformer", "transformer_torch.py", "bench_transformer_libtorch"),
+                "diffusion": ("bench_diffusion", "diffusion_torch.py", "bench_diffusion_libtorch")}
 
 
 def write_results(name, results):
@@ -157,7 +161,8 @@ def cmd_bench_seq(args):
                 if mine:
                     line[f"{name}_ms"] = round(min(mine), 4)
         print(json.dumps(line))
-        lines.append(line)
+        # the JSON file also keeps every peer setting's median, so that the slow settings can be read later
+        lines.append({**line, "settings": [{**m, "ms": round(m["ms"], 4)} for m in measured]})
     return write_results(args.name, {"blas": blas, "rounds": args.rounds, "cases": lines, "title": SEQ_SHAPES[args.name]})
 
 
@@ -165,7 +170,7 @@ def cmd_bench(args):
     if args.name in SEQ_CASES:
         return cmd_bench_seq(args)
     if args.name != "cnn":
-        raise SystemExit("wb: the benchmarks are: cnn, lstm, attention, gan, transformer")
+        raise SystemExit("wb: the benchmarks are: cnn, lstm, attention, gan, transformer, diffusion")
     ok, output = build.build(["bench_cnn"])
     if not ok:
         print(build.first_compiler_error(output))

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "chapters/05_gan/pixel_shuffle.hpp"
+#include "framework/elementwise.hpp"
 #include "framework/linalg.hpp"
 
 namespace wb {
@@ -35,20 +36,25 @@ Tensor conv_backward(UNetConv& c, const Tensor& dout, const Tensor& x, bool need
     return std::move(g.dx);
 }
 
-float sigmoid(float a) { return 1.0f / (1.0f + std::exp(-a)); }
+/// sigmoid(x), elementwise, by the framework's vectorised kernel (a std::exp per element cost a fifth of a step).
+Tensor sigmoid_of(const Tensor& x) {
+    Tensor s(x.shape());
+    sigmoid_array(x.data(), s.data(), static_cast<int>(x.size()));
+    return s;
+}
 
 /// SiLU(x) = x sigmoid(x), elementwise.
 Tensor silu(const Tensor& x) {
-    Tensor y(x.shape());
-    for (std::size_t i = 0; i < y.size(); ++i) y[i] = x[i] * sigmoid(x[i]);
+    Tensor y = sigmoid_of(x);
+    for (std::size_t i = 0; i < y.size(); ++i) y[i] *= x[i];
     return y;
 }
 
 /// dL/dx = dL/dy sigmoid(x) (1 + x (1 - sigmoid(x))).
 Tensor silu_backward(const Tensor& dout, const Tensor& x) {
-    Tensor dx(x.shape());
+    Tensor dx = sigmoid_of(x);
     for (std::size_t i = 0; i < dx.size(); ++i) {
-        const float s = sigmoid(x[i]);
+        const float s = dx[i];
         dx[i] = dout[i] * s * (1.0f + x[i] * (1.0f - s));
     }
     return dx;

@@ -16,6 +16,7 @@
 #include "programs/07_cnn_program/options.hpp"
 #include "programs/08_gan_program/options.hpp"
 #include "programs/09_transformer/options.hpp"
+#include "programs/10_diffusion/options.hpp"
 
 namespace {
 
@@ -61,6 +62,7 @@ int main(int argc, char** argv) {
                                              &wb::run08::flag_conflict);
          }},
         {"09", [&] { return check(argc - 1, argv + 1, "run_09", &wb::run09::define_options); }},
+        {"10", [&] { return check(argc - 1, argv + 1, "run_10", &wb::run10::define_options); }},
     };
     const auto program = programs.find(number);
     if (program == programs.end()) {

@@ -8,6 +8,7 @@ program wrote: ./wb run NN calls it after the program. Image grids and heatmaps 
     /usr/bin/python3 tools/charts.py 03 build/out/03      # learning_curves.png, gradient_norms.png, step_times.png
     /usr/bin/python3 tools/charts.py 08 build/out/08      # gan_training.png
     /usr/bin/python3 tools/charts.py 09 build/out/09      # training.png
+    /usr/bin/python3 tools/charts.py 10 build/out/10      # training.png (and sweep.json's quality against steps)
     /usr/bin/python3 tools/charts.py bench build/out/bench  # from ./wb bench cnn's cnn.json: cnn.png
     /usr/bin/python3 tools/charts.py bench build/out/bench lstm  # lstm.json -> lstm.png (and attention)
     /usr/bin/python3 tools/charts.py class gradebook/       # ./wb grade-class's summary.json -> histogram.png
@@ -417,10 +418,80 @@ def gpt_chart(metrics, path):
     plt.close(fig)
 
 
+FASHION_CLASSES = ["T-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot"]
+
+
+def diffusion_chart(metrics, path):
+    """Chapter 10: the training loss per step (a running mean over 20 steps); when scored, each class's share of
+    guided and unconditional samples beside the real test images'; and with --sweep, the Fréchet distance against
+    the sampling steps for every sampler swept so far (sweep.json beside metrics.json keeps the eps and the flow
+    runs' sweeps), each point labelled with its sampling seconds."""
+    folder = os.path.dirname(path)
+    sweeps = {}
+    if os.path.isfile(os.path.join(folder, "sweep.json")):
+        with open(os.path.join(folder, "sweep.json")) as f:
+            sweeps = json.load(f)
+    if metrics.get("sweep"):
+        sweeps[metrics["objective"]] = metrics["sweep"]
+    score = metrics.get("score") or {}
+    panels = 1 + bool(score) + bool(sweeps)
+    fig, axes = plt.subplots(1, panels, figsize=(4.6 * panels, 3.6), squeeze=False)
+    axes = list(axes[0])
+    loss_ax = axes.pop(0)
+    curve = [point for e in metrics["epochs"] for point in e["loss_curve"]]
+    steps, losses = [c[0] for c in curve], [c[1] for c in curve]
+    smooth = [sum(losses[max(0, i - 19):i + 1]) / len(losses[max(0, i - 19):i + 1]) for i in range(len(losses))]
+    loss_ax.plot(steps, smooth, color="tab:blue")
+    loss_ax.set_xlabel("training step")
+    target = "noise" if metrics["objective"] == "eps" else "velocity"
+    loss_ax.set_ylabel(f"MSE on the {target} (mean of the last 20 steps)")
+    if score:
+        shares_ax = axes.pop(0)
+        classes = range(len(score["class_shares"]))
+        for offset, key, label in ((-0.27, "class_shares", f"guided (s = {metrics['guidance']:g})"),
+                                   (0.0, "unconditional_class_shares", "unconditional"),
+                                   (0.27, "real_class_shares", "real test images")):
+            shares_ax.bar([c + offset for c in classes], [100 * v for v in score[key]], width=0.27, label=label)
+        shares_ax.axhline(8, color="gray", linestyle=":", label="target: 8%")
+        shares_ax.set_xticks(list(classes))
+        shares_ax.set_xticklabels(FASHION_CLASSES[:len(score["class_shares"])], rotation=45, ha="right")
+        shares_ax.set_xlabel("class the chapter 07 classifier sees")
+        shares_ax.set_ylabel("share of the samples (%)")
+        shares_ax.legend(frameon=False, fontsize=7)
+    if sweeps:
+        sweep_ax = axes.pop(0)
+        colors = {"ddpm": "tab:red", "ddim": "tab:blue", "euler": "tab:green"}
+        names = {"ddpm": "DDPM (eps model)", "ddim": "DDIM (eps model)", "euler": "Euler (flow model)"}
+        for objective in sorted(sweeps):
+            for sampler in ("ddpm", "ddim", "euler"):
+                points = sorted((p for p in sweeps[objective] if p["sampler"] == sampler), key=lambda p: p["steps"])
+                if not points:
+                    continue
+                xs, ys = [p["steps"] for p in points], [p["frechet_distance"] for p in points]
+                sweep_ax.plot(xs, ys, "o-", color=colors[sampler], label=names[sampler])
+                for p in points:
+                    sweep_ax.annotate(f"{p['seconds']:.0f} s", (p["steps"], p["frechet_distance"]),
+                                      textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7)
+        sweep_ax.set_xscale("log")
+        sweep_ax.set_ylim(0, None)
+        ticks = sorted({p["steps"] for sweep in sweeps.values() for p in sweep})
+        sweep_ax.set_xticks(ticks)
+        sweep_ax.set_xticklabels([str(t) for t in ticks])
+        sweep_ax.minorticks_off()
+        sweep_ax.set_xlabel("sampling steps (guided: 2 network evaluations each)")
+        sweep_ax.set_ylabel("Fréchet distance to real test images")
+        sweep_ax.legend(frameon=False, fontsize=7)
+    fig.suptitle(f"Chapter 10: a denoising U-Net of {metrics['parameters']:,} parameters, objective "
+                 f"{metrics['objective']}, {metrics['kernels']} kernels")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
 CHARTS = {"01": ("scaling.png", scaling_chart), "02": ("training.png", attention_nlp_chart),
           "06": ("training.png", attention_rnn_chart), "03": ("learning_curves.png", lstm_charts),
           "07": ("training.png", training_chart), "08": ("gan_training.png", gan_chart),
-          "09": ("training.png", gpt_chart)}
+          "09": ("training.png", gpt_chart), "10": ("training.png", diffusion_chart)}
 SOURCES = {"bench": ("cnn.json", "cnn.png", bench_chart), "class": ("summary.json", "histogram.png", class_histogram)}
 
 

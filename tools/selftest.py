@@ -35,7 +35,8 @@ except ModuleNotFoundError:  # a student handout has no bench/
 
 # Programs' switches that change how they train, each smoke-run too, with the metrics.json key that must show it.
 PROGRAM_VARIANTS = {"08": {"--like-the-source": ("like_the_source", True), "--plain-discriminator": ("minibatch_stddev", False),
-                           "--mmd-lr=0": ("mmd_learning_rate", 0.0), "--recipe=dcgan": ("recipe", "dcgan")}}
+                           "--mmd-lr=0": ("mmd_learning_rate", 0.0), "--recipe=dcgan": ("recipe", "dcgan")},
+                    "10": {"--objective=flow": ("objective", "flow")}}
 
 
 class Tally:
@@ -776,6 +777,7 @@ def teacher_checks(chapters, tally):
                        (["07", "--epochs", "abc"], ["'abc' is not a number", "--epochs"]),
                        (["08", "--recipe", "dcgan", "--g-lr", "1"], ["--g-lr", "not of --recipe dcgan"]),
                        (["09", "--corpus", "fr"], ["--corpus", "fr"]),
+                       (["10", "--objective", "score"], ["--objective", "score"]),
                        (["04"], ["chapter 04 has no program"])):
         bad = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "wb.py"), "run", *args], capture_output=True, text=True)
         complaint = [l for l in (bad.stdout + bad.stderr).splitlines() if not l.startswith("wb: building")]

@@ -83,6 +83,8 @@ USAGE = """usage: ./wb COMMAND [ARGS]
                                      libtorch, the same way
   bench transformer                  chapter 09's GPT: one training step, and decoding with the KV
                                      cache, against PyTorch and libtorch
+  bench diffusion                    chapter 10's denoising U-Net: one training step (batch 64),
+                                     against PyTorch and libtorch
   help                               this text
 
 CHAPTER: 01, 1, 01_attention or attention. Reports: build/reports/results.json (Gradescope)
@@ -177,7 +179,7 @@ def cmd_run(args, extra):
         print(build.first_compiler_error(output))
         raise SystemExit(f"wb: chapter {ch.name} does not compile yet; ./wb grade {ch.number} shows what is missing")
     os.makedirs(out_dir, exist_ok=True)
-    if ch.number == "08" and "--classifier" not in extra and "--smoke" not in extra:
+    if ch.number in ("08", "10") and "--classifier" not in extra and "--smoke" not in extra:
         extra = [*extra, "--classifier", classifier_weights()]
     metrics = os.path.join(out_dir, "metrics.json")
     started = time.time()
@@ -192,10 +194,29 @@ def cmd_run(args, extra):
     wrote_metrics = proc.returncode == 0 and os.path.isfile(metrics) and os.path.getmtime(metrics) >= started - 1
     if wrote_metrics and twin:
         run_twin(twin, metrics)
+    if wrote_metrics and ch.number == "10":
+        keep_sweep(out_dir, metrics)
     # charts only from a metrics.json this run wrote (not after --help, not from an earlier run)
     if wrote_metrics:
         subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "charts.py"), ch.number, out_dir])
     return proc.returncode
+
+
+def keep_sweep(folder, metrics_path):
+    """Chapter 10's quality-against-steps sweep (--sweep) of each objective, kept in sweep.json beside metrics.json:
+    the eps and the flow models train in separate runs and the chart shows both."""
+    with open(metrics_path) as f:
+        metrics = json.load(f)
+    if not metrics.get("sweep"):
+        return
+    path = os.path.join(folder, "sweep.json")
+    sweeps = {}
+    if os.path.isfile(path):
+        with open(path) as f:
+            sweeps = json.load(f)
+    sweeps[metrics["objective"]] = metrics["sweep"]
+    with open(path, "w") as f:
+        json.dump(sweeps, f, indent=2)
 
 
 def run_twin(folder, metrics_path):

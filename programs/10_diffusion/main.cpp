@@ -97,7 +97,7 @@ Tensor sample(DenoisingUNet& unet, const Sampler& sampler, const NoiseSchedule& 
     Tensor x = Tensor::randn({N, 1, 28, 28}, rng);
     const Tensor unused({N, 1, 28, 28});
     for (int k = sampler.steps; k >= 1; --k) {
-        // from step t_k to t_{k-1}: t_k = round(k T / S) - 1, and t_0 = -1 (the clean image)
+        // from step t_k to t_{k-1}: t_k = floor(k T / S) - 1, and t_0 = -1 (the clean image)
         const int step = static_cast<int>(static_cast<long>(k) * kTotalSteps / sampler.steps) - 1;
         const int previous = static_cast<int>(static_cast<long>(k - 1) * kTotalSteps / sampler.steps) - 1;
         const Tensor prediction = guided(unet, x, step, labels, sampler.guidance);
@@ -107,7 +107,8 @@ Tensor sample(DenoisingUNet& unet, const Sampler& sampler, const NoiseSchedule& 
             continue;
         }
         // x0 = (x - sigma eps) / a, clipped to the images' range [-1, 1] (diffusers' clip_sample): at the noisiest
-        // steps a is near 0 and an error in eps becomes a huge x0; the step then uses the eps that x0 implies
+        // steps a is near 0 and an error in eps becomes a huge x0; the step then uses the eps that the clipped x0
+        // implies (diffusers' use_clipped_model_output)
         const Tensor steps({N}, static_cast<float>(step));
         Tensor x0 = x0_from_epsilon(x, prediction, steps, schedule);
         for (float& v : x0) v = std::clamp(v, -1.0f, 1.0f);

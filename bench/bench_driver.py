@@ -1,6 +1,8 @@
-"""./wb bench cnn | lstm | attention: our kernels against PyTorch and libtorch, interleaved over rounds; one
-JSON line per case (bench/README.md has the method). cnn: the chapter 07 kernels and one training epoch;
-lstm: chapter 03's LSTM forward + backward; attention: chapter 01's multi-head self-attention forward + backward."""
+"""./wb bench cnn | lstm | attention | gan | transformer | diffusion: our kernels against PyTorch and libtorch,
+interleaved over rounds; one JSON line per case (bench/README.md has the method). cnn: the chapter 07 kernels and one
+training epoch; lstm: chapter 03's LSTM forward + backward; attention: chapter 01's multi-head self-attention forward
++ backward; gan: one step of chapter 08's GAN and one epoch; transformer: chapter 09's GPT, a training step and KV-cache
+decoding; diffusion: one training step of chapter 10's U-Net."""
 import json
 import os
 import subprocess

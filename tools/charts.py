@@ -456,6 +456,8 @@ def diffusion_chart(metrics, path):
         shares_ax.set_xticks(list(classes))
         shares_ax.set_xticklabels(FASHION_CLASSES[:len(score["class_shares"])], rotation=45, ha="right")
         shares_ax.set_xlabel("class the chapter 07 classifier sees")
+        shares_ax.set_title(f"guided samples recognised as the class asked for: "
+                            f"{100 * score['recognised_share']:.1f}% (target 85%)", fontsize=8)
         shares_ax.set_ylabel("share of the samples (%)")
         shares_ax.legend(frameon=False, fontsize=7)
     if sweeps:

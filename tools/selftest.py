@@ -704,6 +704,43 @@ def check_stubs(chapters, tally):
               f"{sum(t.status == 'not_attempted' for t in cr.tests)} of {len(cr.tests)} not attempted")
 
 
+def check_diffusion_scoring(program, out_dir, tally):
+    """run 10's scoring and --sweep paths on smoke runs of both objectives, with a classifier of random weights in
+    the chapter 07 model's shapes: the scores mean nothing, the code paths and metrics.json's fields are checked."""
+    import random
+    import struct
+    import wbt  # tools/fixtures, on the path learner_inputs set
+    rng = random.Random(10)
+    shapes = {"conv.weight": (32, 1, 3, 3), "conv.bias": (32,), "dense.weight": (10, 32 * 13 * 13), "dense.bias": (10,)}
+    classifier = os.path.join(out_dir, "random_classifier.wbt")
+    tensors = {}
+    for name, dims in shapes.items():
+        count = 1
+        for d in dims:
+            count *= d
+        tensors[name] = (dims, struct.pack(f"<{count}f", *(rng.gauss(0.0, 0.1) for _ in range(count))))
+    wbt.save_raw(classifier, tensors)
+    for objective, samplers in (("eps", ["ddpm", "ddim"]), ("flow", ["euler"])):
+        folder = f"{out_dir}-scored-{objective}"
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder)
+        proc = subprocess.run([program, folder, "--smoke", f"--objective={objective}", "--sweep", "--classifier", classifier],
+                              capture_output=True, text=True)
+        path = os.path.join(folder, "metrics.json")
+        metrics = json.load(open(path)) if os.path.isfile(path) else {}
+        score, sweep = metrics.get("score") or {}, metrics.get("sweep") or []
+        scored = (score.get("samples") == 20 and 0 <= score.get("recognised_share", -1) <= 1
+                  and score.get("frechet_distance", -1) >= 0 and score.get("unconditional_frechet_distance", -1) >= 0
+                  and all(len(score.get(k, [])) == 10 for k in ("class_shares", "unconditional_class_shares",
+                                                                 "real_class_shares")))
+        charts = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "charts.py"), "10", folder],
+                                capture_output=True, text=True)
+        tally.check(proc.returncode == 0 and scored and [p["sampler"] for p in sweep] == samplers
+                    and charts.returncode == 0,
+                    f"program 10 --objective={objective} --sweep scores its samples and sweeps {', '.join(samplers)}",
+                    proc.stderr[-500:] + charts.stderr[-500:] + json.dumps(score)[:300])
+
+
 def teacher_checks(chapters, tally):
     """What needs the teacher's workbook: course mode, the reference's programs, the benchmarks, the
     sanitizers on the reference, and a student handout built and graded."""
@@ -751,6 +788,8 @@ def teacher_checks(chapters, tally):
                             and charts.returncode == 0,
                             f"program {ch.name} {variant} runs, records its epoch and draws its chart",
                             proc.stderr[-500:] + charts.stderr[-500:])
+            if ch.number == "10":
+                check_diffusion_scoring(program, out_dir, tally)
             if os.path.isfile(os.path.join(out_dir, "weights.wbt")):
                 # A training program: the same seed and thread count give the same bits. Four workers, so that
                 # partial sums added in arrival order would show (with two, a + b == b + a hides it).

@@ -371,7 +371,7 @@ def check_classroom_workflow(tally, dest, visible):
 def pristine_copy(dest):
     """The workbook with its exercise files as stubs, for the learner tools' check: a clone of git HEAD, or in
     a handout (no git) a copy with .stubs/ over chapters/."""
-    if os.path.isdir(os.path.join(ROOT, ".git")):
+    if os.path.exists(os.path.join(ROOT, ".git")):  # a clone (.git a folder) or a git worktree (.git a file)
         subprocess.run(["git", "clone", "-q", "--local", ROOT, dest], check=True)
         return
     shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns("build", "build-*", ".wb-progress.json*"), symlinks=True)

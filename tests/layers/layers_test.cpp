@@ -34,6 +34,20 @@ void expect_same(const Tensor& got, const Tensor& expected, const char* what) {
     for (std::size_t i = 0; i < got.size(); ++i) ASSERT_EQ(got[i], expected[i]) << what << " at " << i;
 }
 
+/// dL/d(parameter p) by central differences of loss() (a double from the current parameter values); p is restored.
+template <class Loss>
+Tensor numeric_parameter_gradient(const Param& p, Loss&& loss) {
+    const Tensor saved = *p.value;
+    return numeric_gradient(
+        [&](const Tensor& value) {
+            *p.value = value;
+            const double l = loss();
+            *p.value = saved;
+            return l;
+        },
+        saved);
+}
+
 }  // namespace
 
 TEST(LstmLayer, ManyToManyIsTheSequenceKernelFromZeroState) {
@@ -232,15 +246,8 @@ void expect_layer_gradients_match_differences(Layer& layer, const Tensor& x, con
     std::vector<Param> params = layer.params();
     if (!every_parameter) params.resize(1);
     for (const Param& p : params) {
-        const Tensor analytic = *p.grad, saved = *p.value;
-        const Tensor numeric = numeric_gradient(
-            [&](const Tensor& value) {
-                *p.value = value;
-                const double l = loss(x);
-                *p.value = saved;
-                return l;
-            },
-            saved);
+        const Tensor analytic = *p.grad;
+        const Tensor numeric = numeric_parameter_gradient(p, [&] { return loss(x); });
         EXPECT_LT(relative_error(analytic, numeric, 1e-3), 1e-2) << p.name;
     }
 }
@@ -398,15 +405,8 @@ TEST(GptLayer, GradientsMatchDifferencesAndTheBlocksComposedByHand) {
     ASSERT_EQ(params.size(), 1u + 2u * 9u + 1u + 1u);  // embedding, 2 blocks of 9, final norm, head
     for (const Param& p : params) {
         if (p.name != "head" && p.name != "final_norm.gain") continue;  // the deeper ones: by hand below
-        const Tensor analytic = *p.grad, saved = *p.value;
-        const Tensor numeric = numeric_gradient(
-            [&](const Tensor& value) {
-                *p.value = value;
-                const double l = loss();
-                *p.value = saved;
-                return l;
-            },
-            saved);
+        const Tensor analytic = *p.grad;
+        const Tensor numeric = numeric_parameter_gradient(p, loss);
         EXPECT_LT(relative_error(analytic, numeric, 1e-3), 1e-2) << p.name;
     }
     // by hand: the head's input gradient, back through the final norm and the blocks, gives block 0's and the
@@ -493,15 +493,8 @@ TEST(DenoisingUNetLayer, EveryGradientMatchesFiniteDifferences) {
     unet.forward(x, steps, labels);
     unet.backward(upstream);
     for (const Param& p : unet.params()) {
-        const Tensor analytic = *p.grad, saved = *p.value;
-        const Tensor numeric = numeric_gradient(
-            [&](const Tensor& value) {
-                *p.value = value;
-                const double l = loss();
-                *p.value = saved;
-                return l;
-            },
-            saved);
+        const Tensor analytic = *p.grad;
+        const Tensor numeric = numeric_parameter_gradient(p, loss);
         // |analytic - numeric| / |numeric| over the whole tensor: through fourteen float convolutions the differences'
         // rounding swamps single small entries (an entrywise check fails on entries near zero while the norms agree to
         // 3e-3 at worst here); a wrong term moves the norm by far more

@@ -25,4 +25,9 @@ private:
     std::chrono::steady_clock::time_point start_, last_draw_;
 };
 
+/// Seconds of wall time since `start`, for the timings a program reports beside its progress bars.
+inline double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 }  // namespace wb

@@ -114,10 +114,6 @@ static Tensor ids_tensor(const std::vector<int>& ids) {
 
 using Sampler = std::function<int(const Tensor& logits)>;
 
-static double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 /// Where generate's time went: until the first new token (the prefill, with the cache), and on the others.
 struct GenerationTime {
     double first_token = 0.0, other_tokens = 0.0;

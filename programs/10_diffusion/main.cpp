@@ -61,10 +61,6 @@ Options parse(int argc, char** argv) {
     return o;
 }
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 /// Rows `rows` of images (N, 1, 28, 28), mapped from [0, 1] to [-1, 1].
 Tensor batch_of(const Tensor& images, const std::vector<int>& rows) {
     Tensor x({static_cast<int>(rows.size()), 1, 28, 28});

@@ -28,6 +28,10 @@ public:
     /// dout: shape of the last forward's output -> dx: shape of its input.
     virtual Tensor backward(Tensor dout) = 0;
     virtual std::vector<Param> params() { return {}; }
+    /// Frees what the last forward kept for backward; backward needs a forward again after it. Activation
+    /// checkpointing (chapter 11) calls it to hold one segment's activations at a time. Layers that keep little
+    /// (Flatten's shape) need not override it.
+    virtual void release_activations() {}
     /// The output shape for an input shape (batch dim included), for model summaries.
     virtual Shape output_shape(const Shape& input) const { return input; }
 
@@ -47,6 +51,7 @@ public:
     std::string name() const override { return "Dense"; }
     Tensor forward(Tensor x) override;
     Tensor backward(Tensor dout) override;
+    void release_activations() override { x_ = Tensor(); }
     std::vector<Param> params() override;
     Shape output_shape(const Shape& input) const override;
 
@@ -103,6 +108,7 @@ public:
     std::string name() const override { return "ReLU"; }
     Tensor forward(Tensor x) override;
     Tensor backward(Tensor dout) override;
+    void release_activations() override { y_ = Tensor(); }
 
 private:
     Tensor y_;
@@ -116,6 +122,7 @@ public:
     std::string name() const override { return "LeakyReLU"; }
     Tensor forward(Tensor x) override;
     Tensor backward(Tensor dout) override;
+    void release_activations() override { x_ = Tensor(); }
 
 private:
     float slope_;
@@ -144,6 +151,7 @@ public:
     std::string name() const override { return "Tanh"; }
     Tensor forward(Tensor x) override;
     Tensor backward(Tensor dout) override;
+    void release_activations() override { y_ = Tensor(); }
 
 private:
     Tensor y_;
@@ -155,6 +163,7 @@ public:
     std::string name() const override { return "Sigmoid"; }
     Tensor forward(Tensor x) override;
     Tensor backward(Tensor dout) override;
+    void release_activations() override { y_ = Tensor(); }
 
 private:
     Tensor y_;

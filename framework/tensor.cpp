@@ -1,6 +1,7 @@
 #include "framework/tensor.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 
 #include "framework/random.hpp"
@@ -21,6 +22,25 @@ std::size_t element_count(const Shape& shape) {
     for (int d : shape) n *= static_cast<std::size_t>(d);
     return n;
 }
+
+namespace {
+std::atomic<std::size_t> live_bytes{0};
+std::atomic<std::size_t> peak_bytes{0};
+}  // namespace
+
+std::size_t live_tensor_bytes() { return live_bytes.load(std::memory_order_relaxed); }
+std::size_t peak_tensor_bytes() { return peak_bytes.load(std::memory_order_relaxed); }
+void reset_peak_tensor_bytes() { peak_bytes.store(live_bytes.load(std::memory_order_relaxed), std::memory_order_relaxed); }
+
+namespace detail {
+void count_tensor_allocation(std::size_t bytes) noexcept {
+    const std::size_t now = live_bytes.fetch_add(bytes, std::memory_order_relaxed) + bytes;
+    std::size_t peak = peak_bytes.load(std::memory_order_relaxed);
+    while (now > peak && !peak_bytes.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
+    }
+}
+void count_tensor_release(std::size_t bytes) noexcept { live_bytes.fetch_sub(bytes, std::memory_order_relaxed); }
+}  // namespace detail
 
 static void check_shape(const Shape& shape) {
     if (shape.size() > static_cast<std::size_t>(Tensor::kMaxRank))

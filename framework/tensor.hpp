@@ -22,6 +22,19 @@ using Shape = std::vector<int>;
 /// and aligned packets depended on the address, and the same seed gave other bits after unrelated code changed.
 inline constexpr std::size_t kTensorAlignment = 64;
 
+/// Bytes of tensor storage alive now, and the most alive at once since reset_peak_tensor_bytes(): how activation
+/// checkpointing's saving is measured (chapter 11) rather than guessed. They count every Tensor's floats, across
+/// threads, and nothing else (a layer's std::vector members are not tensors).
+std::size_t live_tensor_bytes();
+std::size_t peak_tensor_bytes();
+/// Starts a new peak at the bytes alive now.
+void reset_peak_tensor_bytes();
+
+namespace detail {
+void count_tensor_allocation(std::size_t bytes) noexcept;
+void count_tensor_release(std::size_t bytes) noexcept;
+}  // namespace detail
+
 /// An allocator whose resize() leaves new floats uninitialised (value-initialisation would zero them):
 /// kernels that overwrite every element of a fresh tensor need not pay for writing zeros first. Storage
 /// starts on a kTensorAlignment boundary.
@@ -29,9 +42,12 @@ template <class T>
 struct DefaultInitAllocator : std::allocator<T> {
     using value_type = T;
     T* allocate(std::size_t n) {
-        return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{kTensorAlignment}));
+        T* p = static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{kTensorAlignment}));
+        detail::count_tensor_allocation(n * sizeof(T));
+        return p;
     }
     void deallocate(T* p, std::size_t n) noexcept {
+        detail::count_tensor_release(n * sizeof(T));
         ::operator delete(p, n * sizeof(T), std::align_val_t{kTensorAlignment});
     }
     template <class U>

@@ -163,6 +163,11 @@ Tensor DecoderBlock::backward(Tensor dout) {
     return dh;
 }
 
+void DecoderBlock::release_activations() {
+    x_ = a_ = q_rot_ = k_rot_ = v_heads_ = attended_ = h_ = b_ = Tensor();
+    attention_cache_ = GqaCache();
+}
+
 Tensor DecoderBlock::forward_cached(const Tensor& x, KvCache& cache) {
     require_rank("DecoderBlock::forward_cached", "x", x, 3);
     const int N = x.dim(0), T = x.dim(1), D = x.dim(2), M = N * T;
@@ -207,7 +212,10 @@ Tensor Gpt::forward(Tensor ids) {
     require_rank("Gpt::forward", "ids", ids, 2);
     const int N = ids.dim(0), T = ids.dim(1), D = config.width;
     Tensor x = embedding.forward(std::move(ids));
-    for (auto& block : blocks) x = block->forward(std::move(x));
+    if (block_stack_)
+        x = block_stack_->forward(std::move(x));
+    else
+        for (auto& block : blocks) x = block->forward(std::move(x));
     normed_ = final_norm.forward(std::move(x)).reshaped({N * T, D});
     return linear(normed_, head).reshaped({N, T, config.vocab});
 }
@@ -217,9 +225,19 @@ Tensor Gpt::backward(Tensor dlogits) {
     const int N = dlogits.dim(0), T = dlogits.dim(1);
     Tensor dx = linear_backward(dlogits.reshaped({M, config.vocab}), normed_, head, head_grad);
     dx = final_norm.backward(dx.reshaped({N, T, D}));
-    for (auto block = blocks.rbegin(); block != blocks.rend(); ++block) dx = (*block)->backward(std::move(dx));
+    if (block_stack_)
+        dx = block_stack_->backward(std::move(dx));
+    else
+        for (auto block = blocks.rbegin(); block != blocks.rend(); ++block) dx = (*block)->backward(std::move(dx));
     embedding.backward(std::move(dx));
     return Tensor();
+}
+
+void Gpt::release_activations() {
+    embedding.release_activations();
+    for (auto& block : blocks) block->release_activations();
+    final_norm.release_activations();
+    normed_ = Tensor();
 }
 
 std::vector<Param> Gpt::params() {

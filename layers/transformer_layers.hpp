@@ -22,6 +22,7 @@ public:
     Tensor forward(Tensor ids) override;
     Tensor backward(Tensor dout) override;
     std::vector<Param> params() override { return {{"embedding.table", &table, &table_grad}}; }
+    void release_activations() override { ids_ = Tensor(); }
     Shape output_shape(const Shape& input) const override { return {input[0], input[1], table.dim(1)}; }
 
     Tensor table, table_grad;  ///< (V, D)
@@ -38,6 +39,7 @@ public:
     Tensor forward(Tensor x) override;
     Tensor backward(Tensor dout) override;
     std::vector<Param> params() override { return {{"norm.gain", &gain, &gain_grad}}; }
+    void release_activations() override { x_ = Tensor(); }
 
     Tensor gain, gain_grad;  ///< (D)
     float eps;
@@ -69,6 +71,7 @@ public:
     Tensor forward(Tensor x) override;
     Tensor backward(Tensor dout) override;
     std::vector<Param> params() override;
+    void release_activations() override;
 
     /// Generation: x (B, T, D), the T positions after the cache.length cached ones -> (B, T, D), the same
     /// computation as forward at those positions (RoPE at cache.length .., attention through cached_attention), which
@@ -111,6 +114,11 @@ public:
     Tensor backward(Tensor dlogits) override;
     std::vector<Param> params() override;
     Shape output_shape(const Shape& input) const override { return {input[0], input[1], config.vocab}; }
+    void release_activations() override;
+
+    /// Runs the blocks through `stack` (a Layer over exactly `blocks`, in order: chapter 11's activation
+    /// checkpointing) instead of one after the other; nullptr goes back to the plain loop. Not owned.
+    void run_blocks_with(Layer* stack) { block_stack_ = stack; }
 
     /// One empty KvCache per block, room for `capacity` positions of `batch` sequences.
     std::vector<KvCache> make_caches(int batch, int capacity) const;
@@ -126,6 +134,7 @@ public:
 
 private:
     Tensor normed_;  // (N*T, D), the head's input
+    Layer* block_stack_ = nullptr;
 };
 
 }  // namespace wb

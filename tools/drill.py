@@ -29,7 +29,7 @@ ORACLE_TARGET = "drill_oracle"
 PAGES = {"01": "chapters/01_attention/README.md", "02": "chapters/02_attention_nlp/README.md",
          "03": "chapters/03_lstm/README.md", "04": "chapters/04_cnn/README.md", "05": "chapters/05_gan/README.md",
          "08": "chapters/08_gan_program/README.md", "09": "chapters/09_transformer/README.md",
-         "10": "chapters/10_diffusion/README.md"}
+         "10": "chapters/10_diffusion/README.md", "11": "chapters/11_lm_training/README.md"}
 
 
 class DrillError(ValueError):
@@ -457,6 +457,106 @@ def gen_sampler_evaluations(rng, oracle, **p):
         params=dict(steps=steps, images=images, guided=guided))
 
 
+def gen_tokens_per_param(rng, oracle, **p):
+    n = pick(rng, p, "n", [0.125, 1, 7, 13, 70])  # billions of parameters
+    if n <= 0:
+        raise DrillError("tokens_per_param: the model needs a positive number of parameters")
+    tokens = 20 * n
+    return Question(
+        "tokens_per_param", "11", f"By the Chinchilla rule of thumb, about how many training tokens (in billions) are "
+        f"compute-optimal for a {n:g} B-parameter language model?",
+        f"按 Chinchilla 的经验法则，一个 {n:g} B 参数的语言模型，计算最优的训练词元数大约是多少（以十亿计）？",
+        tokens, f"about 20 tokens per parameter (Hoffmann et al., 2022): 20 x {n:g} B = {tokens:g} B tokens. A model "
+        f"that will serve many users is often trained far longer (Llama 3's 8 B model saw about 15 T tokens)",
+        f"每个参数约 20 个词元（Hoffmann 等，2022）：20 × {n:g} B = {tokens:g} B 个词元。要服务大量用户的模型常常训练得远多于此",
+        relative=0.01, unit="B tokens", source="Hoffmann et al., 2022 (Chinchilla): about 20 tokens per parameter",
+        mistakes=[Mistake(6 * n, "used 6, the FLOPs per parameter per token of C = 6ND, as tokens per parameter",
+                          "把 C = 6ND 里每参数每词元的 6 次运算当成了每参数的词元数"),
+                  Mistake(n, "one token per parameter: Chinchilla's point is that models were undertrained at that ratio",
+                          "每个参数一个词元：Chinchilla 的结论正是这样的比例训练不足"),
+                  Mistake(round(1.7 * n, 6), "GPT-3's ratio (300 B tokens for 175 B parameters, Brown et al., 2020): Chinchilla "
+                          "showed such models undertrained", "GPT-3 的比例（175 B 参数、300 B 词元，Brown 等，2020）：Chinchilla 表明这样训练不足")],
+        params=dict(n=n))
+
+
+def gen_training_memory(rng, oracle, **p):
+    n = pick(rng, p, "n", [1, 7, 13, 70])  # billions of parameters
+    devices = pick(rng, p, "devices", [1, 8, 64])
+    if n <= 0 or devices < 1:
+        raise DrillError("training_memory: needs a positive number of parameters and at least one device")
+    total = 16 * n  # GB: 2 (bf16 weights) + 2 (bf16 gradients) + 4 + 4 + 4 (fp32 master weights, m, v) bytes each
+    answer = total / devices
+    where = "on one device" if devices == 1 else f"per device, with every one of them sharded over {devices} devices (ZeRO-3 / FSDP)"
+    where_zh = "在一张卡上" if devices == 1 else f"每张卡上，全部状态分片到 {devices} 张卡（ZeRO-3 / FSDP）"
+    mistakes = [Mistake(4 * n / devices, "counted float32 weights only: training also holds gradients and Adam's two moments",
+                        "只算了 float32 权重：训练还要存梯度和 Adam 的两个矩"),
+                Mistake(12 * n / devices, "forgot the float32 master weights: bfloat16 alone cannot hold the small updates",
+                        "忘了 float32 主权重：只用 bfloat16 存不住很小的更新")]
+    if devices > 1:
+        mistakes.append(Mistake(4 * n + 12 * n / devices, "sharded only the optimizer states (ZeRO-1): ZeRO-3 shards the "
+                                "weights and gradients too", "只分片了优化器状态（ZeRO-1）：ZeRO-3 连权重和梯度也分片"))
+        mistakes.append(Mistake(total, "did not divide by the devices: sharding splits every state", "没有除以卡数：分片会切分所有状态"))
+    return Question(
+        "training_memory", "11", f"Training a {n} B-parameter model with Adam in mixed precision (bfloat16 weights and "
+        f"gradients, float32 master weights and moments): how many GB do the weights, gradients and optimizer states take "
+        f"{where}, before activations?",
+        f"用 Adam 和混合精度（bfloat16 权重和梯度，float32 主权重和两个矩）训练一个 {n} B 参数的模型：{where_zh}，权重、梯度和优化器状态"
+        f"（不算激活）占多少 GB？",
+        answer, f"16 bytes per parameter: 2 (bf16 weights) + 2 (bf16 gradients) + 4 (fp32 master) + 4 + 4 (m, v) = 16; "
+        f"16 x {n} B = {total:g} GB" + (f", / {devices} devices = {answer:g} GB" if devices > 1 else ""),
+        f"每个参数 16 字节：2（bf16 权重）+ 2（bf16 梯度）+ 4（fp32 主权重）+ 4 + 4（m、v）= 16；16 × {n} B = {total:g} GB"
+        + (f"，除以 {devices} 张卡 = {answer:g} GB" if devices > 1 else ""),
+        relative=0.01, unit="GB", source="formula (Rajbhandari et al., 2020, ZeRO: 2 + 2 + 12 bytes per parameter)",
+        mistakes=mistakes, params=dict(n=n, devices=devices))
+
+
+def gen_lr_at_step(rng, oracle, **p):
+    peak = pick(rng, p, "peak", [3e-4, 6e-4, 1e-3])
+    floor = peak / 10
+    warmup = pick(rng, p, "warmup", [100, 200, 500])
+    total = warmup + pick(rng, p, "decay", [1200, 2400, 4800])
+    phase = pick(rng, p, "phase", ["warmup", "quarter", "three_quarters", "after"])
+    if not 0 < warmup < total:
+        raise DrillError("lr_at_step: needs 0 < warmup < total steps")
+    step = {"warmup": warmup // 2 - 1, "quarter": warmup + (total - warmup) // 4,
+            "three_quarters": warmup + 3 * (total - warmup) // 4, "after": total + 100}[phase]
+    step = pick(rng, p, "step", [step])
+
+    def rate(s, from_zero=False, to_zero=False, linear=False):
+        low = 0.0 if to_zero else floor
+        if s < warmup:
+            return peak * (s if from_zero else s + 1) / warmup
+        if s >= total:
+            return low
+        progress = s / total if from_zero else (s - warmup) / (total - warmup)
+        return low + (peak - low) * ((1 - progress) if linear else 0.5 * (1 + math.cos(math.pi * progress)))
+
+    answer = rate(step)
+    if step < warmup:
+        mistakes = [Mistake(rate(step, from_zero=True), "ramped as peak s / W: step 0 would get rate 0, a wasted step",
+                            "按 peak × s / W 升温：第 0 步学习率为 0，白走一步"),
+                    Mistake(peak, "no warmup: the peak from step 0", "没有预热：从第 0 步就用峰值")]
+    else:
+        mistakes = [Mistake(rate(step, from_zero=True), "measured the cosine's progress from step 0, not from the end of warmup",
+                            "余弦进度从第 0 步算起，而不是从预热结束算起"),
+                    Mistake(rate(step, to_zero=True), "decayed to 0, not to the floor", "衰减到 0 而不是到下限"),
+                    Mistake(rate(step, linear=True), "decayed linearly, not along a half cosine", "按线性衰减，而不是半个余弦")]
+    return Question(
+        "lr_at_step", "11", f"A schedule warms up linearly over the first {warmup} steps (step s gets peak (s + 1) / W, "
+        f"steps counted from 0), then decays along a half cosine from the peak {peak:g} to a floor of {floor:g} at step "
+        f"{total}, and stays there. What is the learning rate at step {step}?",
+        f"学习率先在前 {warmup} 步线性预热（第 s 步为 peak (s + 1) / W，步数从 0 数起），再沿半个余弦从峰值 {peak:g} 衰减到第 {total} "
+        f"步的下限 {floor:g}，之后保持不变。第 {step} 步的学习率是多少？",
+        answer, "warmup: peak (s + 1) / W" if step < warmup else
+        ("at or after the last step: the floor" if step >= total else
+         f"floor + (peak - floor) (1 + cos(pi (s - W) / (S - W))) / 2 = {answer:.4g}"),
+        "预热：peak (s + 1) / W" if step < warmup else
+        ("到达或超过最后一步：下限" if step >= total else f"floor + (peak − floor)(1 + cos(π (s − W) / (S − W))) / 2 = {answer:.4g}"),
+        relative=0.01, source="formula (chapter 11's learning_rate, the same convention)",
+        mistakes=[m for m in mistakes if not math.isclose(m.value, answer, rel_tol=0.01)],
+        params=dict(peak=peak, warmup=warmup, decay=total - warmup, phase=phase, step=step))
+
+
 def softmax(xs):
     m = max(xs)
     e = [math.exp(x - m) for x in xs]
@@ -744,6 +844,7 @@ GENERATORS = {
     "gqa_cache": gen_gqa_cache, "nucleus": gen_nucleus, "gpt_block_params": gen_gpt_block_params,
     "gpt_params": gen_gpt_params, "training_flops": gen_training_flops,
     "noisy_pixel": gen_noisy_pixel, "sampler_evaluations": gen_sampler_evaluations,
+    "tokens_per_param": gen_tokens_per_param, "training_memory": gen_training_memory, "lr_at_step": gen_lr_at_step,
     **{spec[0]: make_choice(spec) for spec in CHOICES},
 }
 CHAPTER_OF = {"conv_output": "04", "conv_params": "04", "conv_macs": "04", "dense_params": "04", "lstm_params": "03",
@@ -751,6 +852,7 @@ CHAPTER_OF = {"conv_output": "04", "conv_params": "04", "conv_macs": "04", "dens
               "optimal_d": "05", "frechet": "08", "transposed_conv": "04", "gru_params": "03", "attention_cost": "01",
               "toy_bleu": "02", "gqa_cache": "09", "nucleus": "09", "gpt_block_params": "09",
               "gpt_params": "09", "training_flops": "09", "noisy_pixel": "10", "sampler_evaluations": "10",
+              "tokens_per_param": "11", "training_memory": "11", "lr_at_step": "11",
               **{spec[0]: spec[1] for spec in CHOICES}}
 
 
@@ -1039,6 +1141,9 @@ BAD_PARAMETERS = [
     ("gru_params", dict(I=0, H=8, style="PyTorch")),
     ("attention_cost", dict(n=0, d=64, factor=2)),
     ("toy_bleu", dict(reference=["a", "b"], candidate=[])),
+    ("tokens_per_param", dict(n=0)),
+    ("training_memory", dict(n=7, devices=0)),
+    ("lr_at_step", dict(warmup=500, decay=-500)),
 ]
 
 

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "framework/layers.hpp"
 #include "framework/random.hpp"
 #include "framework/tensor.hpp"
 
@@ -121,4 +122,38 @@ TEST(Tensor, StorageStartsOnACacheLine) {
         const wb::Tensor copy = kept.back();
         EXPECT_EQ(reinterpret_cast<std::uintptr_t>(copy.data()) % wb::kTensorAlignment, 0u) << "a copy, size " << n;
     }
+}
+
+TEST(TensorBytes, CountsLiveAndPeakStorage) {
+    const std::size_t before = live_tensor_bytes();
+    reset_peak_tensor_bytes();
+    EXPECT_EQ(peak_tensor_bytes(), before);
+    {
+        Tensor a({10, 10});                 // 400 bytes
+        Tensor b = a;                       // a copy holds its own 400
+        EXPECT_EQ(live_tensor_bytes(), before + 800);
+        Tensor c = std::move(b);            // a move allocates nothing
+        EXPECT_EQ(live_tensor_bytes(), before + 800);
+        a = Tensor();                       // freed
+        EXPECT_EQ(live_tensor_bytes(), before + 400);
+        Tensor d({25});                     // 100 more: the peak stays at 800
+        EXPECT_EQ(peak_tensor_bytes(), before + 800);
+    }
+    EXPECT_EQ(live_tensor_bytes(), before);
+    EXPECT_EQ(peak_tensor_bytes(), before + 800);
+    reset_peak_tensor_bytes();
+    EXPECT_EQ(peak_tensor_bytes(), before);
+}
+
+TEST(TensorBytes, ReleaseActivationsFreesWhatForwardKept) {
+    Rng rng(3);
+    Dense dense(8, 8, rng);
+    const Tensor x = Tensor::randn({4, 8}, rng);
+    Tensor y = dense.forward(x);
+    const std::size_t held = live_tensor_bytes();
+    dense.release_activations();
+    EXPECT_EQ(live_tensor_bytes(), held - 4 * 8 * sizeof(float)) << "Dense keeps its input, (4, 8) floats";
+    EXPECT_THROW(dense.backward(y), ShapeError) << "backward needs a forward again after a release";
+    dense.forward(x);
+    EXPECT_NO_THROW(dense.backward(y));
 }

@@ -1,17 +1,21 @@
 // Unseen-input tests of chapter 11 (course mode only): inputs drawn for each run from its secret, matched against the
 // reference's values on the same inputs (tests/harness/graded.hpp, UNSEEN_TEST).
 #include <cmath>
+#include <memory>
 #include <limits>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "chapters/11_lm_training/accumulation.hpp"
 #include "chapters/11_lm_training/adamw.hpp"
 #include "chapters/11_lm_training/bpe.hpp"
+#include "chapters/11_lm_training/checkpointing.hpp"
 #include "chapters/11_lm_training/cross_entropy.hpp"
 #include "chapters/11_lm_training/lr_schedule.hpp"
 #include "chapters/11_lm_training/mixed_precision.hpp"
+#include "framework/layers.hpp"
 #include "tests/harness/graded.hpp"
 
 using namespace wb;
@@ -115,4 +119,30 @@ UNSEEN_TEST(BytePairEncoding, DrawnText) {
     };
     EXPECT_MATCHES_REFERENCE(trained(), tol::kExact);
     EXPECT_MATCHES_REFERENCE(bpe_chunks(corpus), tol::kExact);
+}
+
+UNSEEN_TEST(ActivationCheckpointing, DrawnStacks) {
+    const int layers = between(rng, 1, 9), segment = between(rng, 1, 10), width = between(rng, 1, 8), batch = between(rng, 1, 4);
+    const Tensor x = Tensor::randn({batch, width}, rng), dout = Tensor::randn({batch, width}, rng);
+    const Rng weights_rng = rng;  // the same weights on both sides
+    const auto run = [&] {
+        Rng draw = weights_rng;
+        std::vector<std::unique_ptr<Layer>> owned;
+        for (int l = 0; l < layers; ++l) {
+            if (l % 2 == 0)
+                owned.push_back(std::make_unique<Dense>(width, width, draw));
+            else
+                owned.push_back(std::make_unique<Tanh>());
+        }
+        std::vector<Layer*> pointers;
+        for (auto& layer : owned) pointers.push_back(layer.get());
+        CheckpointedStack stack(pointers, segment);
+        const Tensor y = stack.forward(x);
+        const Tensor dx = stack.backward(dout);
+        std::vector<Tensor> grads;
+        for (auto& layer : owned)
+            for (const Param& p : layer->params()) grads.push_back(*p.grad);
+        return std::make_tuple(y, dx, grads);
+    };
+    EXPECT_MATCHES_REFERENCE(run(), tol::kExact);
 }

@@ -168,11 +168,50 @@ def cmd_bench_seq(args):
     return write_results(args.name, {"blas": blas, "rounds": args.rounds, "cases": lines, "title": SEQ_SHAPES[args.name]})
 
 
+def cmd_bench_tokenizer(args):
+    """./wb bench tokenizer: chapter 11's reference BPE against tools/fixtures/bpe_reference.py, the pure-Python
+    reference of the same algorithm, on the English corpus of ./wb run 11 at its default vocabulary (512): training
+    and encoding, ours the median of --rounds rounds, Python's one round (it takes minutes). Both must give the same
+    merges and the same ids."""
+    ok, output = build.build(["bench_tokenizer"])
+    if not ok:
+        print(build.first_compiler_error(output))
+        return 1
+    out_dir = os.path.join(BUILD, "out", "bench")
+    os.makedirs(out_dir, exist_ok=True)
+    vocab = 512
+    say(f"chapter 11's byte-level BPE, vocabulary {vocab}, on run 11's English training text: ours, {args.rounds} rounds ...")
+    ours = json.loads(subprocess.run([os.path.join(BUILD, "bench", "bench_tokenizer"), out_dir, str(vocab),
+                                      str(args.rounds)], capture_output=True, text=True, check=True).stdout)
+    say(f"  train {ours['train_s']:.2f} s, encode {ours['encode_s']:.2f} s ({ours['bytes'] / 1e6:.1f} MB, "
+        f"{ours['tokens']:,} tokens); the Python reference, one round (a few minutes) ...")
+    python = json.loads(subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench", "tokenizer_python.py"),
+                                        os.path.join(out_dir, "tokenizer_corpus.bin"), str(vocab)],
+                                       capture_output=True, text=True, check=True).stdout)
+    with open(os.path.join(out_dir, "tokenizer_ours.json")) as f:
+        mine = json.load(f)
+    same_merges, same_ids = mine["merges"] == python["merges"], mine["ids"] == python["ids"]
+    say(f"  the same merges: {'yes' if same_merges else 'NO'}; the same ids: {'yes' if same_ids else 'NO'}")
+    lines = []
+    for case, key in (("train_bpe", "train_s"), ("bpe_encode", "encode_s")):
+        line = {"case": case, "ms": round(1000 * ours[key], 1), "torch_ms": round(1000 * python[key], 1),
+                "torch_peer": "Python reference", "ratio": round(python[key] / ours[key], 2)}
+        print(json.dumps(line))
+        lines.append(line)
+    results = {"blas": "", "rounds": args.rounds, "cases": lines, "same_merges": same_merges, "same_ids": same_ids,
+               "bytes": ours["bytes"], "tokens": ours["tokens"], "vocab": vocab, "peers": "a pure-Python reference",
+               "title": f"Chapter 11's byte-level BPE (vocabulary {vocab}) on {ours['bytes'] / 1e6:.1f} MB of fortunes"}
+    write_results("tokenizer", results)
+    return 0 if same_merges and same_ids else 1
+
+
 def cmd_bench(args):
     if args.name in SEQ_CASES:
         return cmd_bench_seq(args)
+    if args.name == "tokenizer":
+        return cmd_bench_tokenizer(args)
     if args.name != "cnn":
-        raise SystemExit("wb: the benchmarks are: cnn, lstm, attention, gan, transformer, diffusion")
+        raise SystemExit("wb: the benchmarks are: cnn, lstm, attention, gan, transformer, diffusion, tokenizer")
     ok, output = build.build(["bench_cnn"])
     if not ok:
         print(build.first_compiler_error(output))

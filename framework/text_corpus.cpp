@@ -144,4 +144,24 @@ TokenBatch next_token_batch(const std::vector<int>& stream, int N, int T, Rng& r
     return b;
 }
 
+std::vector<TokenBatch> consecutive_windows(const std::vector<int>& stream, int N, int T, int max_windows) {
+    if (N < 1 || T < 1 || stream.size() < static_cast<std::size_t>(T) + 1)
+        throw ShapeError("consecutive_windows: " + std::to_string(stream.size()) + " ids cannot give one window of T + 1 = " +
+                         std::to_string(T + 1));
+    const int count = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(max_windows), (stream.size() - 1) / T));
+    std::vector<TokenBatch> batches;
+    for (int first = 0; first < count; first += N) {
+        const int n = std::min(N, count - first);
+        TokenBatch b{Tensor({n, T}), Tensor({n, T})};
+        for (int i = 0; i < n; ++i)
+            for (int t = 0; t < T; ++t) {
+                const std::size_t at = static_cast<std::size_t>(first + i) * T + t;
+                b.inputs(i, t) = static_cast<float>(stream[at]);
+                b.targets(i, t) = static_cast<float>(stream[at + 1]);
+            }
+        batches.push_back(std::move(b));
+    }
+    return batches;
+}
+
 }  // namespace wb

@@ -58,4 +58,10 @@ struct TokenBatch {
 /// @throws ShapeError naming "next_token_batch" if the stream is shorter than T + 1.
 TokenBatch next_token_batch(const std::vector<int>& stream, int N, int T, Rng& rng);
 
+/// The stream from its start as consecutive windows of T + 1 ids (window w holds ids wT .. wT + T, so each window's
+/// last id is the next one's first and every id after the first is a target once), at most max_windows of them, in
+/// batches of up to N: a validation set that is the same for every run.
+/// @throws ShapeError naming "consecutive_windows" if the stream is shorter than T + 1.
+std::vector<TokenBatch> consecutive_windows(const std::vector<int>& stream, int N, int T, int max_windows);
+
 }  // namespace wb

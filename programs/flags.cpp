@@ -17,6 +17,7 @@
 #include "programs/08_gan_program/options.hpp"
 #include "programs/09_transformer/options.hpp"
 #include "programs/10_diffusion/options.hpp"
+#include "programs/11_lm_training/options.hpp"
 
 namespace {
 
@@ -63,6 +64,7 @@ int main(int argc, char** argv) {
          }},
         {"09", [&] { return check(argc - 1, argv + 1, "run_09", &wb::run09::define_options); }},
         {"10", [&] { return check(argc - 1, argv + 1, "run_10", &wb::run10::define_options); }},
+        {"11", [&] { return check(argc - 1, argv + 1, "run_11", &wb::run11::define_options); }},
     };
     const auto program = programs.find(number);
     if (program == programs.end()) {

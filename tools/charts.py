@@ -102,7 +102,8 @@ def bench_chart(results, path):
     ax.invert_yaxis()
     ax.set_xlabel("speed relative to the faster peer (higher is faster)")
     ax.set_xlim(0, max(ratios + [1.0]) * 1.6)
-    ax.set_title(results.get("title", "Chapter 07 kernels and one training epoch") + " against PyTorch and libtorch",
+    ax.set_title(results.get("title", "Chapter 07 kernels and one training epoch") + " against "
+                 + results.get("peers", "PyTorch and libtorch"),
                  fontsize=8)
     fig.tight_layout()
     fig.savefig(path)
@@ -490,10 +491,52 @@ def diffusion_chart(metrics, path):
     plt.close(fig)
 
 
+def lm_chart(metrics, path):
+    """Chapter 11: the training loss per step (a running mean over 20 steps) with the validation bits per byte after
+    each epoch; the learning rate per step (warmup, cosine decay); one training step's peak tensor memory with and
+    without activation checkpointing."""
+    epochs = metrics["epochs"]
+    fig, (loss_ax, lr_ax, memory_ax) = plt.subplots(1, 3, figsize=(12, 3.6))
+    curve = [point for e in epochs for point in e["loss_curve"]]
+    steps, losses = [c[0] for c in curve], [c[1] for c in curve]
+    smooth = [sum(losses[max(0, i - 19):i + 1]) / len(losses[max(0, i - 19):i + 1]) for i in range(len(losses))]
+    loss_ax.plot(steps, smooth, color="tab:blue", label="training loss, nats per token (mean of the last 20 steps)")
+    loss_ax.set_xlabel("optimizer step")
+    loss_ax.set_ylabel("nats per token")
+    bpb_ax = loss_ax.twinx()
+    ends = [e["epoch"] * metrics["config"]["steps_per_epoch"] for e in epochs]
+    bpb_ax.plot(ends, [e["val_bits_per_byte"] for e in epochs], "o-", color="tab:orange", label="validation, bits per byte")
+    bpb_ax.set_ylabel("bits per byte")
+    lines = loss_ax.get_legend_handles_labels(), bpb_ax.get_legend_handles_labels()
+    loss_ax.legend(lines[0][0] + lines[1][0], lines[0][1] + lines[1][1], frameon=False, fontsize=7)
+    rates = [r for e in epochs for r in e["lr"]]
+    lr_ax.plot(range(len(rates)), rates, color="tab:green")
+    lr_ax.set_xlabel("optimizer step")
+    lr_ax.set_ylabel("learning rate")
+    lr_ax.set_title(f"warmup {metrics['config']['warmup']} steps, then cosine to a tenth", fontsize=8)
+    memory = metrics["memory"]
+    names = ["none" if m["segment"] == 0 else f"every {m['segment']}" for m in memory]
+    bars = memory_ax.bar(names, [m["peak_bytes"] / 1e6 for m in memory], color=["tab:gray"] + ["tab:purple"] * (len(memory) - 1))
+    for bar, m in zip(bars, memory):
+        memory_ax.annotate(f"{m['seconds']:.2f} s", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                           textcoords="offset points", xytext=(0, 3), ha="center", fontsize=7)
+    memory_ax.set_xlabel("activation checkpointing: blocks per segment")
+    memory_ax.set_ylabel("peak tensor memory of a step (MB)")
+    memory_ax.set_title("one training step, with its seconds", fontsize=8)
+    corpus = "Tang and Song poems" if metrics["corpus"] == "zh" else "fortunes"
+    fig.suptitle(f"Chapter 11: a GPT of {metrics['parameters']:,} parameters on {corpus} in "
+                 f"{metrics['tokenizer']['vocab']} BPE tokens, {metrics['config']['optimizer']}, "
+                 f"{metrics['config']['precision']}, {metrics['kernels']} kernels")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
 CHARTS = {"01": ("scaling.png", scaling_chart), "02": ("training.png", attention_nlp_chart),
           "06": ("training.png", attention_rnn_chart), "03": ("learning_curves.png", lstm_charts),
           "07": ("training.png", training_chart), "08": ("gan_training.png", gan_chart),
-          "09": ("training.png", gpt_chart), "10": ("training.png", diffusion_chart)}
+          "09": ("training.png", gpt_chart), "10": ("training.png", diffusion_chart),
+          "11": ("training.png", lm_chart)}
 SOURCES = {"bench": ("cnn.json", "cnn.png", bench_chart), "class": ("summary.json", "histogram.png", class_histogram)}
 
 

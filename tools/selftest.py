@@ -36,7 +36,9 @@ except ModuleNotFoundError:  # a student handout has no bench/
 # Programs' switches that change how they train, each smoke-run too, with the metrics.json key that must show it.
 PROGRAM_VARIANTS = {"08": {"--like-the-source": ("like_the_source", True), "--plain-discriminator": ("minibatch_stddev", False),
                            "--mmd-lr=0": ("mmd_learning_rate", 0.0), "--recipe=dcgan": ("recipe", "dcgan")},
-                    "10": {"--objective=flow": ("objective", "flow")}}
+                    "10": {"--objective=flow": ("objective", "flow")},
+                    "11": {"--precision=bf16": ("precision", "bf16"), "--optimizer=adam-l2": ("optimizer", "adam-l2"),
+                           "--accumulate=3": ("accumulate", 3), "--checkpoint=1": ("checkpoint", 1)}}
 
 
 class Tally:
@@ -784,12 +786,18 @@ def teacher_checks(chapters, tally):
                 metrics = json.load(open(metrics_path)) if os.path.isfile(metrics_path) else {}
                 charts = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "charts.py"), ch.number, folder],
                                         capture_output=True, text=True)
-                tally.check(proc.returncode == 0 and metrics.get(key) == value and len(metrics.get("epochs", [])) == 2
+                tally.check(proc.returncode == 0 and metrics.get(key, metrics.get("config", {}).get(key)) == value
+                            and len(metrics.get("epochs", [])) == 2
                             and charts.returncode == 0,
                             f"program {ch.name} {variant} runs, records its epoch and draws its chart",
                             proc.stderr[-500:] + charts.stderr[-500:])
             if ch.number == "10":
                 check_diffusion_scoring(program, out_dir, tally)
+            if ch.number == "11":  # recomputing the blocks' forward must not change a bit of the training
+                plain, checkpointed = (os.path.join(out_dir + suffix, "weights.wbt") for suffix in ("", "--checkpoint=1"))
+                tally.check(os.path.isfile(plain) and os.path.isfile(checkpointed)
+                            and open(plain, "rb").read() == open(checkpointed, "rb").read(),
+                            "program 11 trains to the same bits with activation checkpointing as without")
             if os.path.isfile(os.path.join(out_dir, "weights.wbt")):
                 # A training program: the same seed and thread count give the same bits. Four workers, so that
                 # partial sums added in arrival order would show (with two, a + b == b + a hides it).
@@ -817,6 +825,7 @@ def teacher_checks(chapters, tally):
                        (["08", "--recipe", "dcgan", "--g-lr", "1"], ["--g-lr", "not of --recipe dcgan"]),
                        (["09", "--corpus", "fr"], ["--corpus", "fr"]),
                        (["10", "--objective", "score"], ["--objective", "score"]),
+                       (["11", "--vocab", "100"], ["--vocab", "100"]),
                        (["04"], ["chapter 04 has no program"])):
         bad = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "wb.py"), "run", *args], capture_output=True, text=True)
         complaint = [l for l in (bad.stdout + bad.stderr).splitlines() if not l.startswith("wb: building")]
@@ -855,6 +864,19 @@ def teacher_checks(chapters, tally):
                             f"got {times}")
             except (subprocess.CalledProcessError, ValueError, KeyError) as e:
                 tally.check(False, f"{target} runs", str(e))
+
+    ok, output = build.build(["bench_tokenizer"])
+    if tally.check(ok, "bench_tokenizer builds", build.first_compiler_error(output)):
+        folder = os.path.join(BUILD, "out-selftest", "bench-tokenizer")
+        os.makedirs(folder, exist_ok=True)
+        run = subprocess.run([os.path.join(BUILD, "bench", "bench_tokenizer"), folder, "300", "1"], capture_output=True, text=True)
+        try:
+            line = json.loads(run.stdout)
+            tally.check(run.returncode == 0 and line["merges"] == 43 and line["train_s"] > 0 and line["encode_s"] > 0
+                        and line["tokens"] < line["bytes"], "bench_tokenizer trains 43 merges, encodes and reports both",
+                        run.stdout[-300:] + run.stderr[-300:])
+        except (ValueError, KeyError) as e:
+            tally.check(False, "bench_tokenizer reports one JSON line", f"{e}: {run.stdout[-300:]}{run.stderr[-300:]}")
 
     say("sanitizers: framework tests and the reference under AddressSanitizer + UBSan (debug preset) ...")
     run_sanitized(chapters, tally)

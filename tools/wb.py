@@ -85,6 +85,8 @@ USAGE = """usage: ./wb COMMAND [ARGS]
                                      cache, against PyTorch and libtorch
   bench diffusion                    chapter 10's denoising U-Net: one training step (batch 64),
                                      against PyTorch and libtorch
+  bench tokenizer                    chapter 11's byte-level BPE: training and encoding run 11's
+                                     English text, against a pure-Python reference (same output)
   help                               this text
 
 CHAPTER: 01, 1, 01_attention or attention. Reports: build/reports/results.json (Gradescope)

@@ -79,25 +79,6 @@ static double validation_loss(Gpt& gpt, const std::vector<TokenBatch>& windows) 
     return sum / static_cast<double>(windows.size());
 }
 
-/// Up to 64 non-overlapping windows of T + 1 ids of the validation stream, in batches of `batch`.
-static std::vector<TokenBatch> validation_windows(const std::vector<int>& stream, int batch, int T) {
-    const int count = std::min<int>(64, static_cast<int>(stream.size() - 1) / T);
-    if (count < 1) throw ShapeError("run 09: the validation text is shorter than one window of " + std::to_string(T));
-    std::vector<TokenBatch> batches;
-    for (int first = 0; first < count; first += batch) {
-        const int n = std::min(batch, count - first);
-        TokenBatch b{Tensor({n, T}), Tensor({n, T})};
-        for (int i = 0; i < n; ++i)
-            for (int t = 0; t < T; ++t) {
-                const std::size_t at = static_cast<std::size_t>(first + i) * T + t;
-                b.inputs(i, t) = static_cast<float>(stream[at]);
-                b.targets(i, t) = static_cast<float>(stream[at + 1]);
-            }
-        batches.push_back(std::move(b));
-    }
-    return batches;
-}
-
 /// The logits (V) of position t of the first sequence of logits (1, T, V).
 static Tensor logits_at(const Tensor& logits, int t) {
     const int V = logits.dim(2);
@@ -202,7 +183,8 @@ int main(int argc, char** argv) {
         Gpt gpt(config, rng);
         std::size_t parameters = 0;
         for (const Param& p : gpt.params()) parameters += p.value->size();
-        const std::vector<TokenBatch> validation = validation_windows(corpus.validation, o.batch, o.context);
+        // the first 64 windows of the held-out text (8,192 characters at T = 128)
+        const std::vector<TokenBatch> validation = consecutive_windows(corpus.validation, o.batch, o.context, 64);
         std::printf("Chapter 09 (%s kernels): a GPT of %zu parameters on %s, character by character\n"
                     "  %zu documents: %zu training characters, %zu held out; %d symbols\n"
                     "  %d blocks of width %d: %d query heads and %d key/value heads of %d, SwiGLU %d; untied head\n"

@@ -75,3 +75,21 @@ TEST(TextCorpus, TargetsAreTheInputsShiftedByOne) {
     EXPECT_TRUE(reached_the_last_window) << "64 draws of 43 starts should reach the last one";
     EXPECT_THROW(next_token_batch(std::vector<int>(7), 1, 7, rng), ShapeError);
 }
+
+TEST(TextCorpus, ConsecutiveWindowsCoverTheStreamInOrder) {
+    std::vector<int> stream(23);
+    for (int i = 0; i < 23; ++i) stream[static_cast<std::size_t>(i)] = i;
+    // T = 5: windows 0..5, 5..10, 10..15, 15..20 (20..25 would run past the end); batches of 3, then 1
+    const std::vector<TokenBatch> all = consecutive_windows(stream, 3, 5, 100);
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_EQ(all[0].inputs.shape(), (Shape{3, 5}));
+    EXPECT_EQ(all[1].inputs.shape(), (Shape{1, 5}));
+    EXPECT_EQ(all[0].inputs(1, 0), 5.0f);
+    EXPECT_EQ(all[0].targets(1, 4), 10.0f);  // the next window's first input
+    EXPECT_EQ(all[1].inputs(0, 0), 15.0f);
+    EXPECT_EQ(all[1].targets(0, 4), 20.0f);
+    const std::vector<TokenBatch> capped = consecutive_windows(stream, 3, 5, 2);
+    ASSERT_EQ(capped.size(), 1u);
+    EXPECT_EQ(capped[0].inputs.dim(0), 2);
+    EXPECT_THROW(consecutive_windows(std::vector<int>(5), 1, 5, 10), ShapeError);
+}

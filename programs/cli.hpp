@@ -3,6 +3,7 @@
 // A bad flag exits with CLI11's code (100-127), which ./wb run turns into its own exit code 2.
 #pragma once
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -35,6 +36,21 @@ inline void one_line_errors(CLI::App& app, const std::string& program) {
     app.failure_message([program](const CLI::App*, const CLI::Error& e) {
         return program + ": " + e.what() + " (--help lists the flags)\n";
     });
+}
+
+/// A program's options from its command line, as `define` declares them; --help, or a bad flag in one line, ends the
+/// program here with CLI11's exit code.
+template <class Options>
+Options parse_or_exit(int argc, char** argv, const std::string& name, void (*define)(CLI::App&, Options&)) {
+    Options o;
+    CLI::App app{"", name};
+    define(app, o);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        std::exit(app.exit(e));
+    }
+    return o;
 }
 
 }  // namespace wb::cli

@@ -37,14 +37,7 @@ using namespace wb;
 using run07::Options;
 
 static Options parse(int argc, char** argv) {
-    Options o;
-    CLI::App app{"", "run_07"};
-    run07::define_options(app, o);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        std::exit(app.exit(e));
-    }
+    Options o = wb::cli::parse_or_exit(argc, argv, "run_07", &run07::define_options);
     if (o.smoke) o.limit = 3000;
     return o;
 }

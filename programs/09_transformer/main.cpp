@@ -40,14 +40,7 @@ using namespace wb;
 using run09::Options;
 
 static Options parse(int argc, char** argv) {
-    Options o;
-    CLI::App app{"", "run_09"};
-    run09::define_options(app, o);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        std::exit(app.exit(e));
-    }
+    Options o = wb::cli::parse_or_exit(argc, argv, "run_09", &run09::define_options);
     if (o.smoke) o.epochs = 2, o.steps = 4, o.batch = 4, o.context = 32;
     return o;
 }

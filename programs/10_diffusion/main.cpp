@@ -49,14 +49,7 @@ namespace {
 constexpr int kTotalSteps = 1000, kClasses = 10;
 
 Options parse(int argc, char** argv) {
-    Options o;
-    CLI::App app{"", "run_10"};
-    run10::define_options(app, o);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        std::exit(app.exit(e));
-    }
+    Options o = wb::cli::parse_or_exit(argc, argv, "run_10", &run10::define_options);
     if (o.smoke) o.epochs = 2, o.steps = 3, o.batch = 8, o.channels = 4, o.sample_steps = 4, o.samples = 20, o.sweep_samples = 10;
     return o;
 }

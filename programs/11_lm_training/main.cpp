@@ -49,14 +49,7 @@ using run11::Options;
 static const std::string kEndOfText = "<|endoftext|>";
 
 static Options parse(int argc, char** argv) {
-    Options o;
-    CLI::App app{"", "run_11"};
-    run11::define_options(app, o);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        std::exit(app.exit(e));
-    }
+    Options o = wb::cli::parse_or_exit(argc, argv, "run_11", &run11::define_options);
     if (o.smoke) o.vocab = std::min(o.vocab, 300), o.epochs = 2, o.steps = 4, o.batch = 4, o.context = 32, o.warmup = 2;
     return o;
 }
@@ -79,26 +72,6 @@ static std::string joined(const std::vector<std::string>& documents) {
     std::string text;
     for (const std::string& d : documents) text += d + kEndOfText;
     return text;
-}
-
-/// The whole validation stream as non-overlapping windows of T + 1 ids (each window's last id the next one's first),
-/// in batches of `batch`: every held-out byte is scored, whatever the vocabulary, so that runs compare.
-static std::vector<TokenBatch> validation_windows(const std::vector<int>& stream, int batch, int T) {
-    const int count = static_cast<int>(stream.size() - 1) / T;
-    if (count < 1) throw ShapeError("run 11: the validation text is shorter than one window of " + std::to_string(T));
-    std::vector<TokenBatch> batches;
-    for (int first = 0; first < count; first += batch) {
-        const int n = std::min(batch, count - first);
-        TokenBatch b{Tensor({n, T}), Tensor({n, T})};
-        for (int i = 0; i < n; ++i)
-            for (int t = 0; t < T; ++t) {
-                const std::size_t at = static_cast<std::size_t>(first + i) * T + t;
-                b.inputs(i, t) = static_cast<float>(stream[at]);
-                b.targets(i, t) = static_cast<float>(stream[at + 1]);
-            }
-        batches.push_back(std::move(b));
-    }
-    return batches;
 }
 
 /// The validation loss in bits per byte: the nats of every predicted token, over ln 2 times the bytes those tokens
@@ -234,7 +207,9 @@ int main(int argc, char** argv) {
         for (const Param& p : params) parameter_count += p.value->size();
         std::vector<Layer*> block_pointers;
         for (auto& block : gpt.blocks) block_pointers.push_back(block.get());
-        const std::vector<TokenBatch> validation = validation_windows(validation_ids, o.batch, o.context);
+        // every held-out token scored, whatever the vocabulary, so that runs compare
+        const std::vector<TokenBatch> validation =
+            consecutive_windows(validation_ids, o.batch, o.context, static_cast<int>(validation_ids.size()));
         const long total_steps = static_cast<long>(o.epochs) * o.steps;
         const LrScheduleConfig schedule{o.lr, o.lr / 10, std::min<long>(o.warmup, total_steps - 1), total_steps};
         std::printf("a GPT of %zu parameters: %d blocks of width %d, %d query and %d key/value heads, SwiGLU %d\n"

@@ -188,9 +188,11 @@ int main(int argc, char** argv) {
         if (bpe_decode(tokenizer, validation_ids) != validation_text)
             throw std::runtime_error("bpe_decode(bpe_encode(text)) is not the text: the tokenizer loses bytes");
         const int end_id = static_cast<int>(tokenizer.vocab.size()) - 1;
-        const double bytes_per_token = static_cast<double>(train_text.size()) / static_cast<double>(train_ids.size());
+        // <|endoftext|> as one byte, as bits_per_byte counts it
+        const double text_bytes = static_cast<double>(train_text.size() - (kEndOfText.size() - 1) * documents.train.size());
+        const double bytes_per_token = text_bytes / static_cast<double>(train_ids.size());
         std::printf("Chapter 11 (%s kernels) on %s: %zu training documents, %zu held out\n"
-                    "tokenizer: %zu merges trained on %.1f MB in %.1f s; encodes %.2f MB/s; %.2f bytes per token\n",
+                    "tokenizer: %zu merges trained on %.1f MB in %.1f s; encodes %.2f MB/s; %.2f bytes per token (<|endoftext|> as one)\n",
                     WB_FLAVOUR, o.corpus == "zh" ? "Tang and Song poems (fortunes-zh)" : "fortunes",
                     documents.train.size(), documents.validation.size(), tokenizer.merges.size(),
                     static_cast<double>(train_text.size()) / 1e6, train_seconds,

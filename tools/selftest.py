@@ -100,7 +100,7 @@ def check_learner_tools(tally):
     holder.stdout.readline()
     began = time.monotonic()
     second = subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, 'tools'); import build\n"
-                             "with build.build_lock(): print('built')"], cwd=root, capture_output=True, text=True)
+                             "with build.build_lock(): print('built')"], cwd=root, capture_output=True, text=True, errors="replace")
     waited = time.monotonic() - began
     holder.wait()
     tally.check("./wb watch 03" in second.stdout and "waiting" in second.stdout and second.stdout.rstrip().endswith("built")
@@ -263,12 +263,12 @@ def check_drills(tally):
                 f"{len(problems)} problems")
     folder = tempfile.mkdtemp(prefix="wb-drill-selftest-")
     wb = ["/usr/bin/python3", os.path.join(ROOT, "tools", "wb.py"), "drill"]
-    runs = [subprocess.run(wb + ["--json", "--count", "12", "--seed", "7"], capture_output=True, text=True) for _ in (1, 2)]
+    runs = [subprocess.run(wb + ["--json", "--count", "12", "--seed", "7"], capture_output=True, text=True, errors="replace") for _ in (1, 2)]
     qs = json.loads(runs[0].stdout) if runs[0].returncode == 0 else []
     tally.check(len(qs) == 12 and runs[0].stdout == runs[1].stdout and all("answer" in q for q in qs),
                 "./wb drill --json: 12 questions with answers, the same for the same seed", runs[0].stderr[-300:])
     sheet = os.path.join(folder, "sheet.md")
-    made = subprocess.run(wb + ["--sheet", sheet, "--count", "6", "--seed", "3"], capture_output=True, text=True)
+    made = subprocess.run(wb + ["--sheet", sheet, "--count", "6", "--seed", "3"], capture_output=True, text=True, errors="replace")
     key = os.path.join(folder, "sheet-answers.md")
     tally.check(made.returncode == 0 and os.path.isfile(sheet) and os.path.isfile(key)
                 and open(sheet).read().count("Answer: ") == 6 and "Answer key" in open(key).read(),
@@ -277,7 +277,7 @@ def check_drills(tally):
     progress_file = os.path.join(folder, "progress.json")
     env = dict(os.environ, WB_PROGRESS=progress_file, NO_COLOR="1")
     planned = json.loads(subprocess.run(wb + ["--json", "--count", "1", "--seed", "5", "conv_params"],
-                                        capture_output=True, text=True).stdout)[0]
+                                        capture_output=True, text=True, errors="replace").stdout)[0]
     session = subprocess.run(wb + ["conv_params", "--count", "1", "--seed", "5"], input=f"{planned['answer']}\n",
                              capture_output=True, text=True, env=env)
     wrong = subprocess.run(wb + ["conv_params", "--count", "1", "--seed", "5"],
@@ -293,7 +293,7 @@ def check_drills(tally):
                 session.stdout[-400:] + wrong.stdout[-400:] + str(history))
     # with a seed, a session asks what --json lists for that seed, whatever the history; unparsable replies are
     # asked again, a blank one is skipped (not wrong); a count below 1 is one line and exit code 2
-    listed = json.loads(subprocess.run(wb + ["--json", "--count", "3", "--seed", "11"], capture_output=True, text=True).stdout)
+    listed = json.loads(subprocess.run(wb + ["--json", "--count", "3", "--seed", "11"], capture_output=True, text=True, errors="replace").stdout)
     asked = subprocess.run(wb + ["--count", "3", "--seed", "11"], input="abc\nzz\n\n\n\n\n", capture_output=True,
                            text=True, env=env)
     shown = re.findall(r"^\[\d/3\] (\w+) ·", asked.stdout, re.M)
@@ -312,7 +312,7 @@ def check_handout(tally):
     with the pristine stubs kept for ./wb reset and the README's points those of the visible tests; inside it,
     ./wb grade 01 builds and grades: every visible test, none passed, no hidden one; --solutions is refused."""
     dest = os.path.join(tempfile.mkdtemp(prefix="wb-handout-selftest-"), "handout")  # outside the workbook
-    made = subprocess.run([os.path.join(ROOT, "wb"), "handout", dest], capture_output=True, text=True)
+    made = subprocess.run([os.path.join(ROOT, "wb"), "handout", dest], capture_output=True, text=True, errors="replace")
     if not tally.check(made.returncode == 0, "./wb handout writes a handout", made.stdout[-500:] + made.stderr[-500:]):
         return
     present = lambda rel: os.path.exists(os.path.join(dest, rel))
@@ -337,7 +337,7 @@ def check_handout(tally):
                 "the handout builds and grades chapter 01: every visible test, none passed, the hidden one absent",
                 f"{len(tests)} tests graded, {len(visible)} visible of {len(entries)}; " + graded.stdout[-600:] + graded.stderr[-300:])
     check_classroom_workflow(tally, dest, visible)
-    refused = subprocess.run([os.path.join(dest, "wb"), "grade", "--solutions"], cwd=dest, capture_output=True, text=True)
+    refused = subprocess.run([os.path.join(dest, "wb"), "grade", "--solutions"], cwd=dest, capture_output=True, text=True, errors="replace")
     tally.check(refused.returncode != 0 and "student handout" in refused.stderr,
                 "./wb grade --solutions in a handout says it is a handout", refused.stderr[-300:])
     shutil.rmtree(os.path.dirname(dest), ignore_errors=True)
@@ -427,7 +427,7 @@ def check_grade_class(tally):
     start = time.monotonic()
     proc = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "wb.py"), "grade-class",
                            os.path.join(folder, "submissions"), sampleclass.CHAPTER, "--out", out, "--timeout", "3"],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, errors="replace")
     wall = time.monotonic() - start
     if not tally.check(proc.returncode == 0 and os.path.isfile(out), "./wb grade-class runs",
                        (proc.stdout + proc.stderr)[-1500:]):
@@ -471,7 +471,7 @@ def check_autograder(tally):
     os.makedirs(folder)
     zip_path = os.path.join(folder, "autograder.zip")
     made = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "wb.py"), "autograder", "--out", zip_path,
-                           sampleclass.CHAPTER], capture_output=True, text=True)
+                           sampleclass.CHAPTER], capture_output=True, text=True, errors="replace")
     if not tally.check(made.returncode == 0, "./wb autograder writes the zip", made.stdout[-500:] + made.stderr[-500:]):
         return
     root = os.path.join(folder, "autograder")
@@ -480,7 +480,7 @@ def check_autograder(tally):
                 and glob.glob(os.path.join(source, "workbook", "tests", "graded", "*", "*_hidden_test.cpp")),
                 "the autograder has the hidden tests and the solutions (for the unseen inputs' expected values)")
     start = time.monotonic()
-    setup = subprocess.run(["bash", os.path.join(source, "setup.sh")], capture_output=True, text=True)
+    setup = subprocess.run(["bash", os.path.join(source, "setup.sh")], capture_output=True, text=True, errors="replace")
     if not tally.check(setup.returncode == 0, "the autograder's setup.sh builds", (setup.stdout + setup.stderr)[-1500:]):
         return
     print(f"  setup.sh: {time.monotonic() - start:.0f} s")
@@ -547,12 +547,12 @@ def sanitized_test(debug, ch, entry):
 def run_sanitized(chapters, tally):
     debug = os.path.join(ROOT, "build-debug")
     if not os.path.isfile(os.path.join(debug, "build.ninja")):
-        proc = subprocess.run(["cmake", "--preset", "debug"], cwd=ROOT, capture_output=True, text=True)
+        proc = subprocess.run(["cmake", "--preset", "debug"], cwd=ROOT, capture_output=True, text=True, errors="replace")
         if not tally.check(proc.returncode == 0, "configure the debug preset", proc.stderr[-1000:]):
             return
     binaries = ["framework_tests", "layers_tests"] + [f"{kind}_{ch.name}{suffix}" for ch in chapters
                                                       for kind, suffix in (("graded", "_reference"), ("judge", ""))]
-    proc = subprocess.run(["cmake", "--build", debug, "--target", *binaries], capture_output=True, text=True)
+    proc = subprocess.run(["cmake", "--build", debug, "--target", *binaries], capture_output=True, text=True, errors="replace")
     if not tally.check(proc.returncode == 0, "the debug build", build.first_compiler_error(proc.stdout + proc.stderr)):
         return
     for name in binaries[:2]:
@@ -571,10 +571,10 @@ def run_sanitized(chapters, tally):
 def run_thread_sanitizer(tally):
     tsan = os.path.join(ROOT, "build-tsan")
     if not os.path.isfile(os.path.join(tsan, "build.ninja")):
-        proc = subprocess.run(["cmake", "--preset", "tsan"], cwd=ROOT, capture_output=True, text=True)
+        proc = subprocess.run(["cmake", "--preset", "tsan"], cwd=ROOT, capture_output=True, text=True, errors="replace")
         if not tally.check(proc.returncode == 0, "configure the tsan preset", proc.stderr[-1000:]):
             return
-    proc = subprocess.run(["cmake", "--build", tsan, "--target", "framework_tests"], capture_output=True, text=True)
+    proc = subprocess.run(["cmake", "--build", tsan, "--target", "framework_tests"], capture_output=True, text=True, errors="replace")
     if not tally.check(proc.returncode == 0, "the tsan build", build.first_compiler_error(proc.stdout + proc.stderr)):
         return
     run = subprocess.run([os.path.join(tsan, "tests", "framework_tests")], capture_output=True, text=True,
@@ -603,7 +603,7 @@ def cmd_test(_args=None):
 
     say("framework unit tests (ctest) ...")
     proc = subprocess.run(["ctest", "--test-dir", BUILD, "-j", str(JOBS), "--output-on-failure"],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, errors="replace")
     summary = re.search(r"(\d+)% tests passed, (\d+) tests failed out of (\d+)", proc.stdout)
     if summary:
         failed, total = int(summary.group(2)), int(summary.group(3))
@@ -727,7 +727,7 @@ def check_diffusion_scoring(program, out_dir, tally):
         shutil.rmtree(folder, ignore_errors=True)
         os.makedirs(folder)
         proc = subprocess.run([program, folder, "--smoke", f"--objective={objective}", "--sweep", "--classifier", classifier],
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, errors="replace")
         path = os.path.join(folder, "metrics.json")
         metrics = json.load(open(path)) if os.path.isfile(path) else {}
         score, sweep = metrics.get("score") or {}, metrics.get("sweep") or []
@@ -736,7 +736,7 @@ def check_diffusion_scoring(program, out_dir, tally):
                   and all(len(score.get(k, [])) == 10 for k in ("class_shares", "unconditional_class_shares",
                                                                  "real_class_shares")))
         charts = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "charts.py"), "10", folder],
-                                capture_output=True, text=True)
+                                capture_output=True, text=True, errors="replace")
         tally.check(proc.returncode == 0 and scored and [p["sampler"] for p in sweep] == samplers
                     and charts.returncode == 0,
                     f"program 10 --objective={objective} --sweep scores its samples and sweeps {', '.join(samplers)}",
@@ -765,7 +765,7 @@ def teacher_checks(chapters, tally):
             os.makedirs(out_dir, exist_ok=True)
             for stale in os.listdir(out_dir):
                 os.remove(os.path.join(out_dir, stale))
-            proc = subprocess.run([program, out_dir, "--smoke"], capture_output=True, text=True)
+            proc = subprocess.run([program, out_dir, "--smoke"], capture_output=True, text=True, errors="replace")
             if tally.check(proc.returncode == 0, f"program {ch.name} runs", proc.stderr[-500:]):
                 pictures = [f for f in sorted(os.listdir(out_dir)) if f.endswith(".png")]
                 broken = [f for f in pictures if open(os.path.join(out_dir, f), "rb").read(8) != b"\x89PNG\r\n\x1a\n"]
@@ -773,7 +773,7 @@ def teacher_checks(chapters, tally):
                             f"program {ch.name} writes metrics.json and its PNG pictures",
                             f"wrote {sorted(os.listdir(out_dir))}, not PNG: {broken}")
                 charts = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "charts.py"), ch.number, out_dir],
-                                        capture_output=True, text=True)
+                                        capture_output=True, text=True, errors="replace")
                 drawn = re.findall(r"charts: (\S+\.png)", charts.stdout)
                 tally.check(charts.returncode == 0 and all(open(p, "rb").read(8) == b"\x89PNG\r\n\x1a\n" for p in drawn),
                             f"charts of {ch.name} are drawn from its metrics.json", charts.stdout + charts.stderr[-500:])
@@ -781,11 +781,11 @@ def teacher_checks(chapters, tally):
                 folder = f"{out_dir}{variant}"
                 shutil.rmtree(folder, ignore_errors=True)
                 os.makedirs(folder)
-                proc = subprocess.run([program, folder, "--smoke", variant], capture_output=True, text=True)
+                proc = subprocess.run([program, folder, "--smoke", variant], capture_output=True, text=True, errors="replace")
                 metrics_path = os.path.join(folder, "metrics.json")
                 metrics = json.load(open(metrics_path)) if os.path.isfile(metrics_path) else {}
                 charts = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "charts.py"), ch.number, folder],
-                                        capture_output=True, text=True)
+                                        capture_output=True, text=True, errors="replace")
                 tally.check(proc.returncode == 0 and metrics.get(key, metrics.get("config", {}).get(key)) == value
                             and len(metrics.get("epochs", [])) == 2
                             and charts.returncode == 0,
@@ -814,7 +814,7 @@ def teacher_checks(chapters, tally):
                             "weights.wbt differs between two runs")
 
     for args in (["run", "07", "--solutions", "--help"], ["run", "07", "--solutions", "--", "--help"]):
-        shown = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "wb.py"), *args], capture_output=True, text=True)
+        shown = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "wb.py"), *args], capture_output=True, text=True, errors="replace")
         tally.check(shown.returncode == 0 and "--epochs" in shown.stdout and "Traceback" not in shown.stderr
                     and "charts:" not in shown.stdout, f"./wb {' '.join(args)} lists the program's own flags",
                     shown.stdout[-500:] + shown.stderr[-500:])
@@ -827,7 +827,7 @@ def teacher_checks(chapters, tally):
                        (["10", "--objective", "score"], ["--objective", "score"]),
                        (["11", "--vocab", "100"], ["--vocab", "100"]),
                        (["04"], ["chapter 04 has no program"])):
-        bad = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "wb.py"), "run", *args], capture_output=True, text=True)
+        bad = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "wb.py"), "run", *args], capture_output=True, text=True, errors="replace")
         complaint = [l for l in (bad.stdout + bad.stderr).splitlines() if not l.startswith("wb: building")]
         tally.check(bad.returncode == 2 and len(complaint) == 1 and all(s in complaint[0] for s in says)
                     and "building run_" not in bad.stdout + bad.stderr,
@@ -869,7 +869,7 @@ def teacher_checks(chapters, tally):
     if tally.check(ok, "bench_tokenizer builds", build.first_compiler_error(output)):
         folder = os.path.join(BUILD, "out-selftest", "bench-tokenizer")
         os.makedirs(folder, exist_ok=True)
-        run = subprocess.run([os.path.join(BUILD, "bench", "bench_tokenizer"), folder, "300", "1"], capture_output=True, text=True)
+        run = subprocess.run([os.path.join(BUILD, "bench", "bench_tokenizer"), folder, "300", "1"], capture_output=True, text=True, errors="replace")
         try:
             line = json.loads(run.stdout)
             tally.check(run.returncode == 0 and line["merges"] == 43 and line["train_s"] > 0 and line["encode_s"] > 0
@@ -896,9 +896,9 @@ def check_gpt_twin(tally):
     folder = os.path.join(BUILD, "out-selftest", "09-twin")
     shutil.rmtree(folder, ignore_errors=True)
     run = subprocess.run([program, folder, "--epochs", "2", "--steps", "40", "--batch", "8", "--context", "64",
-                          "--twin", os.path.join(folder, "twin")], capture_output=True, text=True)
+                          "--twin", os.path.join(folder, "twin")], capture_output=True, text=True, errors="replace")
     twin = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "programs", "09_transformer", "twin_torch.py"),
-                           os.path.join(folder, "twin")], capture_output=True, text=True)
+                           os.path.join(folder, "twin")], capture_output=True, text=True, errors="replace")
     try:
         ours = [e["val_loss"] for e in json.load(open(os.path.join(folder, "metrics.json")))["epochs"]]
         theirs = [e["val_loss"] for e in json.loads(twin.stdout.strip().splitlines()[-1])["epochs"]]

@@ -138,6 +138,15 @@ static std::vector<int> sample_tokens(Gpt& gpt, const std::vector<int>& prompt, 
     return generated;
 }
 
+/// text with every byte that starts no valid UTF-8 sequence replaced by U+FFFD: a byte-level model's sample can cut a
+/// character, and a terminal or a program reading the output as UTF-8 should get text.
+static std::string printable(const std::string& text) {
+    std::string out;
+    for (const std::string& c : utf8_characters(text))
+        out += c.size() == 1 && static_cast<unsigned char>(c[0]) >= 0x80 ? std::string("\xEF\xBF\xBD") : c;
+    return out;
+}
+
 /// A token as a cell label: printable ASCII as it is (a space as _, a newline as \n), other bytes as #.
 static std::string token_label(const std::string& piece) {
     if (piece == kEndOfText) return "<eot>";
@@ -335,7 +344,8 @@ int main(int argc, char** argv) {
         nlohmann::json samples = nlohmann::json::array();
         std::printf("\n--- samples, temperature 0.8, top-p 0.9 ---\n");
         for (int k = 0; k < 3; ++k) {
-            const std::string text = bpe_decode(tokenizer, sample_tokens(gpt, {end_id}, o.context, end_id, sampling_rng));
+            const std::string text =
+                printable(bpe_decode(tokenizer, sample_tokens(gpt, {end_id}, o.context, end_id, sampling_rng)));
             std::printf("%s\n%s", text.c_str(), k < 2 ? "  ~\n" : "");
             samples.push_back(text);
         }
@@ -356,7 +366,7 @@ int main(int argc, char** argv) {
                         {"checkpoint", o.checkpoint}}},
             {"initial_val_bits_per_byte", initial_bpb}, {"epochs", epochs}, {"training_seconds", seconds},
             {"memory", memory}, {"samples", samples}};
-        // samples of a byte-level model may cut a UTF-8 character: written with U+FFFD in its place
+        // (the samples are printable() already; a stray byte anywhere else would be written as U+FFFD too)
         std::ofstream(o.out_dir + "/metrics.json") << metrics.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         nlohmann::json vocabulary = nlohmann::json::array();
         for (const auto& [left, right] : tokenizer.merges) vocabulary.push_back({left, right});

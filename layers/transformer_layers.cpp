@@ -1,6 +1,7 @@
 #include "layers/transformer_layers.hpp"
 
 #include <cmath>
+#include <stdexcept>
 #include <string>
 
 #include "chapters/09_transformer/norms.hpp"
@@ -140,6 +141,8 @@ Tensor DecoderBlock::forward(Tensor x) {
 }
 
 Tensor DecoderBlock::backward(Tensor dout) {
+    if (x_.rank() != 3)
+        throw std::logic_error("DecoderBlock::backward: no forward to go back through (never run, or released)");
     const int N = x_.dim(0), T = x_.dim(1), D = x_.dim(2), M = N * T;
     const Tensor dy = dout.reshaped({M, D});
     // feed-forward half: dh = dy + RMSNorm'(SwiGLU'(dy))

@@ -4,8 +4,10 @@
 // in, the zero initial state, the parameters it registers.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -428,6 +430,53 @@ TEST(GptLayer, GradientsMatchDifferencesAndTheBlocksComposedByHand) {
     by_hand.push_back(gpt.embedding.params()[0]);
     for (std::size_t k = 0; k < by_hand.size(); ++k)
         EXPECT_LT(relative_error(deep_grads[k], *by_hand[k].grad, 1e-3), 1e-4) << by_hand[k].name;
+}
+
+TEST(GptLayer, RunsItsBlocksThroughAnotherStackAndReleasesWhatItKept) {
+    // A stack that runs the blocks in order and counts its calls: the GPT must route both passes through it.
+    struct CountingStack : Layer {
+        std::vector<DecoderBlock*> blocks;
+        int forwards = 0, backwards = 0;
+        std::string name() const override { return "CountingStack"; }
+        Tensor forward(Tensor x) override {
+            ++forwards;
+            for (DecoderBlock* b : blocks) x = b->forward(std::move(x));
+            return x;
+        }
+        Tensor backward(Tensor d) override {
+            ++backwards;
+            for (auto b = blocks.rbegin(); b != blocks.rend(); ++b) d = (*b)->backward(std::move(d));
+            return d;
+        }
+    };
+    const auto same_bits = [](const Tensor& a, const Tensor& b) {
+        return a.shape() == b.shape() && std::equal(a.begin(), a.end(), b.begin());
+    };
+    Rng rng(18);
+    Gpt gpt(tiny_gpt(4, 2), rng);
+    const Tensor ids({2, 3}, {1, 6, 0, 3, 3, 5}), upstream = Tensor::randn({2, 3, 7}, rng);
+    const Tensor plain = gpt.forward(ids);
+    gpt.backward(upstream);
+    std::vector<Tensor> plain_grads;
+    for (const Param& p : gpt.params()) plain_grads.push_back(*p.grad);
+
+    CountingStack stack;
+    for (auto& block : gpt.blocks) stack.blocks.push_back(block.get());
+    gpt.run_blocks_with(&stack);
+    EXPECT_TRUE(same_bits(gpt.forward(ids), plain));
+    gpt.backward(upstream);
+    EXPECT_EQ(stack.forwards, 1);
+    EXPECT_EQ(stack.backwards, 1);
+    const std::vector<Param> params = gpt.params();
+    for (std::size_t i = 0; i < params.size(); ++i) EXPECT_TRUE(same_bits(*params[i].grad, plain_grads[i])) << params[i].name;
+    gpt.run_blocks_with(nullptr);
+
+    // release_activations frees what the forward kept (the blocks' saved tensors among it)
+    gpt.forward(ids);
+    const std::size_t held = live_tensor_bytes();
+    gpt.release_activations();
+    EXPECT_LT(live_tensor_bytes(), held);
+    EXPECT_THROW(gpt.blocks[0]->backward(Tensor({2, 3, 8})), std::logic_error) << "a released block needs a forward again";
 }
 
 TEST(GptLayer, CachedDecodingEqualsTheFullForwardForMhaGqaAndMqa) {

@@ -31,10 +31,9 @@ int main(int argc, char** argv) {
     const std::string out_dir = argv[1];
     const int vocab = std::stoi(argv[2]), rounds = std::stoi(argv[3]);
     const std::string end_of_text = "<|endoftext|>";
-    const std::vector<std::string> documents = read_fortunes(english_fortune_files());
-    std::string text;
-    for (std::size_t i = 0; i < documents.size(); ++i)
-        if (i % 20 != 19) text += documents[i] + end_of_text;  // run 11's training documents
+    std::string text;  // run 11's training text
+    for (const std::string& document : hold_out_every(read_fortunes(english_fortune_files()), 20).train)
+        text += document + end_of_text;
     std::ofstream(out_dir + "/tokenizer_corpus.bin", std::ios::binary) << text;
 
     std::vector<double> train_seconds, encode_seconds;

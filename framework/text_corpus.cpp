@@ -96,6 +96,15 @@ std::vector<std::string> utf8_characters(const std::string& s) {
     return out;
 }
 
+DocumentSplit hold_out_every(const std::vector<std::string>& documents, int every) {
+    if (every < 1) throw ShapeError("hold_out_every: every " + std::to_string(every) + " must be at least 1");
+    DocumentSplit split;
+    for (std::size_t i = 0; i < documents.size(); ++i)
+        (i % static_cast<std::size_t>(every) == static_cast<std::size_t>(every) - 1 ? split.validation : split.train)
+            .push_back(documents[i]);
+    return split;
+}
+
 CharVocabulary CharVocabulary::of(const std::vector<std::string>& documents) {
     std::map<std::string, long> counts;
     for (const std::string& d : documents)

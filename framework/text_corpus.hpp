@@ -31,6 +31,13 @@ std::vector<std::string> chinese_poem_files();
 /// The UTF-8 characters of s, one string per code point (a byte that starts no valid sequence is one character).
 std::vector<std::string> utf8_characters(const std::string& s);
 
+/// Documents split into training and held-out ones as the text programs split them: every `every`-th document (index
+/// every - 1, 2 * every - 1, ...) is held out, the rest train.
+struct DocumentSplit {
+    std::vector<std::string> train, validation;
+};
+DocumentSplit hold_out_every(const std::vector<std::string>& documents, int every);
+
 /// A character vocabulary: id 0 is the end of a document, then the characters by decreasing count (ties by their
 /// bytes), so that the same text gives the same ids.
 struct CharVocabulary {

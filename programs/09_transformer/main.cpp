@@ -55,12 +55,11 @@ struct Corpus {
 static Corpus load_corpus(const std::string& which) {
     const std::vector<std::string> documents =
         read_fortunes(which == "zh" ? chinese_poem_files() : english_fortune_files());
-    std::vector<std::string> train, validation;
-    for (std::size_t i = 0; i < documents.size(); ++i) (i % 20 == 19 ? validation : train).push_back(documents[i]);
+    const DocumentSplit split = hold_out_every(documents, 20);
     Corpus c;
     c.vocabulary = CharVocabulary::of(documents);
-    c.train = c.vocabulary.encode(train);
-    c.validation = c.vocabulary.encode(validation);
+    c.train = c.vocabulary.encode(split.train);
+    c.validation = c.vocabulary.encode(split.validation);
     c.documents = documents.size();
     return c;
 }

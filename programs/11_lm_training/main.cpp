@@ -54,17 +54,11 @@ static Options parse(int argc, char** argv) {
     return o;
 }
 
-/// The documents, split as run 09 splits them: every 20th held out.
-struct Documents {
-    std::vector<std::string> train, validation;
-};
-
-static Documents load_documents(const std::string& which, bool smoke) {
+/// The corpus's documents, every 20th held out as run 09 holds them out; --smoke keeps the first 400.
+static DocumentSplit load_documents(const std::string& which, bool smoke) {
     std::vector<std::string> all = read_fortunes(which == "zh" ? chinese_poem_files() : english_fortune_files());
     if (smoke) all.resize(std::min<std::size_t>(all.size(), 400));
-    Documents d;
-    for (std::size_t i = 0; i < all.size(); ++i) (i % 20 == 19 ? d.validation : d.train).push_back(all[i]);
-    return d;
+    return hold_out_every(all, 20);
 }
 
 /// Documents joined by <|endoftext|>, each followed by one.
@@ -72,6 +66,13 @@ static std::string joined(const std::vector<std::string>& documents) {
     std::string text;
     for (const std::string& d : documents) text += d + kEndOfText;
     return text;
+}
+
+/// The bytes token `id` stands for in bits per byte: its text's, except <|endoftext|>, which counts as one byte (the
+/// boundary it marks), not as its 13 characters.
+static double token_bytes(const BpeTokenizer& tokenizer, int id) {
+    const std::string& piece = tokenizer.vocab[static_cast<std::size_t>(id)];
+    return piece == kEndOfText ? 1.0 : static_cast<double>(piece.size());
 }
 
 /// The validation loss in bits per byte: the nats of every predicted token, over ln 2 times the bytes those tokens
@@ -84,10 +85,7 @@ static double bits_per_byte(Gpt& gpt, const std::vector<TokenBatch>& windows, co
         const TokenLoss loss = next_token_loss(logits.reshaped({logits.dim(0) * logits.dim(1), logits.dim(2)}),
                                                w.targets.reshaped({static_cast<int>(w.targets.size())}));
         nats += loss.loss * loss.counted;
-        for (float id : w.targets) {
-            const std::string& piece = tokenizer.vocab[static_cast<std::size_t>(id)];
-            bytes += piece == kEndOfText ? 1.0 : static_cast<double>(piece.size());
-        }
+        for (float id : w.targets) bytes += token_bytes(tokenizer, static_cast<int>(id));
     }
     return nats / (std::log(2.0) * bytes);
 }
@@ -166,7 +164,7 @@ static Image token_picture(const BpeTokenizer& tokenizer, const std::vector<int>
     text.title = "the held-out text as your tokenizer cuts it: a cell per token, brighter = more bytes";
     for (int i = 0; i < rows * cols; ++i) {
         const std::string& piece = tokenizer.vocab[static_cast<std::size_t>(ids[static_cast<std::size_t>(i)])];
-        bytes[static_cast<std::size_t>(i)] = piece == kEndOfText ? 1.0f : static_cast<float>(piece.size());
+        bytes[static_cast<std::size_t>(i)] = static_cast<float>(token_bytes(tokenizer, ids[static_cast<std::size_t>(i)]));
         text.cells.push_back(token_label(piece));
     }
     return labelled_heatmap(bytes, text, 64, 0.0f, 8.0f);
@@ -175,7 +173,7 @@ static Image token_picture(const BpeTokenizer& tokenizer, const std::vector<int>
 int main(int argc, char** argv) {
     keep_freed_memory_for_reuse();  // training reuses the same large blocks every step
     Options o;
-    Documents documents;
+    DocumentSplit documents;
     try {
         o = parse(argc, argv);
         documents = load_documents(o.corpus, o.smoke);
@@ -197,8 +195,8 @@ int main(int argc, char** argv) {
         if (bpe_decode(tokenizer, validation_ids) != validation_text)
             throw std::runtime_error("bpe_decode(bpe_encode(text)) is not the text: the tokenizer loses bytes");
         const int end_id = static_cast<int>(tokenizer.vocab.size()) - 1;
-        // <|endoftext|> as one byte, as bits_per_byte counts it
-        const double text_bytes = static_cast<double>(train_text.size() - (kEndOfText.size() - 1) * documents.train.size());
+        double text_bytes = 0.0;  // as bits per byte counts them
+        for (int id : train_ids) text_bytes += token_bytes(tokenizer, id);
         const double bytes_per_token = text_bytes / static_cast<double>(train_ids.size());
         std::printf("Chapter 11 (%s kernels) on %s: %zu training documents, %zu held out\n"
                     "tokenizer: %zu merges trained on %.1f MB in %.1f s; encodes %.2f MB/s; %.2f bytes per token (<|endoftext|> as one)\n",

@@ -93,3 +93,13 @@ TEST(TextCorpus, ConsecutiveWindowsCoverTheStreamInOrder) {
     EXPECT_EQ(capped[0].inputs.dim(0), 2);
     EXPECT_THROW(consecutive_windows(std::vector<int>(5), 1, 5, 10), ShapeError);
 }
+
+TEST(TextCorpus, HoldOutEveryNthDocument) {
+    std::vector<std::string> documents;
+    for (int i = 0; i < 7; ++i) documents.push_back("d" + std::to_string(i));
+    const DocumentSplit split = hold_out_every(documents, 3);
+    EXPECT_EQ(split.validation, (std::vector<std::string>{"d2", "d5"}));
+    EXPECT_EQ(split.train, (std::vector<std::string>{"d0", "d1", "d3", "d4", "d6"}));
+    EXPECT_EQ(hold_out_every(documents, 1).train.size(), 0u);
+    EXPECT_THROW(hold_out_every(documents, 0), ShapeError);
+}

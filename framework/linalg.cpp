@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include <Eigen/Eigenvalues>
 
@@ -20,8 +21,13 @@ namespace {
 // register blocks: fixed-size arrays of GCC/Clang vector types, one machine register each, that stay
 // in registers across the whole inner loop. Measured against Eigen on this project's machines
 // (bench/README.md): 25-35% faster for K <= 144 (NN), 15-20% for N <= 12 (NT); Eigen beyond.
+// The same kernel reads A^T in place for the weight gradients dW = dY^T X (TN, any K): 1.1-2.3x Eigen's
+// A^T B on one thread at the shapes of chapters 04 and 09 (2026-12-07: 352 x 128 x 2048 1.73 -> 1.40 ms,
+// 288 x 676 x 32 105 -> 72 us). A B^T with a wide B and K <= 144 copies B^T out and runs as A B: chapter 09's
+// 2048 x 128 x 128 projection took 0.50 ms in Eigen and 0.23 ms so, on two threads.
 constexpr int kSkinnyInner = 144;  // NN: the largest K measured faster than Eigen
 constexpr int kSkinnyOuter = 12;   // NT: the largest N measured faster than Eigen
+constexpr int kTransposeMinRows = 16;  // A B^T as A (B^T) for M >= this (transpose_b_first)
 
 #ifdef __AVX512F__
 constexpr int kLanes = 16;  // floats per register
@@ -38,16 +44,17 @@ Vec load(const float* p) {
 void store(float* p, Vec v) { std::memcpy(p, &v, sizeof v); }
 
 // One block of C: rows [0, R) and columns [0, V * kLanes) of the pointers given, over all K:
-//   C[r, cols] = alpha sum_k A[r, k] B[k, cols] + beta C[r, cols]
+//   C[r, cols] = alpha sum_k op(A)[r, k] B[k, cols] + beta C[r, cols]
+// op(A)[r, k] is A[r * lda + k], or A[k * lda + r] when ATransposed (A stored (K, lda)).
 // Per k: V loads of B, R broadcasts of A, R * V fused multiply-adds into R * V independent sums.
-template <int R, int V>
-void nn_block(int N, int K, float alpha, const float* A, const float* B, float beta, float* C) {
+template <int R, int V, bool ATransposed>
+void nn_block(int N, int K, int lda, float alpha, const float* A, const float* B, float beta, float* C) {
     Vec acc[R][V] = {};
     for (int k = 0; k < K; ++k) {
         Vec b[V];
         for (int u = 0; u < V; ++u) b[u] = load(B + static_cast<std::size_t>(k) * N + u * kLanes);
         for (int r = 0; r < R; ++r) {
-            const float a = A[static_cast<std::size_t>(r) * K + k];
+            const float a = ATransposed ? A[static_cast<std::size_t>(k) * lda + r] : A[static_cast<std::size_t>(r) * lda + k];
             for (int u = 0; u < V; ++u) acc[r][u] += a * b[u];
         }
     }
@@ -58,27 +65,40 @@ void nn_block(int N, int K, float alpha, const float* A, const float* B, float b
         }
 }
 
-// C (M, N) = alpha A (M, K) B (K, N) + beta C: blocks of 8 rows x 2 registers, then the edges.
-template <int V>
-void nn_column_block(int M, int N, int K, float alpha, const float* A, const float* B, float beta, float* C) {
+// C (M, N) = alpha op(A) (M, K) B (K, N) + beta C: blocks of 8 rows x V registers, then the edge rows.
+template <int V, bool ATransposed>
+void nn_column_block(int M, int N, int K, int lda, float alpha, const float* A, const float* B, float beta, float* C) {
+    // row i of op(A) starts at A + i * lda, or at column i of A when transposed
+    const auto row = [&](int i) { return A + (ATransposed ? static_cast<std::size_t>(i) : static_cast<std::size_t>(i) * lda); };
     int i = 0;
-    for (; i + 8 <= M; i += 8) nn_block<8, V>(N, K, alpha, A + static_cast<std::size_t>(i) * K, B, beta, C + static_cast<std::size_t>(i) * N);
-    for (; i < M; ++i) nn_block<1, V>(N, K, alpha, A + static_cast<std::size_t>(i) * K, B, beta, C + static_cast<std::size_t>(i) * N);
+    for (; i + 8 <= M; i += 8) nn_block<8, V, ATransposed>(N, K, lda, alpha, row(i), B, beta, C + static_cast<std::size_t>(i) * N);
+    for (; i < M; ++i) nn_block<1, V, ATransposed>(N, K, lda, alpha, row(i), B, beta, C + static_cast<std::size_t>(i) * N);
 }
 
+// C (M, N) = alpha op(A) B + beta C in column blocks of 2 * kLanes, then kLanes, then the last N % kLanes
+// columns in one padded block. op(A) is A (M, K) with lda = K, or A^T for A stored (K, lda) with lda >= M.
 // Out of line on purpose: inlined into wb::gemm next to Eigen's code, the blocks spilled registers
 // (5.1 us instead of 3.2 us per chapter 07 image).
-[[gnu::noinline]] void gemm_skinny_nn(int M, int N, int K, float alpha, const float* A, const float* B, float beta, float* C) {
+template <bool ATransposed>
+[[gnu::noinline]] void gemm_skinny(int M, int N, int K, int lda, float alpha, const float* A, const float* B, float beta,
+                                   float* C) {
     int j = 0;
-    for (; j + 2 * kLanes <= N; j += 2 * kLanes) nn_column_block<2>(M, N, K, alpha, A, B + j, beta, C + j);
-    for (; j + kLanes <= N; j += kLanes) nn_column_block<1>(M, N, K, alpha, A, B + j, beta, C + j);
-    for (int i = 0; i < M; ++i)  // the last N % kLanes columns, one at a time
-        for (int jj = j; jj < N; ++jj) {
-            float acc = 0.0f;
-            for (int k = 0; k < K; ++k) acc += A[static_cast<std::size_t>(i) * K + k] * B[static_cast<std::size_t>(k) * N + jj];
-            float& c = C[static_cast<std::size_t>(i) * N + jj];
-            c = beta == 0.0f ? alpha * acc : alpha * acc + beta * c;
-        }
+    for (; j + 2 * kLanes <= N; j += 2 * kLanes) nn_column_block<2, ATransposed>(M, N, K, lda, alpha, A, B + j, beta, C + j);
+    for (; j + kLanes <= N; j += kLanes) nn_column_block<1, ATransposed>(M, N, K, lda, alpha, A, B + j, beta, C + j);
+    if (j == N) return;
+    // the last N - j < kLanes columns: B's and C's copied into one register's width, zero-padded
+    const int rest = N - j;
+    thread_local std::vector<float> b_tail, c_tail;
+    b_tail.assign(static_cast<std::size_t>(K) * kLanes, 0.0f);
+    c_tail.assign(static_cast<std::size_t>(M) * kLanes, 0.0f);
+    for (int k = 0; k < K; ++k)
+        std::copy_n(B + static_cast<std::size_t>(k) * N + j, rest, b_tail.data() + static_cast<std::size_t>(k) * kLanes);
+    if (beta != 0.0f)
+        for (int i = 0; i < M; ++i)
+            std::copy_n(C + static_cast<std::size_t>(i) * N + j, rest, c_tail.data() + static_cast<std::size_t>(i) * kLanes);
+    nn_column_block<1, ATransposed>(M, kLanes, K, lda, alpha, A, b_tail.data(), beta, c_tail.data());
+    for (int i = 0; i < M; ++i)
+        std::copy_n(c_tail.data() + static_cast<std::size_t>(i) * kLanes, rest, C + static_cast<std::size_t>(i) * N + j);
 }
 
 // S dot products of one row a (K) with rows [0, S) of B (each K long):
@@ -101,7 +121,7 @@ void nt_block(int K, float alpha, const float* a, const float* B, float beta, fl
 }
 
 // C (M, N) = alpha A (M, K) B (N, K)^T + beta C with small N: C[i, j] is row i of A dot row j of B.
-// Eight rows of B at a time share each load of A's row. Out of line, as gemm_skinny_nn.
+// Eight rows of B at a time share each load of A's row. Out of line, as gemm_skinny.
 [[gnu::noinline]] void gemm_skinny_nt(int M, int N, int K, float alpha, const float* A, const float* B, float beta, float* C) {
     for (int i = 0; i < M; ++i) {
         const float* a = A + static_cast<std::size_t>(i) * K;
@@ -112,13 +132,18 @@ void nt_block(int K, float alpha, const float* a, const float* B, float beta, fl
     }
 }
 
+// A^T B (A stored (K, M)) on the skinny kernel, reading A's rows in place: the weight gradients dW = dY^T X.
+bool skinny_tn(int N) { return N >= 2 * kLanes; }
+
 // One thread's product, all of C.
 void gemm_serial(bool transpose_a, bool transpose_b, int M, int N, int K, float alpha, const float* A, const float* B,
                  float beta, float* C) {
     // The skinny kernels only where they fill their registers: A B in blocks of 2 * kLanes columns, A B^T
     // in dot products kLanes at a time. Smaller products go to Eigen.
     if (!transpose_a && !transpose_b && K <= kSkinnyInner && N >= 2 * kLanes)
-        return gemm_skinny_nn(M, N, K, alpha, A, B, beta, C);
+        return gemm_skinny<false>(M, N, K, K, alpha, A, B, beta, C);
+    if (transpose_a && !transpose_b && skinny_tn(N))
+        return gemm_skinny<true>(M, N, K, M, alpha, A, B, beta, C);
     if (!transpose_a && transpose_b && N <= kSkinnyOuter && K >= kLanes)
         return gemm_skinny_nt(M, N, K, alpha, A, B, beta, C);
     const int a_rows = transpose_a ? K : M, a_cols = transpose_a ? M : K;
@@ -166,15 +191,33 @@ void gemm_rows_transposed_a(bool transpose_b, int M, int N, int K, int begin, in
 constexpr double kParallelWork = 1 << 20;
 constexpr int kMinRowsPerThread = 8;
 
+// A B^T with B wide (N > kSkinnyOuter) and short rows (K <= kSkinnyInner), over enough rows of A to repay
+// copying B^T out (N K floats against M N K multiply-adds): B^T turns it into A B for the skinny NN kernel.
+bool transpose_b_first(bool transpose_a, bool transpose_b, int M, int N, int K) {
+    return !transpose_a && transpose_b && M >= kTransposeMinRows && N > kSkinnyOuter && N >= 2 * kLanes &&
+           K <= kSkinnyInner;
+}
+
 }  // namespace
 
 void gemm(bool transpose_a, bool transpose_b, int M, int N, int K, float alpha, const float* A, const float* B,
           float beta, float* C) {
+    if (transpose_b_first(transpose_a, transpose_b, M, N, K)) {
+        // one buffer per thread: attention calls gemm from several workers at once
+        thread_local std::vector<float> b_transposed;
+        b_transposed.resize(static_cast<std::size_t>(K) * N);
+        for (int n = 0; n < N; ++n)
+            for (int k = 0; k < K; ++k)
+                b_transposed[static_cast<std::size_t>(k) * N + n] = B[static_cast<std::size_t>(n) * K + k];
+        return gemm(false, false, M, N, K, alpha, A, b_transposed.data(), beta, C);
+    }
     const int chunks = std::min(thread_count(), M / kMinRowsPerThread);
     if (chunks < 2 || static_cast<double>(M) * N * K < kParallelWork)
         return gemm_serial(transpose_a, transpose_b, M, N, K, alpha, A, B, beta, C);
     parallel_chunks(M, chunks, [&](int, int begin, int end) {
-        if (transpose_a)
+        if (transpose_a && !transpose_b && skinny_tn(N))  // columns [begin, end) of A
+            gemm_skinny<true>(end - begin, N, K, M, alpha, A + begin, B, beta, C + static_cast<std::size_t>(begin) * N);
+        else if (transpose_a)
             gemm_rows_transposed_a(transpose_b, M, N, K, begin, end, alpha, A, B, beta, C);
         else  // rows of A are contiguous: the same kernels as one thread, on fewer rows
             gemm_serial(false, transpose_b, end - begin, N, K, alpha, A + static_cast<std::size_t>(begin) * K, B, beta,

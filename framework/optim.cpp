@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include "framework/parallel.hpp"
+
 namespace wb {
 
 // Allocates zeroed state for each parameter at the first step; later steps check it still fits.
@@ -48,13 +50,16 @@ void Adam::step(const std::vector<Param>& params) {
         const Tensor& g = *params[k].grad;
         Tensor& m = m_[k];
         Tensor& v = v_[k];
-        for (std::size_t i = 0; i < p.size(); ++i) {
-            m[i] = beta1_ * m[i] + (1.0f - beta1_) * g[i];
-            v[i] = beta2_ * v[i] + (1.0f - beta2_) * g[i] * g[i];
-            const float m_hat = m[i] / correction1;
-            const float v_hat = v[i] / correction2;
-            p[i] -= lr_ * m_hat / (std::sqrt(v_hat) + eps_);
-        }
+        // every element on its own: split over the threads with the same bits as one thread
+        parallel_for(static_cast<int>(p.size()), 8.0, [&](int begin, int end) {
+            for (int i = begin; i < end; ++i) {
+                m[i] = beta1_ * m[i] + (1.0f - beta1_) * g[i];
+                v[i] = beta2_ * v[i] + (1.0f - beta2_) * g[i] * g[i];
+                const float m_hat = m[i] / correction1;
+                const float v_hat = v[i] / correction2;
+                p[i] -= lr_ * m_hat / (std::sqrt(v_hat) + eps_);
+            }
+        });
     }
 }
 

@@ -92,10 +92,15 @@ int Tensor::dim(int i) const {
     return shape_[static_cast<std::size_t>(j)];
 }
 
-Tensor Tensor::reshaped(Shape shape) const {
+Tensor Tensor::reshaped(Shape shape) const& {
     Tensor t = *this;
     t.reshape(std::move(shape));
     return t;
+}
+
+Tensor Tensor::reshaped(Shape shape) && {
+    reshape(std::move(shape));
+    return std::move(*this);
 }
 
 void Tensor::reshape(Shape shape) {

@@ -129,7 +129,9 @@ public:
     const float& operator()(int i, int j, int k, int l) const { return data_[offset(i, j, k, l)]; }
 
     /// The same values under another shape with the same element count.
-    Tensor reshaped(Shape shape) const;
+    Tensor reshaped(Shape shape) const&;
+    /// On a temporary the storage moves instead of being copied: f(x).reshaped(...) costs no copy.
+    Tensor reshaped(Shape shape) &&;
     void reshape(Shape shape);
     void fill(float value);
 

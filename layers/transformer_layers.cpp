@@ -13,23 +13,23 @@ namespace {
 
 /// x (M, in) times W^T, W (out, in): (M, out), as torch.nn.Linear without bias.
 Tensor linear(const Tensor& x, const Tensor& w) {
-    Tensor y({x.dim(0), w.dim(0)});
+    Tensor y = Tensor::uninitialized({x.dim(0), w.dim(0)});
     gemm(false, true, x.dim(0), w.dim(0), x.dim(1), 1.0f, x.data(), w.data(), 0.0f, y.data());
     return y;
 }
 
 /// The backward of linear: dx = dy W (M, in), and dW = dy^T x (out, in) written into dw.
 Tensor linear_backward(const Tensor& dy, const Tensor& x, const Tensor& w, Tensor& dw) {
-    dw = Tensor(w.shape());
+    dw = Tensor::uninitialized(w.shape());
     gemm(true, false, w.dim(0), w.dim(1), x.dim(0), 1.0f, dy.data(), x.data(), 0.0f, dw.data());
-    Tensor dx({x.dim(0), w.dim(1)});
+    Tensor dx = Tensor::uninitialized({x.dim(0), w.dim(1)});
     gemm(false, false, x.dim(0), w.dim(1), w.dim(0), 1.0f, dy.data(), w.data(), 0.0f, dx.data());
     return dx;
 }
 
 /// (N*T, H*Dh) rows -> (N, H, T, Dh) heads.
 Tensor split_heads(const Tensor& x, int N, int T, int H, int Dh) {
-    Tensor y({N, H, T, Dh});
+    Tensor y = Tensor::uninitialized({N, H, T, Dh});
     for (int n = 0; n < N; ++n)
         for (int t = 0; t < T; ++t)
             for (int h = 0; h < H; ++h)
@@ -40,7 +40,7 @@ Tensor split_heads(const Tensor& x, int N, int T, int H, int Dh) {
 /// (N, H, T, Dh) heads -> (N*T, H*Dh) rows, the inverse of split_heads.
 Tensor merge_heads(const Tensor& x) {
     const int N = x.dim(0), H = x.dim(1), T = x.dim(2), Dh = x.dim(3);
-    Tensor y({N * T, H * Dh});
+    Tensor y = Tensor::uninitialized({N * T, H * Dh});
     for (int n = 0; n < N; ++n)
         for (int t = 0; t < T; ++t)
             for (int h = 0; h < H; ++h)
@@ -148,7 +148,7 @@ Tensor DecoderBlock::backward(Tensor dout) {
     // feed-forward half: dh = dy + RMSNorm'(SwiGLU'(dy))
     SwiGluGrads ffn = swiglu_backward(dy, b_, weights.ffn);
     grads.ffn = {std::move(ffn.dw_gate), std::move(ffn.dw_up), std::move(ffn.dw_down)};
-    NormGrads ffn_norm = rms_norm_backward(ffn.dx.reshaped({N, T, D}), h_, weights.ffn_norm);
+    NormGrads ffn_norm = rms_norm_backward(std::move(ffn.dx).reshaped({N, T, D}), h_, weights.ffn_norm);
     grads.ffn_norm = std::move(ffn_norm.dgain);
     Tensor dh = std::move(dout);
     add_into(dh, ffn_norm.dx);
@@ -160,7 +160,7 @@ Tensor DecoderBlock::backward(Tensor dout) {
     Tensor da = linear_backward(dq, a_, weights.w_q, grads.w_q);
     add_into(da, linear_backward(dk, a_, weights.w_k, grads.w_k));
     add_into(da, linear_backward(dv, a_, weights.w_v, grads.w_v));
-    NormGrads attention_norm = rms_norm_backward(da.reshaped({N, T, D}), x_, weights.attention_norm);
+    NormGrads attention_norm = rms_norm_backward(std::move(da).reshaped({N, T, D}), x_, weights.attention_norm);
     grads.attention_norm = std::move(attention_norm.dgain);
     add_into(dh, attention_norm.dx);
     return dh;

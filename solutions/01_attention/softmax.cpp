@@ -72,16 +72,19 @@ Tensor masked_softmax(const Tensor& scores, const Mask& mask) {
             const int b = row / T, t = row % T;
             const float* in = &scores(b, t, 0);
             float* out = &p(b, t, 0);
+            // this row's mask: allowed[s] != 0 where query t may attend to key s; null for no mask
+            const std::uint8_t* allowed = mask.empty() ? nullptr : &mask.allowed[static_cast<std::size_t>(mask.shape.size() == 3 ? row : t) * S];
             // m = max over allowed keys only; blocked keys act as -infinity and contribute e^-inf = 0
             float m = -std::numeric_limits<float>::infinity();
             for (int s = 0; s < S; ++s)
-                if (mask.allows(b, t, s)) m = std::max(m, in[s]);
+                if (!allowed || allowed[s]) m = std::max(m, in[s]);
             if (m == -std::numeric_limits<float>::infinity()) continue;  // fully blocked row: all zeros
             // out_s = e^(x_s - m) for allowed keys, exactly 0 for blocked ones; then divide by the sum
             for (int s = 0; s < S; ++s) out[s] = in[s] - m;
             exp_array(out, out, S);
-            for (int s = 0; s < S; ++s)
-                if (!mask.allows(b, t, s)) out[s] = 0.0f;
+            if (allowed)
+                for (int s = 0; s < S; ++s)
+                    if (!allowed[s]) out[s] = 0.0f;
             const float sum = wb::sum(out, S);
             for (int s = 0; s < S; ++s) out[s] /= sum;
         }

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <string>
 
+#include "framework/elementwise.hpp"
 #include "framework/linalg.hpp"
+#include "framework/parallel.hpp"
 
 namespace wb {
 namespace {
@@ -21,8 +23,6 @@ int hidden_size(const char* op, const Tensor& x, const SwiGluWeights& w) {
     return F;
 }
 
-float sigmoid(float a) { return 1.0f / (1.0f + std::exp(-a)); }
-
 constexpr float kGeluScale = 0.7978845608028654f;  // sqrt(2 / pi)
 constexpr float kGeluCubic = 0.044715f;
 
@@ -32,11 +32,15 @@ Tensor swiglu_forward(const Tensor& x, const SwiGluWeights& w) {
     const int F = hidden_size("swiglu_forward", x, w);
     const int N = x.dim(0), D = x.dim(1);
     // a = x W_gate^T, u = x W_up^T (N, F); h = silu(a) * u; y = h W_down^T (N, D)
-    Tensor a({N, F}), u({N, F}), y({N, D});
+    Tensor a = Tensor::uninitialized({N, F}), u = Tensor::uninitialized({N, F}), y = Tensor::uninitialized({N, D});
     gemm(false, true, N, F, D, 1.0f, x.data(), w.w_gate.data(), 0.0f, a.data());
     gemm(false, true, N, F, D, 1.0f, x.data(), w.w_up.data(), 0.0f, u.data());
-    Tensor h({N, F});
-    for (std::size_t i = 0; i < h.size(); ++i) h[i] = a[i] * sigmoid(a[i]) * u[i];
+    Tensor h = Tensor::uninitialized({N, F});
+    // element by element, in ranges over the threads; sigma(a) a whole range at a time (vectorised)
+    parallel_for(N * F, 16.0, [&](int begin, int end) {
+        sigmoid_array(a.data() + begin, h.data() + begin, end - begin);
+        for (int i = begin; i < end; ++i) h[i] = a[i] * h[i] * u[i];
+    });
     gemm(false, true, N, D, F, 1.0f, h.data(), w.w_down.data(), 0.0f, y.data());
     return y;
 }
@@ -45,21 +49,27 @@ SwiGluGrads swiglu_backward(const Tensor& dout, const Tensor& x, const SwiGluWei
     const int F = hidden_size("swiglu_backward", x, w);
     const int N = x.dim(0), D = x.dim(1);
     require_shape("swiglu_backward", "dout", dout, {N, D});
-    Tensor a({N, F}), u({N, F});
+    Tensor a = Tensor::uninitialized({N, F}), u = Tensor::uninitialized({N, F});
     gemm(false, true, N, F, D, 1.0f, x.data(), w.w_gate.data(), 0.0f, a.data());
     gemm(false, true, N, F, D, 1.0f, x.data(), w.w_up.data(), 0.0f, u.data());
-    Tensor h({N, F}), dh({N, F}), da({N, F}), du({N, F});
-    for (std::size_t i = 0; i < h.size(); ++i) h[i] = a[i] * sigmoid(a[i]) * u[i];
-    SwiGluGrads g{Tensor({N, D}), Tensor({F, D}), Tensor({F, D}), Tensor({D, F})};
+    Tensor s = Tensor::uninitialized({N, F}), h = Tensor::uninitialized({N, F});
+    parallel_for(N * F, 16.0, [&](int begin, int end) {
+        sigmoid_array(a.data() + begin, s.data() + begin, end - begin);
+        for (int i = begin; i < end; ++i) h[i] = a[i] * s[i] * u[i];
+    });
+    Tensor dh = Tensor::uninitialized({N, F}), da = Tensor::uninitialized({N, F}), du = Tensor::uninitialized({N, F});
+    SwiGluGrads g{Tensor::uninitialized({N, D}), Tensor::uninitialized({F, D}), Tensor::uninitialized({F, D}),
+                  Tensor::uninitialized({D, F})};
     // dh = dout W_down (N, F); dW_down = dout^T h (D, F)
     gemm(false, false, N, F, D, 1.0f, dout.data(), w.w_down.data(), 0.0f, dh.data());
     gemm(true, false, D, F, N, 1.0f, dout.data(), h.data(), 0.0f, g.dw_down.data());
     // du = dh * silu(a); da = dh * u * silu'(a), silu'(a) = sigma(a) (1 + a (1 - sigma(a)))
-    for (std::size_t i = 0; i < h.size(); ++i) {
-        const float s = sigmoid(a[i]);
-        du[i] = dh[i] * a[i] * s;
-        da[i] = dh[i] * u[i] * s * (1.0f + a[i] * (1.0f - s));
-    }
+    parallel_for(N * F, 8.0, [&](int begin, int end) {
+        for (int i = begin; i < end; ++i) {
+            du[i] = dh[i] * a[i] * s[i];
+            da[i] = dh[i] * u[i] * s[i] * (1.0f + a[i] * (1.0f - s[i]));
+        }
+    });
     // dW_gate = da^T x, dW_up = du^T x (F, D); dx = da W_gate + du W_up (N, D)
     gemm(true, false, F, D, N, 1.0f, da.data(), x.data(), 0.0f, g.dw_gate.data());
     gemm(true, false, F, D, N, 1.0f, du.data(), x.data(), 0.0f, g.dw_up.data());

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 namespace wb {
 
@@ -39,7 +40,7 @@ GqaResult gqa_attention_forward(const Tensor& q, const Tensor& k, const Tensor& 
         }
     // the heads folded into the batch: (B, Hq, T, Dh) is (B*Hq, T, Dh) in memory
     AttentionResult r = attention_forward(q.reshaped({B * Hq, T, Dh}), k_rep, v_rep, causal_mask_bottom_right(T, S));
-    return {r.out.reshaped({B, Hq, T, Dh}), {std::move(r.cache), Hkv}};
+    return {std::move(r.out).reshaped({B, Hq, T, Dh}), {std::move(r.cache), Hkv}};
 }
 
 GqaGrads gqa_attention_backward(const Tensor& dout, const GqaCache& cache) {
@@ -50,9 +51,9 @@ GqaGrads gqa_attention_backward(const Tensor& dout, const GqaCache& cache) {
     if (q.rank() != 3 || q.dim(0) != B * Hq || q.dim(1) != T || q.dim(2) != Dh || cache.kv_heads < 1 || Hq % cache.kv_heads != 0)
         shape_mismatch(op, "dout", dout, "cache.q", q, "dout must be the forward output's shape (B, Hq, T, Dh)");
     const int Hkv = cache.kv_heads, group = Hq / Hkv, S = cache.attention.k.dim(1);
-    const AttentionGrads g = attention_backward(dout.reshaped({B * Hq, T, Dh}), cache.attention);
+    AttentionGrads g = attention_backward(dout.reshaped({B * Hq, T, Dh}), cache.attention);
     // dk, dv of kv head j: the sum over its G query heads
-    GqaGrads out{g.dq.reshaped({B, Hq, T, Dh}), Tensor({B, Hkv, S, Dh}), Tensor({B, Hkv, S, Dh})};
+    GqaGrads out{std::move(g.dq).reshaped({B, Hq, T, Dh}), Tensor({B, Hkv, S, Dh}), Tensor({B, Hkv, S, Dh})};
     const std::size_t head = static_cast<std::size_t>(S) * Dh;
     for (int b = 0; b < B; ++b)
         for (int h = 0; h < Hq; ++h) {

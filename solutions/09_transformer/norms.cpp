@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "framework/parallel.hpp"
+
 namespace wb {
 namespace {
 
@@ -74,44 +76,50 @@ NormGrads layer_norm_backward(const Tensor& dout, const Tensor& x, const Tensor&
 
 Tensor rms_norm_forward(const Tensor& x, const Tensor& gain, float eps) {
     const int D = features("rms_norm_forward", x, gain, "gain");
-    const std::size_t rows = x.size() / D;
-    Tensor y(x.shape());
-    for (std::size_t r = 0; r < rows; ++r) {
-        const float* in = x.data() + r * D;
-        float* out = y.data() + r * D;
-        // r = 1 / sqrt(mean(x^2) + eps); y = g * x * r
-        double mean_square = 0;
-        for (int i = 0; i < D; ++i) mean_square += static_cast<double>(in[i]) * in[i];
-        mean_square /= D;
-        const double rms_inv = 1.0 / std::sqrt(mean_square + eps);
-        for (int i = 0; i < D; ++i) out[i] = static_cast<float>(in[i] * rms_inv) * gain[i];
-    }
+    const int rows = static_cast<int>(x.size() / D);
+    Tensor y = Tensor::uninitialized(x.shape());
+    // rows are independent: split over the threads
+    parallel_for(rows, 3.0 * D, [&](int begin, int end) {
+        for (int r = begin; r < end; ++r) {
+            const float* in = x.data() + static_cast<std::size_t>(r) * D;
+            float* out = y.data() + static_cast<std::size_t>(r) * D;
+            // r = 1 / sqrt(mean(x^2) + eps); y = g * x * r
+            double mean_square = 0;
+            for (int i = 0; i < D; ++i) mean_square += static_cast<double>(in[i]) * in[i];
+            mean_square /= D;
+            const double rms_inv = 1.0 / std::sqrt(mean_square + eps);
+            for (int i = 0; i < D; ++i) out[i] = static_cast<float>(in[i] * rms_inv) * gain[i];
+        }
+    });
     return y;
 }
 
 NormGrads rms_norm_backward(const Tensor& dout, const Tensor& x, const Tensor& gain, float eps) {
     const int D = features("rms_norm_backward", x, gain, "gain");
     if (dout.shape() != x.shape()) shape_mismatch("rms_norm_backward", "dout", dout, "x", x, "dout must have x's shape");
-    const std::size_t rows = x.size() / D;
-    NormGrads g{Tensor(x.shape()), Tensor({D}), Tensor()};
-    for (std::size_t r = 0; r < rows; ++r) {
-        const float* in = x.data() + r * D;
-        const float* dy = dout.data() + r * D;
-        double mean_square = 0;
-        for (int i = 0; i < D; ++i) mean_square += static_cast<double>(in[i]) * in[i];
-        mean_square /= D;
-        const double rms_inv = 1.0 / std::sqrt(mean_square + eps);
-        // delta = g * dy; dx = r * delta - x * r^3 * mean(delta * x)
-        double mean_delta_x = 0;
-        for (int i = 0; i < D; ++i) {
-            mean_delta_x += static_cast<double>(gain[i]) * dy[i] * in[i];
-            g.dgain[i] += static_cast<float>(dy[i] * in[i] * rms_inv);
+    const int rows = static_cast<int>(x.size() / D);
+    NormGrads g{Tensor::uninitialized(x.shape()), Tensor({D}), Tensor()};
+    // rows split over the threads; each chunk sums its rows' dgain, the chunks added in a fixed order
+    parallel_accumulate(rows, static_cast<std::size_t>(D), g.dgain.data(), [&](int begin, int end, float* dgain) {
+        for (int r = begin; r < end; ++r) {
+            const float* in = x.data() + static_cast<std::size_t>(r) * D;
+            const float* dy = dout.data() + static_cast<std::size_t>(r) * D;
+            double mean_square = 0;
+            for (int i = 0; i < D; ++i) mean_square += static_cast<double>(in[i]) * in[i];
+            mean_square /= D;
+            const double rms_inv = 1.0 / std::sqrt(mean_square + eps);
+            // delta = g * dy; dx = r * delta - x * r^3 * mean(delta * x)
+            double mean_delta_x = 0;
+            for (int i = 0; i < D; ++i) {
+                mean_delta_x += static_cast<double>(gain[i]) * dy[i] * in[i];
+                dgain[i] += static_cast<float>(dy[i] * in[i] * rms_inv);
+            }
+            mean_delta_x /= D;
+            float* dx = g.dx.data() + static_cast<std::size_t>(r) * D;
+            for (int i = 0; i < D; ++i)
+                dx[i] = static_cast<float>(rms_inv * gain[i] * dy[i] - in[i] * rms_inv * rms_inv * rms_inv * mean_delta_x);
         }
-        mean_delta_x /= D;
-        float* dx = g.dx.data() + r * D;
-        for (int i = 0; i < D; ++i)
-            dx[i] = static_cast<float>(rms_inv * gain[i] * dy[i] - in[i] * rms_inv * rms_inv * rms_inv * mean_delta_x);
-    }
+    });
     return g;
 }
 

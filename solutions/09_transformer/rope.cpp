@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 namespace wb {
 namespace {
@@ -13,20 +14,31 @@ Tensor rotate(const char* op, const Tensor& x, int start, float base, double sig
     if (x.dim(3) % 2 != 0) throw ShapeError(std::string(op) + ": Dh = " + std::to_string(x.dim(3)) + " must be even (features turn in pairs)");
     if (start < 0) throw ShapeError(std::string(op) + ": start_position " + std::to_string(start) + " must be >= 0");
     const int B = x.dim(0), H = x.dim(1), T = x.dim(2), Dh = x.dim(3), half = Dh / 2;
-    Tensor y(x.shape());
+    // cos and sin of each (position, pair) once; theta_i = base^(-2i/Dh), the angle in double: p * theta_i
+    // reaches thousands of radians
+    std::vector<double> theta(half);
+    for (int i = 0; i < half; ++i) theta[i] = std::pow(static_cast<double>(base), -2.0 * i / Dh);
+    std::vector<float> cosines(static_cast<std::size_t>(T) * half), sines(cosines.size());
     for (int t = 0; t < T; ++t)
         for (int i = 0; i < half; ++i) {
-            // theta_i = base^(-2i/Dh); the angle in double: p * theta_i reaches thousands of radians
-            const double angle = sign * (start + t) * std::pow(static_cast<double>(base), -2.0 * i / Dh);
-            const float c = static_cast<float>(std::cos(angle)), s = static_cast<float>(std::sin(angle));
-            for (int b = 0; b < B; ++b)
-                for (int h = 0; h < H; ++h) {
-                    // (y_i, y_{i+half}) = (x_i cos - x_{i+half} sin, x_i sin + x_{i+half} cos)
-                    const float first = x(b, h, t, i), second = x(b, h, t, i + half);
-                    y(b, h, t, i) = first * c - second * s;
-                    y(b, h, t, i + half) = first * s + second * c;
-                }
+            const double angle = sign * (start + t) * theta[i];
+            cosines[static_cast<std::size_t>(t) * half + i] = static_cast<float>(std::cos(angle));
+            sines[static_cast<std::size_t>(t) * half + i] = static_cast<float>(std::sin(angle));
         }
+    Tensor y = Tensor::uninitialized(x.shape());
+    for (int b = 0; b < B; ++b)
+        for (int h = 0; h < H; ++h)
+            for (int t = 0; t < T; ++t) {
+                const float* in = &x(b, h, t, 0);
+                float* out = &y(b, h, t, 0);
+                const float* c = &cosines[static_cast<std::size_t>(t) * half];
+                const float* s = &sines[static_cast<std::size_t>(t) * half];
+                // (y_i, y_{i+half}) = (x_i cos - x_{i+half} sin, x_i sin + x_{i+half} cos)
+                for (int i = 0; i < half; ++i) {
+                    out[i] = in[i] * c[i] - in[i + half] * s[i];
+                    out[i + half] = in[i] * s[i] + in[i + half] * c[i];
+                }
+            }
     return y;
 }
 

@@ -333,6 +333,18 @@ TEST(Optim, AdamBiasCorrectionCountsSteps) {
     EXPECT_NEAR(b[0], -0.02f, 1e-6);
 }
 
+TEST(Optim, AdamUpdatesEveryElementOfALargeParameter) {
+    // 100,000 elements: enough for the update to be split over the threads; every one moves by lr * sign(g).
+    const int n = 100000;
+    Tensor p({n}), g({n});
+    for (int i = 0; i < n; ++i) g[i] = (i % 3 == 0 ? -1.0f : 1.0f) * (0.5f + static_cast<float>(i % 7));
+    Adam adam(0.01f);
+    adam.step({{"p", &p, &g}});
+    int wrong = 0;
+    for (int i = 0; i < n; ++i) wrong += std::abs(p[i] - (i % 3 == 0 ? 0.01f : -0.01f)) > 1e-6f;
+    EXPECT_EQ(wrong, 0);
+}
+
 TEST(Optim, WeightAverageFollowsItsRecurrenceAndSwaps) {
     Tensor p({2}, {1.0f, -2.0f}), g({2});
     const std::vector<Param> params{{"p", &p, &g}};

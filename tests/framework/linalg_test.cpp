@@ -1,5 +1,5 @@
 // wb::gemm against a plain triple loop (in double) on every path: the skinny register-blocked kernels
-// (small K for A B, small N for A B^T), Eigen's, and the edges of each block (rows not a multiple of 8,
+// (small K for A B, A^T B with A read in place, small N for A B^T, A B^T through a copied B^T), Eigen's, and the edges of each block (rows not a multiple of 8,
 // columns not a multiple of the vector width, K = 0), with alpha and beta.
 #include <gtest/gtest.h>
 
@@ -67,6 +67,20 @@ TEST(Gemm, SmallOuterDimensionAllEdges) {  // the skinny A B^T kernel: N <= 12 a
         for (int N : {1, 2, 7, 8, 9, 12})
             for (int K : {0, 1, 7, 8, 15, 16, 17, 33, 676})
                 for (float beta : {0.0f, 1.0f, 0.5f}) expect_gemm_matches(false, true, M, N, K, 2.0f, beta);
+}
+
+TEST(Gemm, TransposedAInPlaceAllEdges) {  // the skinny kernel on A^T B: N >= 2 blocks of lanes, any K
+    for (int M : {1, 7, 8, 9, 17})
+        for (int N : {32, 33, 47, 48, 63, 64, 169})
+            for (int K : {0, 1, 9, 300})
+                for (float beta : {0.0f, 1.0f, 0.5f}) expect_gemm_matches(true, false, M, N, K, 1.5f, beta);
+}
+
+TEST(Gemm, WideTransposedBThroughACopyAllEdges) {  // A B^T as A (B^T): M >= 16, N >= 2 blocks of lanes, K <= 144
+    for (int M : {15, 16, 17, 40})
+        for (int N : {31, 32, 33, 114, 128})
+            for (int K : {0, 1, 32, 144, 145})
+                for (float beta : {0.0f, 1.0f, 0.5f}) expect_gemm_matches(false, true, M, N, K, 0.5f, beta);
 }
 
 TEST(Gemm, EigenPathsAndTransposes) {

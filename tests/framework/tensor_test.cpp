@@ -35,6 +35,19 @@ TEST(Tensor, ReshapeKeepsValuesAndChecksCount) {
     EXPECT_THROW(t.reshape({4, 2}), ShapeError);
 }
 
+TEST(Tensor, ReshapedTemporaryMovesItsStorageAndLvalueKeepsItsOwn) {
+    Tensor t({2, 3}, {1, 2, 3, 4, 5, 6});
+    const Tensor copy = t.reshaped({6});
+    EXPECT_EQ(t.shape(), (Shape{2, 3}));  // the lvalue is untouched
+    EXPECT_NE(copy.data(), t.data());
+    const float* storage = t.data();
+    const Tensor moved = std::move(t).reshaped({3, 2});
+    EXPECT_EQ(moved.data(), storage);  // no copy
+    EXPECT_EQ(moved.shape(), (Shape{3, 2}));
+    EXPECT_EQ(moved(2, 1), 6.0f);
+    EXPECT_THROW(Tensor({2, 3}).reshaped({5}), ShapeError);
+}
+
 TEST(Tensor, RequireShapeNamesOpAndBothShapes) {
     Tensor t({2, 3});
     try {

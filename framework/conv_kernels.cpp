@@ -39,7 +39,10 @@ void im2col_image(const float* image, const ConvShape& s, float* cols) {
                     }
                     const float* in = image + (static_cast<std::size_t>(c) * s.H + y) * s.W;
                     std::fill(out, out + in_x.begin, 0.0f);
-                    for (int j = in_x.begin; j < in_x.end; ++j) out[j] = in[j * s.stride + x_offset];
+                    if (s.stride == 1)  // a contiguous run: one vectorised copy (the strided loop is a gather)
+                        std::copy(in + in_x.begin + x_offset, in + in_x.end + x_offset, out + in_x.begin);
+                    else
+                        for (int j = in_x.begin; j < in_x.end; ++j) out[j] = in[j * s.stride + x_offset];
                     std::fill(out + in_x.end, out + s.OW, 0.0f);
                 }
             }
@@ -57,7 +60,12 @@ void col2im_image_add(const float* cols, const ConvShape& s, float* image) {
                     if (y < 0 || y >= s.H) continue;
                     const float* from = row + static_cast<std::size_t>(i) * s.OW;
                     float* in = image + (static_cast<std::size_t>(c) * s.H + y) * s.W;
-                    for (int j = in_x.begin; j < in_x.end; ++j) in[j * s.stride + x_offset] += from[j];
+                    if (s.stride == 1) {  // contiguous: a loop the compiler vectorises
+                        float* to = in + x_offset;
+                        for (int j = in_x.begin; j < in_x.end; ++j) to[j] += from[j];
+                    } else {
+                        for (int j = in_x.begin; j < in_x.end; ++j) in[j * s.stride + x_offset] += from[j];
+                    }
                 }
             }
 }

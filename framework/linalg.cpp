@@ -20,14 +20,17 @@ namespace {
 // Eigen also zeroes C before accumulating into it. The two kernels below cover those shapes with
 // register blocks: fixed-size arrays of GCC/Clang vector types, one machine register each, that stay
 // in registers across the whole inner loop. Measured against Eigen on this project's machines
-// (bench/README.md): 25-35% faster for K <= 144 (NN), 15-20% for N <= 12 (NT); Eigen beyond.
+// (bench/README.md): 25-35% faster for K <= 144 (NN), 15-20% for N <= 12 (NT); Eigen beyond. On the AVX-512
+// machines of 2026-12 the NN kernel runs at 160-200 GFLOP/s on one thread up to K = 576, where Eigen's stays
+// near 115 (2048 x 128 x 352: 1.64 -> 0.95 ms; 64 x 784 x 288, a 32-channel 3x3 convolution: 236 -> 150 us),
+// and they tie from K = 1152: the limit is 640.
 // The same kernel reads A^T in place for the weight gradients dW = dY^T X (TN, any K): 1.1-2.3x Eigen's
 // A^T B on one thread at the shapes of chapters 04 and 09 (2026-12-07: 352 x 128 x 2048 1.73 -> 1.40 ms,
 // 288 x 676 x 32 105 -> 72 us). A B^T with a wide B and K <= 144 copies B^T out and runs as A B: chapter 09's
 // 2048 x 128 x 128 projection took 0.50 ms in Eigen and 0.23 ms so, on two threads.
-constexpr int kSkinnyInner = 144;  // NN: the largest K measured faster than Eigen
+constexpr int kSkinnyInner = 640;  // NN: the largest K measured faster than Eigen
 constexpr int kSkinnyOuter = 12;   // NT: the largest N measured faster than Eigen
-constexpr int kTransposeMinRows = 16;  // A B^T as A (B^T) for M >= this (transpose_b_first)
+constexpr int kTransposeMinRows = 64;  // A B^T as A (B^T) for M >= this (transpose_b_first)
 
 #ifdef __AVX512F__
 constexpr int kLanes = 16;  // floats per register

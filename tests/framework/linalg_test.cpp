@@ -54,12 +54,12 @@ void expect_gemm_matches(bool ta, bool tb, int M, int N, int K, float alpha, flo
 
 }  // namespace
 
-TEST(Gemm, SmallInnerDimensionAllEdges) {  // the skinny A B kernel: K <= 144 and N >= 2 blocks of lanes
+TEST(Gemm, SmallInnerDimensionAllEdges) {  // the skinny A B kernel: K <= 640 and N >= 2 blocks of lanes
     for (int M : {1, 7, 8, 9, 17, 32})
         for (int N : {1, 5, 8, 15, 16, 17, 31, 32, 33, 47, 48, 63, 64, 676})
             for (int K : {0, 1, 3, 9, 27})
                 for (float beta : {0.0f, 1.0f, 0.5f}) expect_gemm_matches(false, false, M, N, K, 1.0f, beta);
-    expect_gemm_matches(false, false, 32, 676, 144, 0.5f, 1.0f);
+    expect_gemm_matches(false, false, 32, 676, 640, 0.5f, 1.0f);
 }
 
 TEST(Gemm, SmallOuterDimensionAllEdges) {  // the skinny A B^T kernel: N <= 12 and K >= one register
@@ -76,10 +76,10 @@ TEST(Gemm, TransposedAInPlaceAllEdges) {  // the skinny kernel on A^T B: N >= 2 
                 for (float beta : {0.0f, 1.0f, 0.5f}) expect_gemm_matches(true, false, M, N, K, 1.5f, beta);
 }
 
-TEST(Gemm, WideTransposedBThroughACopyAllEdges) {  // A B^T as A (B^T): M >= 16, N >= 2 blocks of lanes, K <= 144
-    for (int M : {15, 16, 17, 40})
+TEST(Gemm, WideTransposedBThroughACopyAllEdges) {  // A B^T as A (B^T): M >= 64, N >= 2 blocks of lanes, K <= 640
+    for (int M : {63, 64, 65, 80})
         for (int N : {31, 32, 33, 114, 128})
-            for (int K : {0, 1, 32, 144, 145})
+            for (int K : {0, 1, 32, 640, 641})
                 for (float beta : {0.0f, 1.0f, 0.5f}) expect_gemm_matches(false, true, M, N, K, 0.5f, beta);
 }
 
@@ -87,7 +87,7 @@ TEST(Gemm, EigenPathsAndTransposes) {
     for (bool ta : {false, true})
         for (bool tb : {false, true})
             for (float beta : {0.0f, 1.0f, -0.5f}) {
-                expect_gemm_matches(ta, tb, 13, 29, 150, 1.5f, beta);  // K above the skinny limit
+                expect_gemm_matches(ta, tb, 13, 29, 700, 1.5f, beta);  // K above the skinny limit
                 expect_gemm_matches(ta, tb, 20, 13, 40, 1.0f, beta);   // N above the NT limit
             }
 }
@@ -97,7 +97,10 @@ TEST(Gemm, EigenPathsAndTransposes) {
 TEST(Gemm, ThreadedProductsMatchAndRepeat) {
     for (bool ta : {false, true})
         for (bool tb : {false, true})
-            for (float beta : {0.0f, 1.0f, 0.5f}) expect_gemm_matches(ta, tb, 67, 130, 150, 1.0f, beta);
+            for (float beta : {0.0f, 1.0f, 0.5f}) {
+                expect_gemm_matches(ta, tb, 67, 130, 150, 1.0f, beta);
+                expect_gemm_matches(ta, tb, 67, 130, 700, 1.0f, beta);  // Eigen's kernels on each thread's rows
+            }
     const int M = 64, N = 512, K = 128;
     std::vector<float> A(static_cast<std::size_t>(M) * K), B(static_cast<std::size_t>(K) * N);
     for (std::size_t i = 0; i < A.size(); ++i) A[i] = std::sin(0.37f * static_cast<float>(i));

@@ -49,6 +49,7 @@ SwiGluGrads swiglu_backward(const Tensor& dout, const Tensor& x, const SwiGluWei
     const int F = hidden_size("swiglu_backward", x, w);
     const int N = x.dim(0), D = x.dim(1);
     require_shape("swiglu_backward", "dout", dout, {N, D});
+    // recompute the forward's a, u, sigma(a) and h from x (the signature keeps no cache)
     Tensor a = Tensor::uninitialized({N, F}), u = Tensor::uninitialized({N, F});
     gemm(false, true, N, F, D, 1.0f, x.data(), w.w_gate.data(), 0.0f, a.data());
     gemm(false, true, N, F, D, 1.0f, x.data(), w.w_up.data(), 0.0f, u.data());

@@ -9,7 +9,6 @@
 #include <benchmark/benchmark.h>
 
 #include "chapters/10_diffusion/loss.hpp"
-#include "framework/heap.hpp"
 #include "framework/optim.hpp"
 #include "framework/random.hpp"
 #include "layers/diffusion_layers.hpp"
@@ -60,12 +59,4 @@ void unet_train_step(benchmark::State& state) {
 // One call per repetition; ./wb bench keeps the median of the 10, as the peers do.
 BENCHMARK(unet_train_step)->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(10);
 
-// The program's main() keeps freed blocks for reuse (framework/heap.hpp); the step is timed the same way.
-int main(int argc, char** argv) {
-    keep_freed_memory_for_reuse();
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
-}
+// main() is bench_main.cpp's: it keeps freed memory for reuse, as the program does.

@@ -10,7 +10,6 @@
 #include <benchmark/benchmark.h>
 
 #include "chapters/09_transformer/sampling.hpp"
-#include "framework/heap.hpp"
 #include "framework/losses.hpp"
 #include "framework/optim.hpp"
 #include "framework/random.hpp"
@@ -97,12 +96,4 @@ BENCHMARK(gpt_train_step)->Unit(benchmark::kMillisecond)->Iterations(1)->Repetit
 BENCHMARK(gpt_decode_512)->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(10);
 BENCHMARK(gpt_recompute_512)->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(3);
 
-// The program's main() keeps freed blocks for reuse (framework/heap.hpp); the step is timed the same way.
-int main(int argc, char** argv) {
-    keep_freed_memory_for_reuse();
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
-}
+// main() is bench_main.cpp's: it keeps freed memory for reuse, as the program does.

@@ -21,8 +21,9 @@ HEAP_ENV = {"MALLOC_MMAP_THRESHOLD_": str(256 << 20), "MALLOC_TRIM_THRESHOLD_": 
 CNN_KERNELS = ["conv_forward", "conv_backward", "maxpool_forward", "maxpool_backward"]
 
 
-def run_google_benchmark(binary, filter_regex, repetitions):
-    """{case: median real time in ms} of a Google Benchmark binary."""
+def run_google_benchmark(binary, filter_regex, repetitions, runs=None):
+    """{case: median real time in ms} of a Google Benchmark binary; with a dict `runs`, also fills
+    {run name: (median ms, its counter "flops" or None)}, which tells apart the arguments of one case."""
     out = subprocess.run([binary, f"--benchmark_filter={filter_regex}", "--benchmark_format=json",
                           f"--benchmark_repetitions={repetitions}", "--benchmark_report_aggregates_only=true"],
                          capture_output=True, text=True, env=dict(os.environ, **HEAP_ENV), check=True)
@@ -35,6 +36,8 @@ def run_google_benchmark(binary, filter_regex, repetitions):
         name = b["run_name"].split("/")
         case = name[0] + ("_unfused" if len(name) > 1 and name[1] == "0" else "")
         medians[case] = b["real_time"] * scale
+        if runs is not None:
+            runs[b["run_name"]] = (b["real_time"] * scale, b.get("flops"))
     return medians
 
 
@@ -63,6 +66,8 @@ SEQ_SHAPES = {"lstm": "LSTM forward + backward at (batch 32, T 50, input 32, hid
                              "on 16 x 128 tokens, and 32 decode steps with a KV cache from 480 to 512 tokens",
               "diffusion": "chapter 10's denoising U-Net (width 16, 163,713 parameters): one training step, "
                            "batch 64 of 1x28x28"}
+# The step whose arithmetic is counted (its counter "flops"), set against the machine's multiply-add peak (fma_peak).
+SEQ_ARITHMETIC = {"diffusion": "unet_train_step"}
 # name -> (our Google Benchmark binary, the PyTorch script, the libtorch binary)
 SEQ_PROGRAMS = {"lstm": ("bench_seq", "seq_torch.py", "bench_seq_libtorch"),
                 "attention": ("bench_seq", "seq_torch.py", "bench_seq_libtorch"),
@@ -125,8 +130,9 @@ def cmd_bench_seq(args):
         blas = result.get("blas", blas)  # only the PyTorch side reports its BLAS
 
     say(f"{SEQ_SHAPES[args.name]}, {args.rounds} interleaved rounds ...")
+    runs = {}  # run name -> (ms, flops), for SEQ_ARITHMETIC
     for _ in range(args.rounds):
-        times = run_google_benchmark(binary, "^(" + "|".join(cases) + ")/", 1)
+        times = run_google_benchmark(binary, "^(" + "|".join(cases) + ")/", 1, runs)
         for case in cases:
             ours[case].append(times[case])
             for c in configs:
@@ -162,10 +168,31 @@ def cmd_bench_seq(args):
                 mine = [m["ms"] for m in measured if m["peer"] == name]
                 if mine:
                     line[f"{name}_ms"] = round(min(mine), 4)
+        if case == SEQ_ARITHMETIC.get(args.name):
+            line.update(arithmetic(binary, case, runs, line))
         print(json.dumps(line))
         # the JSON file also keeps every peer setting's median, so that the slow settings can be read later
         lines.append({**line, "settings": [{**m, "ms": round(m["ms"], 4)} for m in measured]})
     return write_results(args.name, {"blas": blas, "rounds": args.rounds, "cases": lines, "title": SEQ_SHAPES[args.name]})
+
+
+def arithmetic(binary, case, runs, line):
+    """The step's arithmetic rate, ours and the peer's, against this machine's multiply-add peak on 1 and JOBS
+    threads (fma_peak, timed right after the rounds): what share of the peak a ratio of 2 would take."""
+    flops = next(f for name, (_, f) in runs.items() if name.startswith(case + "/") and f)
+    peak_runs = {}
+    run_google_benchmark(binary, "^fma_peak/", 5, peak_runs)
+    peak = {int(name.split("/")[1]): f / (ms * 1e-3) for name, (ms, f) in peak_runs.items()}
+    result = {"gflop": round(flops / 1e9, 3), "gflops": round(flops / (line["ms"] * 1e-3) / 1e9, 1),
+              "peak_gflops": {str(t): round(v / 1e9, 1) for t, v in sorted(peak.items())}}
+    best = peak[max(peak)] / 1e9
+    say(f"{case}: {flops / 1e9:.2f} GFLOP of convolution a step; ours {result['gflops']} GFLOP/s "
+        f"({100 * result['gflops'] / best:.0f}% of this machine's multiply-add peak, {best:.0f} GFLOP/s on {max(peak)} threads)")
+    if "torch_ms" in line:
+        result["torch_gflops"] = round(flops / (line["torch_ms"] * 1e-3) / 1e9, 1)
+        say(f"  the faster peer {result['torch_gflops']} GFLOP/s ({100 * result['torch_gflops'] / best:.0f}% of the peak); "
+            f"twice its speed would take {200 * result['torch_gflops'] / best:.0f}% of the peak")
+    return result
 
 
 def cmd_bench_tokenizer(args):

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "framework/linalg.hpp"
+
 namespace wb {
 
 namespace {
@@ -68,6 +70,97 @@ void col2im_image_add(const float* cols, const ConvShape& s, float* image) {
                     }
                 }
             }
+}
+
+namespace {
+
+// The stride-1 columns in place: the image copied into zero-padded planes (C, Hp, Wp) and the offset of each row
+// (c, u, v) of the columns in that copy. Output (i, j) on the padded width is column q = i Wp + j; it reads
+// padded[c, i + u d, j + v d], the copy at q + c Hp Wp + u d Wp + v d. The last row's last columns read up to
+// (KW - 1) d floats past the planes, which stay zero. Returns Wp.
+int columns_in_place(const float* image, const ConvShape& s, ConvScratch& scratch) {
+    const int Hp = s.H + 2 * s.padding, Wp = s.W + 2 * s.padding;
+    const std::ptrdiff_t plane = static_cast<std::ptrdiff_t>(Hp) * Wp;
+    scratch.padded.assign(static_cast<std::size_t>(s.C * plane + (s.KW - 1) * s.dilation), 0.0f);
+    for (int c = 0; c < s.C; ++c)
+        for (int y = 0; y < s.H; ++y)
+            std::copy_n(image + (static_cast<std::size_t>(c) * s.H + y) * s.W, s.W,
+                        scratch.padded.data() + c * plane + static_cast<std::ptrdiff_t>(y + s.padding) * Wp + s.padding);
+    scratch.rows.resize(static_cast<std::size_t>(s.C) * s.KH * s.KW);
+    for (int c = 0; c < s.C; ++c)
+        for (int u = 0; u < s.KH; ++u)
+            for (int v = 0; v < s.KW; ++v)
+                scratch.rows[static_cast<std::size_t>((c * s.KH + u) * s.KW + v)] =
+                    c * plane + static_cast<std::ptrdiff_t>(u) * s.dilation * Wp + v * s.dilation;
+    return Wp;
+}
+
+}  // namespace
+
+void conv_image(const float* w, int F, const float* image, const ConvShape& s, ConvScratch& scratch, float* out) {
+    const int K = s.C * s.KH * s.KW;
+    if (s.stride != 1) {  // the columns, copied out
+        scratch.cols.resize(static_cast<std::size_t>(K) * s.OH * s.OW);
+        im2col_image(image, s, scratch.cols.data());
+        gemm(false, false, F, s.OH * s.OW, K, 1.0f, w, scratch.cols.data(), 0.0f, out);
+        return;
+    }
+    const int Wp = columns_in_place(image, s, scratch), Q = s.OH * Wp;
+    scratch.wide.resize(static_cast<std::size_t>(F) * Q);
+    gemm_offset_rows(F, Q, K, w, scratch.padded.data(), scratch.rows.data(), scratch.wide.data());
+    for (int f = 0; f < F; ++f)  // the first OW columns of each row
+        for (int i = 0; i < s.OH; ++i)
+            std::copy_n(scratch.wide.data() + static_cast<std::size_t>(f) * Q + static_cast<std::size_t>(i) * Wp, s.OW,
+                        out + (static_cast<std::size_t>(f) * s.OH + i) * s.OW);
+}
+
+void conv_image_weight_gradient(const float* dout, int F, const float* image, const ConvShape& s, ConvScratch& scratch,
+                                float* dw) {
+    const int K = s.C * s.KH * s.KW, P = s.OH * s.OW;
+    if (s.stride != 1) {
+        scratch.cols.resize(static_cast<std::size_t>(K) * P);
+        im2col_image(image, s, scratch.cols.data());
+        gemm(false, true, F, K, P, 1.0f, dout, scratch.cols.data(), 1.0f, dw);  // dO (F, P) X^T (P, K)
+        return;
+    }
+    const int Wp = columns_in_place(image, s, scratch), Q = s.OH * Wp;
+    // dO_wide^T (Q, F): dO[f, i, j] at row i Wp + j, zero in the extra columns
+    scratch.wide.assign(static_cast<std::size_t>(Q) * F, 0.0f);
+    for (int f = 0; f < F; ++f)
+        for (int i = 0; i < s.OH; ++i)
+            for (int j = 0; j < s.OW; ++j)
+                scratch.wide[(static_cast<std::size_t>(i) * Wp + j) * F + f] = dout[(static_cast<std::size_t>(f) * s.OH + i) * s.OW + j];
+    scratch.cols.resize(static_cast<std::size_t>(K) * F);  // dW^T (K, F) = X (K, Q) dO_wide^T (Q, F)
+    gemm_offset_rows_a(K, F, Q, scratch.padded.data(), scratch.rows.data(), scratch.wide.data(), 0.0f, scratch.cols.data());
+    for (int f = 0; f < F; ++f)
+        for (int k = 0; k < K; ++k) dw[static_cast<std::size_t>(f) * K + k] += scratch.cols[static_cast<std::size_t>(k) * F + f];
+}
+
+void conv_image_input_gradient(const float* w, int F, const float* dout, const ConvShape& s, ConvScratch& scratch,
+                               float* dimage) {
+    const int K = s.C * s.KH * s.KW, P = s.OH * s.OW;
+    const int transposed_padding = (s.KH - 1) * s.dilation - s.padding;
+    if (s.stride != 1 || s.KH != s.KW || transposed_padding < 0) {
+        scratch.cols.resize(static_cast<std::size_t>(K) * P);
+        gemm(true, false, K, P, F, 1.0f, w, dout, 0.0f, scratch.cols.data());  // W^T (K, F) dO (F, P)
+        std::fill(dimage, dimage + static_cast<std::size_t>(s.C) * s.H * s.W, 0.0f);
+        col2im_image_add(scratch.cols.data(), s, dimage);
+        return;
+    }
+    // dimage[c, y, x] = sum over f, u, v of W[f, c, u, v] dO[f, y + padding - u d, x + padding - v d]
+    //                 = sum over f, u', v' of flipped[c, f, u', v'] dO[f, y - p' + u' d, x - p' + v' d]
+    // with u' = KH-1-u and p' = (KH - 1) d - padding: a convolution of dO, whose output is H x W again
+    scratch.flipped.resize(static_cast<std::size_t>(s.C) * F * s.KH * s.KW);
+    for (int f = 0; f < F; ++f)
+        for (int c = 0; c < s.C; ++c)
+            for (int u = 0; u < s.KH; ++u)
+                for (int v = 0; v < s.KW; ++v)
+                    scratch.flipped[((static_cast<std::size_t>(c) * F + f) * s.KH + (s.KH - 1 - u)) * s.KW + (s.KW - 1 - v)] =
+                        w[((static_cast<std::size_t>(f) * s.C + c) * s.KH + u) * s.KW + v];
+    const ConvShape back{F, s.OH, s.OW, s.KH, s.KW, 1, transposed_padding, s.dilation, s.H, s.W};
+    std::vector<float> flipped = std::move(scratch.flipped);  // conv_image reuses the other buffers
+    conv_image(flipped.data(), s.C, dout, back, scratch, dimage);
+    scratch.flipped = std::move(flipped);
 }
 
 void relu_maxpool_plane(const float* plane, int OW, int pool, int PH, int PW, float bias, int base, float* out,

@@ -46,18 +46,43 @@ Vec load(const float* p) {
 }
 void store(float* p, Vec v) { std::memcpy(p, &v, sizeof v); }
 
+// Where row k of B starts, from B: k * stride floats on (a row-major B), or at an offset of its own (a matrix read in
+// place from elsewhere, such as a convolution's columns: gemm_offset_rows).
+struct StridedRows {
+    std::ptrdiff_t stride;
+    std::ptrdiff_t operator()(int k) const { return k * stride; }
+};
+struct OffsetRows {
+    const std::ptrdiff_t* offsets;
+    std::ptrdiff_t operator()(int k) const { return offsets[k]; }
+};
+
+// How op(A) (M, K) is stored: row-major with leading dimension lda; transposed (A stored (K, lda)); or row r at
+// A + a_rows[r] (a matrix read in place, as B's OffsetRows: the columns of a convolution as rows, for its dW).
+enum class ALayout { RowMajor, Transposed, OffsetRows };
+
 // One block of C: rows [0, R) and columns [0, V * kLanes) of the pointers given, over all K:
 //   C[r, cols] = alpha sum_k op(A)[r, k] B[k, cols] + beta C[r, cols]
-// op(A)[r, k] is A[r * lda + k], or A[k * lda + r] when ATransposed (A stored (K, lda)).
+// op(A)[r, k] is A[r * lda + k], A[k * lda + r] (Transposed) or A[a_rows[r] + k] (OffsetRows); row k of B starts
+// at B + rows(k); C's rows are N apart.
 // Per k: V loads of B, R broadcasts of A, R * V fused multiply-adds into R * V independent sums.
-template <int R, int V, bool ATransposed>
-void nn_block(int N, int K, int lda, float alpha, const float* A, const float* B, float beta, float* C) {
+template <int R, int V, ALayout Layout, typename Rows>
+void nn_block(int N, int K, int lda, float alpha, const float* A, const std::ptrdiff_t* a_rows, const float* B, Rows rows,
+              float beta, float* C) {
+    const float* offset_row[Layout == ALayout::OffsetRows ? R : 1] = {};
+    if constexpr (Layout == ALayout::OffsetRows)
+        for (int r = 0; r < R; ++r) offset_row[r] = A + a_rows[r];
+    const auto a_at = [&](int r, int k) {
+        if constexpr (Layout == ALayout::Transposed) return A[static_cast<std::size_t>(k) * lda + r];
+        else if constexpr (Layout == ALayout::OffsetRows) return offset_row[r][k];
+        else return A[static_cast<std::size_t>(r) * lda + k];
+    };
     Vec acc[R][V] = {};
     for (int k = 0; k < K; ++k) {
         Vec b[V];
-        for (int u = 0; u < V; ++u) b[u] = load(B + static_cast<std::size_t>(k) * N + u * kLanes);
+        for (int u = 0; u < V; ++u) b[u] = load(B + rows(k) + u * kLanes);
         for (int r = 0; r < R; ++r) {
-            const float a = ATransposed ? A[static_cast<std::size_t>(k) * lda + r] : A[static_cast<std::size_t>(r) * lda + k];
+            const float a = a_at(r, k);
             for (int u = 0; u < V; ++u) acc[r][u] += a * b[u];
         }
     }
@@ -69,37 +94,46 @@ void nn_block(int N, int K, int lda, float alpha, const float* A, const float* B
 }
 
 // C (M, N) = alpha op(A) (M, K) B (K, N) + beta C: blocks of 8 rows x V registers, then the edge rows.
-template <int V, bool ATransposed>
-void nn_column_block(int M, int N, int K, int lda, float alpha, const float* A, const float* B, float beta, float* C) {
-    // row i of op(A) starts at A + i * lda, or at column i of A when transposed
-    const auto row = [&](int i) { return A + (ATransposed ? static_cast<std::size_t>(i) : static_cast<std::size_t>(i) * lda); };
+template <int V, ALayout Layout, typename Rows>
+void nn_column_block(int M, int N, int K, int lda, float alpha, const float* A, const std::ptrdiff_t* a_rows,
+                     const float* B, Rows rows, float beta, float* C) {
+    // block i's A: row i of op(A) starts at A + i * lda, or at column i of A when transposed; OffsetRows moves a_rows
+    const auto block_a = [&](int i) {
+        if constexpr (Layout == ALayout::Transposed) return A + i;
+        else if constexpr (Layout == ALayout::OffsetRows) return A;
+        else return A + static_cast<std::size_t>(i) * lda;
+    };
+    const auto block_rows = [&](int i) { return Layout == ALayout::OffsetRows ? a_rows + i : a_rows; };
     int i = 0;
-    for (; i + 8 <= M; i += 8) nn_block<8, V, ATransposed>(N, K, lda, alpha, row(i), B, beta, C + static_cast<std::size_t>(i) * N);
-    for (; i < M; ++i) nn_block<1, V, ATransposed>(N, K, lda, alpha, row(i), B, beta, C + static_cast<std::size_t>(i) * N);
+    for (; i + 8 <= M; i += 8)
+        nn_block<8, V, Layout>(N, K, lda, alpha, block_a(i), block_rows(i), B, rows, beta, C + static_cast<std::size_t>(i) * N);
+    for (; i < M; ++i)
+        nn_block<1, V, Layout>(N, K, lda, alpha, block_a(i), block_rows(i), B, rows, beta, C + static_cast<std::size_t>(i) * N);
 }
 
 // C (M, N) = alpha op(A) B + beta C in column blocks of 2 * kLanes, then kLanes, then the last N % kLanes
-// columns in one padded block. op(A) is A (M, K) with lda = K, or A^T for A stored (K, lda) with lda >= M.
+// columns in one padded block. op(A) is A (M, K) with lda = K, A^T for A stored (K, lda) with lda >= M, or rows
+// at A + a_rows[r]; B's rows start at B + rows(k) (StridedRows{N}: a row-major (K, N) B).
 // Out of line on purpose: inlined into wb::gemm next to Eigen's code, the blocks spilled registers
 // (5.1 us instead of 3.2 us per chapter 07 image).
-template <bool ATransposed>
-[[gnu::noinline]] void gemm_skinny(int M, int N, int K, int lda, float alpha, const float* A, const float* B, float beta,
-                                   float* C) {
+template <ALayout Layout, typename Rows>
+[[gnu::noinline]] void gemm_skinny(int M, int N, int K, int lda, float alpha, const float* A, const std::ptrdiff_t* a_rows,
+                                   const float* B, Rows rows, float beta, float* C) {
     int j = 0;
-    for (; j + 2 * kLanes <= N; j += 2 * kLanes) nn_column_block<2, ATransposed>(M, N, K, lda, alpha, A, B + j, beta, C + j);
-    for (; j + kLanes <= N; j += kLanes) nn_column_block<1, ATransposed>(M, N, K, lda, alpha, A, B + j, beta, C + j);
+    for (; j + 2 * kLanes <= N; j += 2 * kLanes)
+        nn_column_block<2, Layout>(M, N, K, lda, alpha, A, a_rows, B + j, rows, beta, C + j);
+    for (; j + kLanes <= N; j += kLanes) nn_column_block<1, Layout>(M, N, K, lda, alpha, A, a_rows, B + j, rows, beta, C + j);
     if (j == N) return;
     // the last N - j < kLanes columns: B's and C's copied into one register's width, zero-padded
     const int rest = N - j;
     thread_local std::vector<float> b_tail, c_tail;
     b_tail.assign(static_cast<std::size_t>(K) * kLanes, 0.0f);
     c_tail.assign(static_cast<std::size_t>(M) * kLanes, 0.0f);
-    for (int k = 0; k < K; ++k)
-        std::copy_n(B + static_cast<std::size_t>(k) * N + j, rest, b_tail.data() + static_cast<std::size_t>(k) * kLanes);
+    for (int k = 0; k < K; ++k) std::copy_n(B + rows(k) + j, rest, b_tail.data() + static_cast<std::size_t>(k) * kLanes);
     if (beta != 0.0f)
         for (int i = 0; i < M; ++i)
             std::copy_n(C + static_cast<std::size_t>(i) * N + j, rest, c_tail.data() + static_cast<std::size_t>(i) * kLanes);
-    nn_column_block<1, ATransposed>(M, kLanes, K, lda, alpha, A, b_tail.data(), beta, c_tail.data());
+    nn_column_block<1, Layout>(M, kLanes, K, lda, alpha, A, a_rows, b_tail.data(), StridedRows{kLanes}, beta, c_tail.data());
     for (int i = 0; i < M; ++i)
         std::copy_n(c_tail.data() + static_cast<std::size_t>(i) * kLanes, rest, C + static_cast<std::size_t>(i) * N + j);
 }
@@ -144,9 +178,9 @@ void gemm_serial(bool transpose_a, bool transpose_b, int M, int N, int K, float 
     // The skinny kernels only where they fill their registers: A B in blocks of 2 * kLanes columns, A B^T
     // in dot products kLanes at a time. Smaller products go to Eigen.
     if (!transpose_a && !transpose_b && K <= kSkinnyInner && N >= 2 * kLanes)
-        return gemm_skinny<false>(M, N, K, K, alpha, A, B, beta, C);
+        return gemm_skinny<ALayout::RowMajor>(M, N, K, K, alpha, A, nullptr, B, StridedRows{N}, beta, C);
     if (transpose_a && !transpose_b && skinny_tn(N))
-        return gemm_skinny<true>(M, N, K, M, alpha, A, B, beta, C);
+        return gemm_skinny<ALayout::Transposed>(M, N, K, M, alpha, A, nullptr, B, StridedRows{N}, beta, C);
     if (!transpose_a && transpose_b && N <= kSkinnyOuter && K >= kLanes)
         return gemm_skinny_nt(M, N, K, alpha, A, B, beta, C);
     const int a_rows = transpose_a ? K : M, a_cols = transpose_a ? M : K;
@@ -219,13 +253,23 @@ void gemm(bool transpose_a, bool transpose_b, int M, int N, int K, float alpha, 
         return gemm_serial(transpose_a, transpose_b, M, N, K, alpha, A, B, beta, C);
     parallel_chunks(M, chunks, [&](int, int begin, int end) {
         if (transpose_a && !transpose_b && skinny_tn(N))  // columns [begin, end) of A
-            gemm_skinny<true>(end - begin, N, K, M, alpha, A + begin, B, beta, C + static_cast<std::size_t>(begin) * N);
+            gemm_skinny<ALayout::Transposed>(end - begin, N, K, M, alpha, A + begin, nullptr, B, StridedRows{N}, beta,
+                              C + static_cast<std::size_t>(begin) * N);
         else if (transpose_a)
             gemm_rows_transposed_a(transpose_b, M, N, K, begin, end, alpha, A, B, beta, C);
         else  // rows of A are contiguous: the same kernels as one thread, on fewer rows
             gemm_serial(false, transpose_b, end - begin, N, K, alpha, A + static_cast<std::size_t>(begin) * K, B, beta,
                         C + static_cast<std::size_t>(begin) * N);
     });
+}
+
+void gemm_offset_rows(int M, int N, int K, const float* A, const float* b, const std::ptrdiff_t* b_rows, float* C) {
+    gemm_skinny<ALayout::RowMajor>(M, N, K, K, 1.0f, A, nullptr, b, OffsetRows{b_rows}, 0.0f, C);
+}
+
+void gemm_offset_rows_a(int M, int N, int K, const float* a, const std::ptrdiff_t* a_rows, const float* B, float beta,
+                        float* C) {
+    gemm_skinny<ALayout::OffsetRows>(M, N, K, 0, 1.0f, a, a_rows, B, StridedRows{N}, beta, C);
 }
 
 float sum(const float* x, int n) { return ConstVectorView(x, n).sum(); }

@@ -1,5 +1,6 @@
 // Matrix products for exercises and layers, without Eigen in the header (it compiles slowly).
 #pragma once
+#include <cstddef>
 #include <vector>
 
 #include "framework/tensor.hpp"
@@ -11,6 +12,17 @@ namespace wb {
 /// (K, N), or (N, K) when transpose_b. C is (M, N). beta = 0 ignores what C held.
 void gemm(bool transpose_a, bool transpose_b, int M, int N, int K, float alpha, const float* A, const float* B,
           float beta, float* C);
+
+/// C (M, N) = A (M, K) B (K, N), where row k of B is the N floats from b + b_rows[k]: a matrix read in place from
+/// wherever its rows lie, such as the columns of a stride-1 convolution (conv_kernels' conv_image), which then never
+/// need copying out. A is row-major; C is overwritten. One thread (callers split their work over images).
+void gemm_offset_rows(int M, int N, int K, const float* A, const float* b, const std::ptrdiff_t* b_rows, float* C);
+
+/// C (M, N) = A (M, K) B (K, N) + beta C, where row r of A is the K floats from a + a_rows[r] (the columns of a
+/// stride-1 convolution as rows, for its weight gradient: conv_kernels' conv_image_weight_gradient). B and C are
+/// row-major; beta 0 ignores what C held. One thread.
+void gemm_offset_rows_a(int M, int N, int K, const float* a, const std::ptrdiff_t* a_rows, const float* B, float beta,
+                        float* C);
 
 /// Sum of n floats, vectorised (Eigen reorders the adds into several partial sums, which plain C++
 /// loops may not do for floats). The order of the adds follows x's address (scalar adds up to the first

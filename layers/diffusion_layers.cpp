@@ -215,6 +215,20 @@ void DenoisingUNet::backward(const Tensor& dout) {
     time_grads = time_embedding_backward(dcond, steps_, config.total_steps, time);
 }
 
+double DenoisingUNet::training_step_conv_flops(int N, int H, int W) const {
+    // the output pixels of a convolution at full, half and quarter resolution
+    const double full = static_cast<double>(N) * H * W, half = full / 4, quarter = full / 16;
+    // a forward costs 2 F C 3 3 per output pixel: 2 per weight
+    const auto forward = [](const UNetConv& c, double pixels) { return 2.0 * static_cast<double>(c.w.size()) * pixels; };
+    const auto block = [&](const UNetResBlock& b, double pixels) { return forward(b.conv1, pixels) + forward(b.conv2, pixels); };
+    const double all = forward(conv_in, full) + block(block1, full) + forward(down1, half) + block(block2, half) +
+                       forward(down2, quarter) + block(mid, quarter) + forward(up2, quarter) + forward(merge2, half) +
+                       block(block3, half) + forward(up1, half) + forward(merge1, full) + block(block4, full) +
+                       forward(conv_out, full);
+    // the backward's dW = dO X^T costs as much as the forward, and so does its dX = W^T dO, which conv_in skips
+    return 3.0 * all - forward(conv_in, full);
+}
+
 std::vector<Param> DenoisingUNet::params() {
     std::vector<Param> all{{"time.w1", &time.w1, &time_grads.dw1}, {"time.b1", &time.b1, &time_grads.db1},
                            {"time.w2", &time.w2, &time_grads.dw2}, {"time.b2", &time.b2, &time_grads.db2},

@@ -55,6 +55,11 @@ public:
     /// dout (N, Ci, H, W) -> sets every parameter's gradient (the images' gradient is not needed).
     void backward(const Tensor& dout);
     std::vector<Param> params();
+    /// The arithmetic of the convolutions in one training step on N images of H x W, 2 operations per multiply-add:
+    /// the forward, and the backward's dW and dX (conv_in's dX is not computed). The rest of a step (SiLU, the
+    /// conditioning, the loss, Adam) is a few passes over memory and is left out. Width 16, 64 images of 28 x 28:
+    /// 11.34 GFLOP, the number ./wb bench diffusion divides by the step's time.
+    double training_step_conv_flops(int N, int H, int W) const;
 
     UNetConfig config;
     TimeMlp time;                           ///< the time embedding's MLP (E = C, H = 2C, D = 2C)

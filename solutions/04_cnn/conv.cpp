@@ -1,7 +1,8 @@
 // Reference: 2-D convolution forward (naive and im2col + GEMM), backward, and the fused conv + ReLU +
 // max-pool block. The im2col path is the one the framework's Conv2D layer trains with: it runs image by
 // image in parallel and calls the framework's convolution kernels (framework/conv_kernels.hpp: an
-// im2col of one image, its adjoint, a ReLU + max-pool pass), so each function here reads as its steps.
+// im2col of one image, its adjoint, W im2col(x) and col2im(W^T dO) without building the columns at
+// stride 1, a ReLU + max-pool pass), so each function here reads as its steps.
 #include "chapters/04_cnn/conv.hpp"
 
 #include <algorithm>
@@ -40,21 +41,18 @@ ConvShape shape_of(const ConvGeometry& g, const Conv2dParams& p) {
     return {g.C, g.H, g.W, g.KH, g.KW, p.stride, p.padding, p.dilation, g.OH, g.OW};
 }
 
-// One image's share of the backward pass, with dO_n (F, OH*OW) the gradient of its convolution output:
+// One image's share of the backward pass, with dO_n (F, OH*OW) the gradient of its convolution output, X_n =
+// im2col(x_n) (K, P):
 //   dW += dO_n X_n^T, db += the row sums of dO_n   (into dw_db: the F*K values of dW, then the F of db)
 //   dX_n = col2im(W^T dO_n)                         (skipped when dx_n is null)
-// cols: (K, P) scratch.
+// At stride 1 the framework's kernels read X_n in place, and run dX_n as a convolution of dO_n with W flipped.
 void backward_one_image(const float* dout_n, const float* x_n, const Tensor& w, const ConvShape& s, int F,
-                        float* dw_db, float* dx_n, std::vector<float>& cols) {
+                        float* dw_db, float* dx_n, ConvScratch& scratch) {
     const int K = s.C * s.KH * s.KW, P = s.OH * s.OW;
-    im2col_image(x_n, s, cols.data());                                    // X_n (K, P)
-    gemm(false, true, F, K, P, 1.0f, dout_n, cols.data(), 1.0f, dw_db);  // dW (F, K) += dO_n (F, P) X_n^T (P, K)
+    conv_image_weight_gradient(dout_n, F, x_n, s, scratch, dw_db);  // dW (F, K) += dO_n (F, P) X_n^T (P, K)
     float* db = dw_db + static_cast<std::size_t>(F) * K;
     for (int f = 0; f < F; ++f) db[f] += sum(dout_n + static_cast<std::size_t>(f) * P, P);
-    if (dx_n) {
-        gemm(true, false, K, P, F, 1.0f, w.data(), dout_n, 0.0f, cols.data());  // dcols (K, P) = W^T (K, F) dO_n (F, P)
-        col2im_image_add(cols.data(), s, dx_n);                                 // each entry back to its pixel
-    }
+    if (dx_n) conv_image_input_gradient(w.data(), F, dout_n, s, scratch, dx_n);  // dX_n = col2im(W^T dO_n)
 }
 
 // The gradients from the summed dW and db (F*K + F values) and dX.
@@ -116,15 +114,14 @@ Tensor im2col(const Tensor& image, int kernel_h, int kernel_w, const Conv2dParam
 Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dParams& p) {
     const ConvGeometry g = check_conv("conv2d_forward", x, w, b, p);
     const ConvShape s = shape_of(g, p);
-    const int K = g.C * g.KH * g.KW, P = g.OH * g.OW;
+    const int P = g.OH * g.OW;
     Tensor out = Tensor::uninitialized({g.N, g.F, g.OH, g.OW});  // every element is written below
     parallel_for(g.N, [&](int begin, int end) {
-        std::vector<float> cols(static_cast<std::size_t>(K) * P);
+        ConvScratch scratch;  // per worker, reused across its images
         for (int n = begin; n < end; ++n) {
-            // out[n] (F, P) = W (F, K) im2col(x[n]) (K, P), then + b per row
+            // out[n] (F, P) = W (F, K) im2col(x[n]) (K, P), then + b per row; conv_image reads the columns in place
             float* o = out.data() + static_cast<std::size_t>(n) * g.F * P;
-            im2col_image(x.data() + static_cast<std::size_t>(n) * g.C * g.H * g.W, s, cols.data());
-            gemm(false, false, g.F, P, K, 1.0f, w.data(), cols.data(), 0.0f, o);
+            conv_image(w.data(), g.F, x.data() + static_cast<std::size_t>(n) * g.C * g.H * g.W, s, scratch, o);
             if (!b.empty())
                 for (int f = 0; f < g.F; ++f) {
                     float* row = o + static_cast<std::size_t>(f) * P;
@@ -143,15 +140,15 @@ Conv2dGrads conv2d_backward(const Tensor& dout, const Tensor& x, const Tensor& w
     const ConvShape s = shape_of(g, p);
     const std::size_t K = static_cast<std::size_t>(g.C) * g.KH * g.KW, P = static_cast<std::size_t>(g.OH) * g.OW;
     const std::size_t image_size = static_cast<std::size_t>(g.C) * g.H * g.W;
-    Tensor dx = need_dx ? Tensor(x.shape()) : Tensor();
+    Tensor dx = need_dx ? Tensor::uninitialized(x.shape()) : Tensor();  // each image's is overwritten
     // dW and db sum over the batch: each chunk of images adds into its own sums, which are then added
     // in a fixed order (parallel_accumulate), so the same input gives the same bits on every run.
     std::vector<float> dw_db(g.F * K + g.F);
     parallel_accumulate(g.N, dw_db.size(), dw_db.data(), [&](int begin, int end, float* sums) {
-        std::vector<float> cols(K * P);
+        ConvScratch scratch;  // per worker, reused across its images
         for (int n = begin; n < end; ++n)
             backward_one_image(dout.data() + n * g.F * P, x.data() + n * image_size, w, s, g.F, sums,
-                               need_dx ? dx.data() + n * image_size : nullptr, cols);
+                               need_dx ? dx.data() + n * image_size : nullptr, scratch);
     });
     return grads_from(dw_db, w, has_bias, std::move(dx));
 }
@@ -195,10 +192,10 @@ Conv2dGrads conv2d_relu_maxpool_backward(const Tensor& dout, const ConvReluPoolC
     const std::size_t K = static_cast<std::size_t>(g.C) * g.KH * g.KW, P = static_cast<std::size_t>(g.OH) * g.OW;
     const std::size_t image_size = static_cast<std::size_t>(g.C) * g.H * g.W;
     const int pooled_per_image = c.out_shape[1] * c.out_shape[2] * c.out_shape[3];
-    Tensor dx = need_dx ? Tensor(c.x.shape()) : Tensor();
+    Tensor dx = need_dx ? Tensor::uninitialized(c.x.shape()) : Tensor();  // each image's is overwritten
     std::vector<float> dw_db(g.F * K + g.F);
     parallel_accumulate(g.N, dw_db.size(), dw_db.data(), [&](int begin, int end, float* sums) {
-        std::vector<float> cols(K * P);
+        ConvScratch scratch;
         Tensor dconv({g.F, static_cast<int>(P)});  // a Tensor's storage is aligned: wb::sum adds in the same order every run
         for (int n = begin; n < end; ++n) {
             // dconv (F, P): each window's gradient goes to its winner, if the ReLU let it through (argmax != -1)
@@ -209,7 +206,7 @@ Conv2dGrads conv2d_relu_maxpool_backward(const Tensor& dout, const ConvReluPoolC
                 if (winner >= 0) dconv[static_cast<std::size_t>(winner - conv_base)] += dout[static_cast<std::size_t>(q)];
             }
             backward_one_image(dconv.data(), c.x.data() + n * image_size, c.w, s, g.F, sums,
-                               need_dx ? dx.data() + n * image_size : nullptr, cols);
+                               need_dx ? dx.data() + n * image_size : nullptr, scratch);
         }
     });
     return grads_from(dw_db, c.w, c.has_bias, std::move(dx));

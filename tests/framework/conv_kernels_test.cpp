@@ -2,6 +2,8 @@
 // written from their definitions, at every stride, padding and dilation edge and both pooling paths.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <string>
 #include <vector>
 
 #include "framework/conv_kernels.hpp"
@@ -99,4 +101,113 @@ TEST(ConvKernels, ReluMaxpoolPlaneMatchesPlainLoopsForPoolTwoAndThree) {
                 }
         }
     }
+}
+
+namespace {
+
+// W (F, C KH KW) cols (C KH KW, OH OW), in double
+std::vector<double> plain_conv(const std::vector<float>& w, int F, const float* image, const ConvShape& s) {
+    const std::vector<float> cols = plain_im2col(image, s);
+    const int K = s.C * s.KH * s.KW, P = s.OH * s.OW;
+    std::vector<double> out(static_cast<std::size_t>(F) * P, 0.0);
+    for (int f = 0; f < F; ++f)
+        for (int k = 0; k < K; ++k)
+            for (int p = 0; p < P; ++p)
+                out[static_cast<std::size_t>(f) * P + p] += static_cast<double>(w[static_cast<std::size_t>(f) * K + k]) *
+                                                            cols[static_cast<std::size_t>(k) * P + p];
+    return out;
+}
+
+// col2im(W^T dO) from the definition: every W[f, c, u, v] dO[f, i, j] goes to the pixel its column entry came from
+std::vector<double> plain_input_gradient(const std::vector<float>& w, int F, const float* dout, const ConvShape& s) {
+    std::vector<double> d(static_cast<std::size_t>(s.C) * s.H * s.W, 0.0);
+    for (int f = 0; f < F; ++f)
+        for (int c = 0; c < s.C; ++c)
+            for (int u = 0; u < s.KH; ++u)
+                for (int v = 0; v < s.KW; ++v)
+                    for (int i = 0; i < s.OH; ++i)
+                        for (int j = 0; j < s.OW; ++j) {
+                            const int y = i * s.stride + u * s.dilation - s.padding;
+                            const int x = j * s.stride + v * s.dilation - s.padding;
+                            if (y < 0 || y >= s.H || x < 0 || x >= s.W) continue;
+                            d[(static_cast<std::size_t>(c) * s.H + y) * s.W + x] +=
+                                static_cast<double>(w[((static_cast<std::size_t>(f) * s.C + c) * s.KH + u) * s.KW + v]) *
+                                dout[(static_cast<std::size_t>(f) * s.OH + i) * s.OW + j];
+                        }
+    return d;
+}
+
+// the shapes above, the U-Net's (16 channels of 28 x 28, padding 1; output rows of 30 padded columns make a
+// column tail), a 1x1 kernel, a non-square kernel and a padding wider than the kernel reaches (both gradients
+// then take the col2im path)
+std::vector<ConvShape> conv_image_shapes() {
+    std::vector<ConvShape> shapes = kShapes;
+    shapes.push_back(shape(16, 28, 28, 3, 1, 1, 1));
+    shapes.push_back(shape(3, 14, 14, 1, 1, 0, 1));
+    shapes.push_back({2, 6, 7, 2, 3, 1, 1, 1, 7, 7});  // KH 2, KW 3, padding 1: (6 + 2 - 1), (7 + 2 - 2)
+    shapes.push_back(shape(2, 5, 5, 3, 1, 3, 1));
+    return shapes;
+}
+
+std::string describe(const ConvShape& s, int F) {
+    return "F=" + std::to_string(F) + " C=" + std::to_string(s.C) + " H=" + std::to_string(s.H) + " W=" +
+           std::to_string(s.W) + " K=" + std::to_string(s.KH) + "x" + std::to_string(s.KW) + " stride " +
+           std::to_string(s.stride) + " padding " + std::to_string(s.padding) + " dilation " + std::to_string(s.dilation);
+}
+
+}  // namespace
+
+TEST(ConvKernels, ConvImageIsTheWeightsTimesTheColumns) {
+    wb::Rng rng(8);
+    wb::ConvScratch scratch;  // reused across shapes, as a worker reuses it across images
+    for (const ConvShape& s : conv_image_shapes())
+        for (int F : {1, 5, 16, 17}) {
+            const wb::Tensor image = wb::Tensor::randn({s.C, s.H, s.W}, rng);
+            const wb::Tensor w = wb::Tensor::randn({F, s.C * s.KH * s.KW}, rng);
+            const std::vector<float> weights(w.begin(), w.end());
+            std::vector<float> out(static_cast<std::size_t>(F) * s.OH * s.OW, -7.0f);  // overwritten
+            wb::conv_image(w.data(), F, image.data(), s, scratch, out.data());
+            const std::vector<double> expected = plain_conv(weights, F, image.data(), s);
+            for (std::size_t i = 0; i < out.size(); ++i)
+                ASSERT_NEAR(out[i], expected[i], 1e-4 * (1.0 + std::abs(expected[i]))) << describe(s, F) << ", output " << i;
+        }
+}
+
+TEST(ConvKernels, ConvImageInputGradientIsCol2imOfTheTransposedWeightsTimesTheGradient) {
+    wb::Rng rng(9);
+    wb::ConvScratch scratch;
+    for (const ConvShape& s : conv_image_shapes())
+        for (int F : {1, 5, 16, 17}) {
+            const wb::Tensor dout = wb::Tensor::randn({F, s.OH, s.OW}, rng);
+            const wb::Tensor w = wb::Tensor::randn({F, s.C, s.KH, s.KW}, rng);
+            const std::vector<float> weights(w.begin(), w.end());
+            std::vector<float> dimage(static_cast<std::size_t>(s.C) * s.H * s.W, -7.0f);  // overwritten
+            wb::conv_image_input_gradient(w.data(), F, dout.data(), s, scratch, dimage.data());
+            const std::vector<double> expected = plain_input_gradient(weights, F, dout.data(), s);
+            for (std::size_t i = 0; i < dimage.size(); ++i)
+                ASSERT_NEAR(dimage[i], expected[i], 1e-4 * (1.0 + std::abs(expected[i]))) << describe(s, F) << ", pixel " << i;
+        }
+}
+
+TEST(ConvKernels, ConvImageWeightGradientAddsTheGradientTimesTheColumnsTransposed) {
+    wb::Rng rng(10);
+    wb::ConvScratch scratch;
+    for (const ConvShape& s : conv_image_shapes())
+        for (int F : {1, 5, 16, 17, 32}) {
+            const wb::Tensor image = wb::Tensor::randn({s.C, s.H, s.W}, rng);
+            const wb::Tensor dout = wb::Tensor::randn({F, s.OH, s.OW}, rng);
+            const int K = s.C * s.KH * s.KW, P = s.OH * s.OW;
+            const std::vector<float> cols = plain_im2col(image.data(), s);
+            std::vector<float> dw(static_cast<std::size_t>(F) * K);
+            for (std::size_t i = 0; i < dw.size(); ++i) dw[i] = 0.5f * static_cast<float>(i % 7);  // added to
+            std::vector<double> expected(dw.begin(), dw.end());
+            for (int f = 0; f < F; ++f)
+                for (int k = 0; k < K; ++k)
+                    for (int p = 0; p < P; ++p)
+                        expected[static_cast<std::size_t>(f) * K + k] +=
+                            static_cast<double>(dout[static_cast<std::size_t>(f) * P + p]) * cols[static_cast<std::size_t>(k) * P + p];
+            wb::conv_image_weight_gradient(dout.data(), F, image.data(), s, scratch, dw.data());
+            for (std::size_t i = 0; i < dw.size(); ++i)
+                ASSERT_NEAR(dw[i], expected[i], 1e-4 * (1.0 + std::abs(expected[i]))) << describe(s, F) << ", weight " << i;
+        }
 }

@@ -3,7 +3,9 @@
 // columns not a multiple of the vector width, K = 0), with alpha and beta.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <vector>
 
 #include "framework/errors.hpp"
@@ -81,6 +83,52 @@ TEST(Gemm, WideTransposedBThroughACopyAllEdges) {  // A B^T as A (B^T): M >= 64,
         for (int N : {31, 32, 33, 114, 128})
             for (int K : {0, 1, 32, 640, 641})
                 for (float beta : {0.0f, 1.0f, 0.5f}) expect_gemm_matches(false, true, M, N, K, 0.5f, beta);
+}
+
+TEST(Gemm, OffsetRowsReadBInPlaceAllEdges) {  // gemm_offset_rows: B's rows anywhere, overlapping, in any order
+    for (int M : {1, 7, 8, 9, 17})
+        for (int N : {1, 15, 16, 17, 31, 32, 33, 840})
+            for (int K : {0, 1, 9, 144}) {
+                Rng rng(static_cast<std::uint64_t>(M * 7919 + N * 104729 + K * 31));
+                const std::vector<float> A = random_values(static_cast<std::size_t>(M) * K, rng);
+                const std::vector<float> store = random_values(static_cast<std::size_t>(N) + 3 * K + 7, rng);
+                std::vector<std::ptrdiff_t> rows(static_cast<std::size_t>(K));
+                std::vector<float> B(static_cast<std::size_t>(K) * N);  // the same matrix, gathered row by row
+                for (int k = 0; k < K; ++k) {
+                    rows[static_cast<std::size_t>(k)] = (5 * k + 3) % (3 * K + 7);  // overlapping, out of order
+                    std::copy_n(store.data() + rows[static_cast<std::size_t>(k)], N, B.data() + static_cast<std::size_t>(k) * N);
+                }
+                std::vector<float> C(static_cast<std::size_t>(M) * N, std::nanf(""));  // overwritten, never read
+                const std::vector<float> expected = reference_gemm(false, false, M, N, K, 1.0f, A, B, 0.0f, C);
+                gemm_offset_rows(M, N, K, A.data(), store.data(), rows.data(), C.data());
+                for (std::size_t i = 0; i < C.size(); ++i)
+                    ASSERT_NEAR(C[i], expected[i], 1e-4f * (1.0f + std::abs(expected[i])))
+                        << "M=" << M << " N=" << N << " K=" << K << " at flat index " << i;
+            }
+}
+
+TEST(Gemm, OffsetRowsOfAReadInPlaceAllEdges) {  // gemm_offset_rows_a: A's rows anywhere; beta 0 and 1
+    for (int M : {1, 7, 8, 9, 144})
+        for (int N : {1, 15, 16, 17, 32, 33})
+            for (int K : {0, 1, 9, 840})
+                for (float beta : {0.0f, 1.0f}) {
+                    Rng rng(static_cast<std::uint64_t>(M * 7919 + N * 104729 + K * 31) + (beta != 0.0f));
+                    const std::vector<float> store = random_values(static_cast<std::size_t>(K) + 3 * M + 7, rng);
+                    const std::vector<float> B = random_values(static_cast<std::size_t>(K) * N, rng);
+                    std::vector<std::ptrdiff_t> rows(static_cast<std::size_t>(M));
+                    std::vector<float> A(static_cast<std::size_t>(M) * K);  // the same matrix, gathered row by row
+                    for (int r = 0; r < M; ++r) {
+                        rows[static_cast<std::size_t>(r)] = (5 * r + 3) % (3 * M + 7);  // overlapping, out of order
+                        std::copy_n(store.data() + rows[static_cast<std::size_t>(r)], K, A.data() + static_cast<std::size_t>(r) * K);
+                    }
+                    std::vector<float> C = random_values(static_cast<std::size_t>(M) * N, rng);
+                    if (beta == 0.0f) std::fill(C.begin(), C.end(), std::nanf(""));  // beta 0 must never read C
+                    const std::vector<float> expected = reference_gemm(false, false, M, N, K, 1.0f, A, B, beta, C);
+                    gemm_offset_rows_a(M, N, K, store.data(), rows.data(), B.data(), beta, C.data());
+                    for (std::size_t i = 0; i < C.size(); ++i)
+                        ASSERT_NEAR(C[i], expected[i], 1e-4f * (1.0f + std::abs(expected[i])))
+                            << "M=" << M << " N=" << N << " K=" << K << " beta=" << beta << " at flat index " << i;
+                }
 }
 
 TEST(Gemm, EigenPathsAndTransposes) {

@@ -567,3 +567,18 @@ TEST(DenoisingUNetLayer, TheStepAndTheLabelChangeTheOutput) {
     EXPECT_GT(relative_error(other_step, base, 1e-3), 1e-3) << "the step";
     EXPECT_GT(relative_error(other_label, base, 1e-3), 1e-3) << "the label";
 }
+
+TEST(DenoisingUNetLayer, CountsTheConvolutionsArithmetic) {
+    Rng rng(23);
+    const DenoisingUNet tiny(tiny_unet(), rng);
+    // width 2 on one 4 x 4 image: 16, 4 and 1 output pixels at the three resolutions; 2 x weights x pixels a forward:
+    // conv_in 576, block1 2304, down1 576, block2 2304, down2 288, mid 576, up2 1152, merge2 2304, block3 2304,
+    // up1 2304, merge1 2304, block4 2304, conv_out 576 = 19872; three times that, less conv_in's dX (576)
+    EXPECT_DOUBLE_EQ(tiny.training_step_conv_flops(1, 4, 4), 59040.0);
+    EXPECT_DOUBLE_EQ(tiny.training_step_conv_flops(3, 8, 4), 6 * 59040.0) << "linear in images and pixels";
+    UNetConfig bench = tiny_unet();
+    bench.channels = 16;
+    bench.classes = 10;
+    const DenoisingUNet wide(bench, rng);
+    EXPECT_DOUBLE_EQ(wide.training_step_conv_flops(64, 28, 28), 11343790080.0) << "the benchmark's step, ./wb bench diffusion";
+}

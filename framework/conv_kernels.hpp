@@ -32,21 +32,23 @@ struct ConvScratch {
 };
 
 /// out (F, OH*OW) = W (F, C*KH*KW) im2col(image) (C*KH*KW, OH*OW), overwritten.
-/// Stride 1: the columns are never built. The image is copied once into zero-padded planes of width Wp = W + 2
+/// Stride 1 with more rows of columns than the planes copied instead (C*KH*KW > C + F): the columns are never built
+/// (chapter 10's U-Net). The image is copied once into zero-padded planes of width Wp = W + 2
 /// padding, where row (c, u, v) of the columns is the copy read from c Hp Wp + u dilation Wp + v dilation on, so one
 /// product (gemm_offset_rows) computes every output row on the padded width; the Wp - OW extra columns of each row
-/// are dropped. Other strides: im2col_image, then gemm.
+/// are dropped. Otherwise (a stride of 2; one input channel, as chapter 07's first layer): im2col_image, then gemm.
 void conv_image(const float* w, int F, const float* image, const ConvShape& s, ConvScratch& scratch, float* out);
 
 /// dw (F, C*KH*KW) += dO (F, OH*OW) im2col(image)^T, the weight gradient of conv_image for one image.
-/// Stride 1: the columns are read in place as conv_image reads them, as dW^T (C*KH*KW, F) = X (C*KH*KW, Q) dO_wide^T
+/// Where conv_image reads the columns in place, so does this, as dW^T (C*KH*KW, F) = X (C*KH*KW, Q) dO_wide^T
 /// (Q, F), where X's rows lie in the padded copy and dO_wide is dO on the padded width (Q = OH Wp), zero in the extra
-/// columns. Others: im2col_image, then gemm.
+/// columns. Otherwise: im2col_image, then gemm.
 void conv_image_weight_gradient(const float* dout, int F, const float* image, const ConvShape& s, ConvScratch& scratch,
                                 float* dw);
 
 /// dimage (C, H, W) = col2im(W^T dO), the input gradient of conv_image, for dO (F, OH*OW); overwritten.
-/// Stride 1 with a square kernel and padding <= (KH - 1) dilation: a convolution of dO (conv_image) with the kernel
+/// Stride 1 with a square kernel, padding <= (KH - 1) dilation, F*KH*KW > F + C and C >= 8: a convolution of dO
+/// (conv_image, in place) with the kernel
 /// flipped and its two channel axes swapped, flipped[c, f, u, v] = W[f, c, KH-1-u, KW-1-v], at padding
 /// (KH - 1) dilation - padding, which gives back H x W. Others: W^T dO, then col2im_image_add.
 void conv_image_input_gradient(const float* w, int F, const float* dout, const ConvShape& s, ConvScratch& scratch,

@@ -864,6 +864,17 @@ def teacher_checks(chapters, tally):
                             f"got {times}")
             except (subprocess.CalledProcessError, ValueError, KeyError) as e:
                 tally.check(False, f"{target} runs", str(e))
+    # ./wb bench diffusion sets the step's arithmetic against this machine's multiply-add peak (bench_driver.arithmetic)
+    binary = os.path.join(BUILD, "bench", "bench_diffusion")
+    if os.path.exists(binary):
+        runs = {}
+        try:
+            bench_driver.run_google_benchmark(binary, "^fma_peak/", 1, runs)
+            rates = {name.split("/")[1]: flops / ms for name, (ms, flops) in runs.items() if flops}
+            tally.check(sorted(rates) == ["1", "2"] and all(r > 0 for r in rates.values()),
+                        "bench_diffusion's fma_peak counts its operations on 1 and 2 threads", f"got {runs}")
+        except (subprocess.CalledProcessError, ValueError, KeyError) as e:
+            tally.check(False, "bench_diffusion's fma_peak runs", str(e))
 
     ok, output = build.build(["bench_tokenizer"])
     if tally.check(ok, "bench_tokenizer builds", build.first_compiler_error(output)):

@@ -155,6 +155,42 @@ Tensor real_features_of(const Classifier& classifier, const Dataset& data, int n
     return features;
 }
 
+/// The share the rarest class must reach in the unconditional samples (the dotted line of the class-share chart).
+constexpr double kRarestTarget = 0.08;
+
+/// What that target gives a generator as good as the data: the rarest class's share, as the classifier sees it, among
+/// n test images drawn at random (without replacement), over `draws` draws. Its own random stream, so that the
+/// samples and their scores do not depend on it.
+nlohmann::json rarest_share_of_real_draws(const Classifier& classifier, const Dataset& data, int n, int draws) {
+    const int total = data.test_x.dim(0);
+    std::vector<int> all(static_cast<std::size_t>(total)), predicted(static_cast<std::size_t>(total));
+    std::iota(all.begin(), all.end(), 0);
+    Tensor features, logits;
+    classify(classifier, data.test_x, features, logits);
+    for (int i = 0; i < total; ++i) {
+        int best = 0;
+        for (int k = 1; k < kClasses; ++k)
+            if (logits(i, k) > logits(i, best)) best = k;
+        predicted[static_cast<std::size_t>(i)] = best;
+    }
+    Rng rng(12345);
+    std::vector<double> rarest;
+    int below = 0;
+    for (int d = 0; d < draws; ++d) {
+        std::vector<int> counts(kClasses, 0);
+        for (int i = 0; i < n; ++i) {  // a partial Fisher-Yates shuffle: the first n of a random permutation
+            const int j = i + static_cast<int>(rng.below(static_cast<std::uint64_t>(total - i)));
+            std::swap(all[static_cast<std::size_t>(i)], all[static_cast<std::size_t>(j)]);
+            ++counts[static_cast<std::size_t>(predicted[static_cast<std::size_t>(all[static_cast<std::size_t>(i)])])];
+        }
+        rarest.push_back(static_cast<double>(*std::min_element(counts.begin(), counts.end())) / n);
+        below += rarest.back() < kRarestTarget;
+    }
+    std::sort(rarest.begin(), rarest.end());
+    return {{"draws", draws}, {"images", n}, {"median", rarest[rarest.size() / 2]},
+            {"below_target", static_cast<double>(below) / draws}};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -276,6 +312,8 @@ int main(int argc, char** argv) {
             score["unconditional_class_shares"] = free["class_shares"];
             score["real_class_shares"] = class_shares(real_logits);
             score["seconds"] = seconds_since(started);
+            const nlohmann::json real_draws = rarest_share_of_real_draws(classifier, data, n, o.smoke ? 5 : 200);
+            score["real_rarest_share_draws"] = real_draws;
             const std::vector<double> shares = free["class_shares"], real = score["real_class_shares"];
             std::printf("score of %d guided samples: Fréchet distance %.4f, the asked class recognised in %.1f%%\n"
                         "score of %d unconditional samples: Fréchet distance %.4f, the rarest class %.1f%% "
@@ -283,6 +321,10 @@ int main(int argc, char** argv) {
                         n, score["frechet_distance"].get<double>(), 100 * score["recognised_share"].get<double>(), n,
                         free["frechet_distance"].get<double>(), 100 * *std::min_element(shares.begin(), shares.end()),
                         100 * *std::min_element(real.begin(), real.end()));
+            std::printf("  %d random draws of %d test images: the rarest class %.1f%% at the median, under %.0f%% in %.0f%% "
+                        "of the draws\n",
+                        real_draws["draws"].get<int>(), n, 100 * real_draws["median"].get<double>(), 100 * kRarestTarget,
+                        100 * real_draws["below_target"].get<double>());
 
             if (o.sweep) {  // quality against sampling steps, on sweep_samples images per point
                 const int m = o.sweep_samples - o.sweep_samples % kClasses;

@@ -12,7 +12,7 @@ namespace wb::run10 {
 struct Options {
     std::string out_dir = "build/out/10";
     std::string objective = "flow";
-    int epochs = 8;
+    int epochs = 16;
     int steps = 300;          // training steps per epoch
     int batch = 64;
     int channels = 16;        // the U-Net's width at full resolution
@@ -21,7 +21,7 @@ struct Options {
     int seed = 0;             // 0: the published run (seed 1)
     int samples = 1000;       // images generated for the score, a tenth per class
     std::string classifier;   // the chapter 07 classifier's weights that score the samples (./wb run 10 passes them)
-    float label_drop = 0.2f;  // the share of training labels replaced by "no label" (classifier-free guidance)
+    float label_drop = 0.5f;  // the share of training labels replaced by "no label" (classifier-free guidance)
     float ema = 0.995f;       // beta of the weight average that samples come from (0: the live weights)
     bool sweep = false;       // also score every sampler at several step counts (the quality-versus-steps chart)
     int sweep_samples = 200;  // images per point of the sweep (a multiple of 10)

@@ -155,6 +155,14 @@ std::string describe(const ConvShape& s, int F) {
            std::to_string(s.stride) + " padding " + std::to_string(s.padding) + " dilation " + std::to_string(s.dilation);
 }
 
+// every value within 1e-4 (relative, 1 at least) of the double-precision one
+void expect_close(const std::vector<float>& got, const std::vector<double>& expected, const ConvShape& s, int F,
+                  const char* what) {
+    ASSERT_EQ(got.size(), expected.size());
+    for (std::size_t i = 0; i < got.size(); ++i)
+        ASSERT_NEAR(got[i], expected[i], 1e-4 * (1.0 + std::abs(expected[i]))) << describe(s, F) << ", " << what << " " << i;
+}
+
 }  // namespace
 
 TEST(ConvKernels, ConvImageIsTheWeightsTimesTheColumns) {
@@ -168,8 +176,7 @@ TEST(ConvKernels, ConvImageIsTheWeightsTimesTheColumns) {
             std::vector<float> out(static_cast<std::size_t>(F) * s.OH * s.OW, -7.0f);  // overwritten
             wb::conv_image(w.data(), F, image.data(), s, scratch, out.data());
             const std::vector<double> expected = plain_conv(weights, F, image.data(), s);
-            for (std::size_t i = 0; i < out.size(); ++i)
-                ASSERT_NEAR(out[i], expected[i], 1e-4 * (1.0 + std::abs(expected[i]))) << describe(s, F) << ", output " << i;
+            expect_close(out, expected, s, F, "output");
         }
 }
 
@@ -184,8 +191,7 @@ TEST(ConvKernels, ConvImageInputGradientIsCol2imOfTheTransposedWeightsTimesTheGr
             std::vector<float> dimage(static_cast<std::size_t>(s.C) * s.H * s.W, -7.0f);  // overwritten
             wb::conv_image_input_gradient(w.data(), F, dout.data(), s, scratch, dimage.data());
             const std::vector<double> expected = plain_input_gradient(weights, F, dout.data(), s);
-            for (std::size_t i = 0; i < dimage.size(); ++i)
-                ASSERT_NEAR(dimage[i], expected[i], 1e-4 * (1.0 + std::abs(expected[i]))) << describe(s, F) << ", pixel " << i;
+            expect_close(dimage, expected, s, F, "pixel");
         }
 }
 
@@ -207,7 +213,6 @@ TEST(ConvKernels, ConvImageWeightGradientAddsTheGradientTimesTheColumnsTranspose
                         expected[static_cast<std::size_t>(f) * K + k] +=
                             static_cast<double>(dout[static_cast<std::size_t>(f) * P + p]) * cols[static_cast<std::size_t>(k) * P + p];
             wb::conv_image_weight_gradient(dout.data(), F, image.data(), s, scratch, dw.data());
-            for (std::size_t i = 0; i < dw.size(); ++i)
-                ASSERT_NEAR(dw[i], expected[i], 1e-4 * (1.0 + std::abs(expected[i]))) << describe(s, F) << ", weight " << i;
+            expect_close(dw, expected, s, F, "weight");
         }
 }

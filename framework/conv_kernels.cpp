@@ -130,16 +130,26 @@ void conv_image_weight_gradient(const float* dout, int F, const float* image, co
         return;
     }
     const int Wp = columns_in_place(image, s, scratch), Q = s.OH * Wp;
-    // dO_wide^T (Q, F): dO[f, i, j] at row i Wp + j, zero in the extra columns
-    scratch.wide.assign(static_cast<std::size_t>(Q) * F, 0.0f);
-    for (int f = 0; f < F; ++f)
-        for (int i = 0; i < s.OH; ++i)
-            for (int j = 0; j < s.OW; ++j)
-                scratch.wide[(static_cast<std::size_t>(i) * Wp + j) * F + f] = dout[(static_cast<std::size_t>(f) * s.OH + i) * s.OW + j];
+    // dO_wide^T (Q, F): dO[f, i, j] at row i Wp + j, zero in the extra columns. A transpose in tiles of 16 x 16, so
+    // that the strided side of each tile stays in cache (a row at a time wrote one float per cache line).
+    constexpr int tile = 16;
+    scratch.wide.resize(static_cast<std::size_t>(Q) * F);
+    for (int i = 0; i < s.OH; ++i) {
+        float* wide_row = scratch.wide.data() + static_cast<std::size_t>(i) * Wp * F;
+        std::fill(wide_row + static_cast<std::size_t>(s.OW) * F, wide_row + static_cast<std::size_t>(Wp) * F, 0.0f);
+        for (int f0 = 0; f0 < F; f0 += tile)
+            for (int j0 = 0; j0 < s.OW; j0 += tile)
+                for (int j = j0; j < std::min(j0 + tile, s.OW); ++j)
+                    for (int f = f0; f < std::min(f0 + tile, F); ++f)
+                        wide_row[static_cast<std::size_t>(j) * F + f] = dout[(static_cast<std::size_t>(f) * s.OH + i) * s.OW + j];
+    }
     scratch.cols.resize(static_cast<std::size_t>(K) * F);  // dW^T (K, F) = X (K, Q) dO_wide^T (Q, F)
     gemm_offset_rows_a(K, F, Q, scratch.padded.data(), scratch.rows.data(), scratch.wide.data(), 0.0f, scratch.cols.data());
-    for (int f = 0; f < F; ++f)
-        for (int k = 0; k < K; ++k) dw[static_cast<std::size_t>(f) * K + k] += scratch.cols[static_cast<std::size_t>(k) * F + f];
+    for (int f0 = 0; f0 < F; f0 += tile)  // dW += (dW^T)^T, in tiles too
+        for (int k0 = 0; k0 < K; k0 += tile)
+            for (int f = f0; f < std::min(f0 + tile, F); ++f)
+                for (int k = k0; k < std::min(k0 + tile, K); ++k)
+                    dw[static_cast<std::size_t>(f) * K + k] += scratch.cols[static_cast<std::size_t>(k) * F + f];
 }
 
 void conv_image_input_gradient(const float* w, int F, const float* dout, const ConvShape& s, ConvScratch& scratch,
@@ -160,13 +170,14 @@ void conv_image_input_gradient(const float* w, int F, const float* dout, const C
     // dimage[c, y, x] = sum over f, u, v of W[f, c, u, v] dO[f, y + padding - u d, x + padding - v d]
     //                 = sum over f, u', v' of flipped[c, f, u', v'] dO[f, y - p' + u' d, x - p' + v' d]
     // with u' = KH-1-u and p' = (KH - 1) d - padding: a convolution of dO, whose output is H x W again
-    scratch.flipped.resize(static_cast<std::size_t>(s.C) * F * s.KH * s.KW);
-    for (int f = 0; f < F; ++f)
-        for (int c = 0; c < s.C; ++c)
-            for (int u = 0; u < s.KH; ++u)
-                for (int v = 0; v < s.KW; ++v)
-                    scratch.flipped[((static_cast<std::size_t>(c) * F + f) * s.KH + (s.KH - 1 - u)) * s.KW + (s.KW - 1 - v)] =
-                        w[((static_cast<std::size_t>(f) * s.C + c) * s.KH + u) * s.KW + v];
+    // Flipping both kernel axes reverses each KH x KW block: flipped[c, f] = reverse(W[f, c]).
+    const int KK = s.KH * s.KW;
+    scratch.flipped.resize(static_cast<std::size_t>(s.C) * F * KK);
+    for (int c = 0; c < s.C; ++c)
+        for (int f = 0; f < F; ++f) {
+            const float* block = w + (static_cast<std::size_t>(f) * s.C + c) * KK;
+            std::reverse_copy(block, block + KK, scratch.flipped.data() + (static_cast<std::size_t>(c) * F + f) * KK);
+        }
     std::vector<float> flipped = std::move(scratch.flipped);  // conv_image reuses the other buffers
     conv_image(flipped.data(), s.C, dout, back, scratch, dimage);
     scratch.flipped = std::move(flipped);

@@ -81,11 +81,22 @@ namespace {
 int columns_in_place(const float* image, const ConvShape& s, ConvScratch& scratch) {
     const int Hp = s.H + 2 * s.padding, Wp = s.W + 2 * s.padding;
     const std::ptrdiff_t plane = static_cast<std::ptrdiff_t>(Hp) * Wp;
-    scratch.padded.assign(static_cast<std::size_t>(s.C * plane + (s.KW - 1) * s.dilation), 0.0f);
-    for (int c = 0; c < s.C; ++c)
-        for (int y = 0; y < s.H; ++y)
-            std::copy_n(image + (static_cast<std::size_t>(c) * s.H + y) * s.W, s.W,
-                        scratch.padded.data() + c * plane + static_cast<std::ptrdiff_t>(y + s.padding) * Wp + s.padding);
+    // the image's rows, and zeros only where the padding is (the buffer is reused across images)
+    scratch.padded.resize(static_cast<std::size_t>(s.C * plane + (s.KW - 1) * s.dilation));
+    float* const padded = scratch.padded.data();
+    const int p = s.padding;
+    for (int c = 0; c < s.C; ++c) {
+        float* const planes = padded + c * plane;
+        std::fill(planes, planes + static_cast<std::ptrdiff_t>(p) * Wp, 0.0f);  // the rows above
+        for (int y = 0; y < s.H; ++y) {
+            float* const row = planes + static_cast<std::ptrdiff_t>(y + p) * Wp;
+            std::fill(row, row + p, 0.0f);
+            std::copy_n(image + (static_cast<std::size_t>(c) * s.H + y) * s.W, s.W, row + p);
+            std::fill(row + p + s.W, row + Wp, 0.0f);
+        }
+        std::fill(planes + static_cast<std::ptrdiff_t>(p + s.H) * Wp, planes + plane, 0.0f);  // the rows below
+    }
+    std::fill(padded + s.C * plane, padded + scratch.padded.size(), 0.0f);  // read past the last plane
     scratch.rows.resize(static_cast<std::size_t>(s.C) * s.KH * s.KW);
     for (int c = 0; c < s.C; ++c)
         for (int u = 0; u < s.KH; ++u)

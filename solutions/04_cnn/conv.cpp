@@ -162,17 +162,17 @@ ConvReluPoolResult conv2d_relu_maxpool_forward(const Tensor& x, const Tensor& w,
                        "a pool of " + std::to_string(pool) + " does not fit the convolution output " +
                            std::to_string(g.OH) + "x" + std::to_string(g.OW));
     const ConvShape s = shape_of(g, p);
-    const int K = g.C * g.KH * g.KW, P = g.OH * g.OW, PH = g.OH / pool, PW = g.OW / pool;
+    const int P = g.OH * g.OW, PH = g.OH / pool, PW = g.OW / pool;
     ConvReluPoolResult r{Tensor::uninitialized({g.N, g.F, PH, PW}),  // every element is written below
                          {x, w, !b.empty(), p, {g.N, g.F, g.OH, g.OW}, {g.N, g.F, PH, PW},
                           std::vector<int>(static_cast<std::size_t>(g.N) * g.F * PH * PW)}};
     parallel_for(g.N, [&](int begin, int end) {
         // per worker: one image's columns and convolution output, small enough to stay in cache
-        std::vector<float> cols(static_cast<std::size_t>(K) * P), conv(static_cast<std::size_t>(g.F) * P);
+        ConvScratch scratch;
+        std::vector<float> conv(static_cast<std::size_t>(g.F) * P);
         for (int n = begin; n < end; ++n) {
-            // conv (F, P) = W (F, K) im2col(x[n]) (K, P); then per plane: ReLU(max over each window + b)
-            im2col_image(x.data() + static_cast<std::size_t>(n) * g.C * g.H * g.W, s, cols.data());
-            gemm(false, false, g.F, P, K, 1.0f, w.data(), cols.data(), 0.0f, conv.data());
+            // conv (F, P) = W (F, K) im2col(x[n]) (K, P), as conv2d_forward; then per plane: ReLU(max over each window + b)
+            conv_image(w.data(), g.F, x.data() + static_cast<std::size_t>(n) * g.C * g.H * g.W, s, scratch, conv.data());
             for (int f = 0; f < g.F; ++f) {
                 const std::size_t out_base = (static_cast<std::size_t>(n) * g.F + f) * PH * PW;
                 relu_maxpool_plane(conv.data() + static_cast<std::size_t>(f) * P, g.OW, pool, PH, PW,

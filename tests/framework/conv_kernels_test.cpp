@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -215,4 +216,30 @@ TEST(ConvKernels, ConvImageWeightGradientAddsTheGradientTimesTheColumnsTranspose
             wb::conv_image_weight_gradient(dout.data(), F, image.data(), s, scratch, dw.data());
             expect_close(dw, expected, s, F, "weight");
         }
+}
+
+// A worker's scratch carries one image's values into the next. Where the product reads past what it keeps (the
+// floats after the last padded plane, read for the dropped columns of the last output row), an infinity left there
+// would still reach dW as inf * 0 = NaN: the scratch must be cleared, not just assumed unread.
+TEST(ConvKernels, NoValueOfThePreviousImageReachesTheWeightGradient) {
+    wb::Rng rng(11);
+    const ConvShape big = shape(16, 12, 12, 3, 1, 1, 1), small = shape(16, 6, 6, 3, 1, 1, 1);
+    const int F = 16, K = small.C * small.KH * small.KW, P = small.OH * small.OW;
+    wb::ConvScratch scratch;
+    const std::vector<float> blown(static_cast<std::size_t>(big.C) * big.H * big.W, std::numeric_limits<float>::infinity());
+    const wb::Tensor big_dout = wb::Tensor::randn({F, big.OH, big.OW}, rng);
+    std::vector<float> ignored(static_cast<std::size_t>(F) * big.C * big.KH * big.KW);
+    wb::conv_image_weight_gradient(big_dout.data(), F, blown.data(), big, scratch, ignored.data());
+    const wb::Tensor image = wb::Tensor::randn({small.C, small.H, small.W}, rng);
+    const wb::Tensor dout = wb::Tensor::randn({F, small.OH, small.OW}, rng);
+    const std::vector<float> cols = plain_im2col(image.data(), small);
+    std::vector<float> dw(static_cast<std::size_t>(F) * K, 0.0f);
+    std::vector<double> expected(dw.size(), 0.0);
+    for (int f = 0; f < F; ++f)
+        for (int k = 0; k < K; ++k)
+            for (int p = 0; p < P; ++p)
+                expected[static_cast<std::size_t>(f) * K + k] +=
+                    static_cast<double>(dout[static_cast<std::size_t>(f) * P + p]) * cols[static_cast<std::size_t>(k) * P + p];
+    wb::conv_image_weight_gradient(dout.data(), F, image.data(), small, scratch, dw.data());
+    expect_close(dw, expected, small, F, "weight");
 }

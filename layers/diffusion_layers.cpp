@@ -102,23 +102,25 @@ void add_into(Tensor& sum, const Tensor& x) {
 }
 
 /// y = x + conv2(SiLU(conv1(SiLU(x)) + P c)), P c added to every pixel of its channel.
-Tensor block_forward(const UNetResBlock& block, const Tensor& x, const Tensor& cond, UNetResCache& cache) {
+Tensor block_forward(const UNetResBlock& block, Tensor x, const Tensor& cond, UNetResCache& cache) {
     const int N = x.dim(0), C = x.dim(1), HW = x.dim(2) * x.dim(3), Cc = cond.dim(1);
-    cache.x = x;
-    cache.a1 = silu(x);
+    cache.x = std::move(x);  // kept for the backward; a copy of every block's input cost a pass over memory
+    cache.a1 = silu(cache.x);
     cache.z1 = conv(block.conv1, cache.a1);
     // projected = c P^T + pb: (N, C)
     Tensor projected({N, C});
     gemm(false, true, N, C, Cc, 1.0f, cond.data(), block.p.data(), 0.0f, projected.data());
-    for (int n = 0; n < N; ++n)
-        for (int c = 0; c < C; ++c) {
-            const float bias = projected(n, c) + block.pb[c];
-            float* plane = &cache.z1(n, c, 0, 0);
-            for (int i = 0; i < HW; ++i) plane[i] += bias;
-        }
+    parallel_for(N, static_cast<double>(C) * HW, [&](int begin, int end) {
+        for (int n = begin; n < end; ++n)
+            for (int c = 0; c < C; ++c) {
+                const float bias = projected(n, c) + block.pb[c];
+                float* plane = &cache.z1(n, c, 0, 0);
+                for (int i = 0; i < HW; ++i) plane[i] += bias;
+            }
+    });
     cache.a2 = silu(cache.z1);
     Tensor y = conv(block.conv2, cache.a2);
-    add_into(y, x);
+    add_into(y, cache.x);
     return y;
 }
 
@@ -128,14 +130,16 @@ Tensor block_backward(UNetResBlock& block, const Tensor& dout, const Tensor& con
     const int N = dout.dim(0), C = dout.dim(1), HW = dout.dim(2) * dout.dim(3), Cc = cond.dim(1);
     const Tensor dz1 = silu_backward(conv_backward(block.conv2, dout, cache.a2), cache.z1);
     // the projection's gradient: each image's channel bias collected over its pixels
-    Tensor dprojected({N, C});
-    for (int n = 0; n < N; ++n)
-        for (int c = 0; c < C; ++c) {
-            const float* plane = &dz1(n, c, 0, 0);
-            double sum = 0.0;
-            for (int i = 0; i < HW; ++i) sum += plane[i];
-            dprojected(n, c) = static_cast<float>(sum);
-        }
+    Tensor dprojected = Tensor::uninitialized({N, C});
+    parallel_for(N, static_cast<double>(C) * HW, [&](int begin, int end) {
+        for (int n = begin; n < end; ++n)
+            for (int c = 0; c < C; ++c) {
+                const float* plane = &dz1(n, c, 0, 0);
+                double sum = 0.0;
+                for (int i = 0; i < HW; ++i) sum += plane[i];
+                dprojected(n, c) = static_cast<float>(sum);
+            }
+    });
     block.dp = Tensor({C, Cc});
     gemm(true, false, C, Cc, N, 1.0f, dprojected.data(), cond.data(), 0.0f, block.dp.data());
     block.dpb = Tensor({C});

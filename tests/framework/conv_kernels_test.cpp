@@ -138,6 +138,20 @@ std::vector<double> plain_input_gradient(const std::vector<float>& w, int F, con
     return d;
 }
 
+// dw + dO (F, OH OW) im2col(image)^T, in double
+std::vector<double> plain_weight_gradient(const std::vector<float>& dw, const float* dout, int F, const float* image,
+                                          const ConvShape& s) {
+    const std::vector<float> cols = plain_im2col(image, s);
+    const int K = s.C * s.KH * s.KW, P = s.OH * s.OW;
+    std::vector<double> expected(dw.begin(), dw.end());
+    for (int f = 0; f < F; ++f)
+        for (int k = 0; k < K; ++k)
+            for (int p = 0; p < P; ++p)
+                expected[static_cast<std::size_t>(f) * K + k] +=
+                    static_cast<double>(dout[static_cast<std::size_t>(f) * P + p]) * cols[static_cast<std::size_t>(k) * P + p];
+    return expected;
+}
+
 // the shapes above, the U-Net's (16 channels of 28 x 28, padding 1; output rows of 30 padded columns make a
 // column tail), a 1x1 kernel, a non-square kernel and a padding wider than the kernel reaches (both gradients
 // then take the col2im path)
@@ -203,16 +217,9 @@ TEST(ConvKernels, ConvImageWeightGradientAddsTheGradientTimesTheColumnsTranspose
         for (int F : {1, 5, 16, 17, 32}) {
             const wb::Tensor image = wb::Tensor::randn({s.C, s.H, s.W}, rng);
             const wb::Tensor dout = wb::Tensor::randn({F, s.OH, s.OW}, rng);
-            const int K = s.C * s.KH * s.KW, P = s.OH * s.OW;
-            const std::vector<float> cols = plain_im2col(image.data(), s);
-            std::vector<float> dw(static_cast<std::size_t>(F) * K);
+            std::vector<float> dw(static_cast<std::size_t>(F) * s.C * s.KH * s.KW);
             for (std::size_t i = 0; i < dw.size(); ++i) dw[i] = 0.5f * static_cast<float>(i % 7);  // added to
-            std::vector<double> expected(dw.begin(), dw.end());
-            for (int f = 0; f < F; ++f)
-                for (int k = 0; k < K; ++k)
-                    for (int p = 0; p < P; ++p)
-                        expected[static_cast<std::size_t>(f) * K + k] +=
-                            static_cast<double>(dout[static_cast<std::size_t>(f) * P + p]) * cols[static_cast<std::size_t>(k) * P + p];
+            const std::vector<double> expected = plain_weight_gradient(dw, dout.data(), F, image.data(), s);
             wb::conv_image_weight_gradient(dout.data(), F, image.data(), s, scratch, dw.data());
             expect_close(dw, expected, s, F, "weight");
         }
@@ -224,7 +231,7 @@ TEST(ConvKernels, ConvImageWeightGradientAddsTheGradientTimesTheColumnsTranspose
 TEST(ConvKernels, NoValueOfThePreviousImageReachesTheWeightGradient) {
     wb::Rng rng(11);
     const ConvShape big = shape(16, 12, 12, 3, 1, 1, 1), small = shape(16, 6, 6, 3, 1, 1, 1);
-    const int F = 16, K = small.C * small.KH * small.KW, P = small.OH * small.OW;
+    const int F = 16;
     wb::ConvScratch scratch;
     const std::vector<float> blown(static_cast<std::size_t>(big.C) * big.H * big.W, std::numeric_limits<float>::infinity());
     const wb::Tensor big_dout = wb::Tensor::randn({F, big.OH, big.OW}, rng);
@@ -232,14 +239,8 @@ TEST(ConvKernels, NoValueOfThePreviousImageReachesTheWeightGradient) {
     wb::conv_image_weight_gradient(big_dout.data(), F, blown.data(), big, scratch, ignored.data());
     const wb::Tensor image = wb::Tensor::randn({small.C, small.H, small.W}, rng);
     const wb::Tensor dout = wb::Tensor::randn({F, small.OH, small.OW}, rng);
-    const std::vector<float> cols = plain_im2col(image.data(), small);
-    std::vector<float> dw(static_cast<std::size_t>(F) * K, 0.0f);
-    std::vector<double> expected(dw.size(), 0.0);
-    for (int f = 0; f < F; ++f)
-        for (int k = 0; k < K; ++k)
-            for (int p = 0; p < P; ++p)
-                expected[static_cast<std::size_t>(f) * K + k] +=
-                    static_cast<double>(dout[static_cast<std::size_t>(f) * P + p]) * cols[static_cast<std::size_t>(k) * P + p];
+    std::vector<float> dw(static_cast<std::size_t>(F) * small.C * small.KH * small.KW, 0.0f);
+    const std::vector<double> expected = plain_weight_gradient(dw, dout.data(), F, image.data(), small);
     wb::conv_image_weight_gradient(dout.data(), F, image.data(), small, scratch, dw.data());
     expect_close(dw, expected, small, F, "weight");
 }
